@@ -1,0 +1,224 @@
+"""The ``partner-search`` command line: build, recommend, similar, evaluate, serve.
+
+Every engine error is printed as one line (``error: ...``) with exit status 2, never as a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from engine.errors import EngineError, ValidationError
+
+DEFAULT_INDEX = Path("models/index")
+DEFAULT_CACHE = Path("models/cache")
+DEFAULT_DATA = Path("data")
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return number
+
+
+def _encoder(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from engine.embed import cached_sentence_encoder
+
+    return cached_sentence_encoder(args.model, args.cache, seed_dirs=[args.data / "embeddings"])
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from engine.corpus import DataPaths, load_corpus
+    from engine.recommender import Recommender
+
+    started = time.perf_counter()
+    profiles = load_corpus(DataPaths(args.data), cutoff=args.cutoff, progress=True)
+    print(f"{len(profiles)} profiles from {args.data}", file=sys.stderr)
+    encoder = _encoder(args)
+    recommender = Recommender(encoder).fit(profiles, progress=True)
+    recommender.save(args.out)
+    cache = encoder.cache
+    print(
+        f"index: {len(recommender)} profiles, {recommender.n_vectors} vectors -> {args.out} "
+        f"({time.perf_counter() - started:.1f} s; cache {cache.hits} hits, {cache.misses} encoded)"
+    )
+    return 0
+
+
+def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from engine.recommender import Recommender
+
+    return Recommender.load(args.index, _encoder(args))
+
+
+def _print_matches(matches, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    if as_json:
+        print(json.dumps([
+            {"rank": m.rank, "id": m.profile_id, "name": m.profile.name, "score": m.score,
+             "signals": m.signals, "contributions": m.contributions} for m in matches
+        ], indent=2, ensure_ascii=False))
+        return
+    if not matches:
+        print("no candidates pass these filters")
+        return
+    signals = list(matches[0].contributions)
+    header = f"{'#':>3}  {'score':>6}  {'kind':<10} {'cc':<2}  {'name':<48} " + " ".join(
+        f"{s[:8]:>8}" for s in signals
+    )
+    print(header)
+    print("-" * len(header))
+    for m in matches:
+        name = m.profile.name if len(m.profile.name) <= 48 else m.profile.name[:45] + "..."
+        parts = " ".join(f"{m.contributions[s]:>8.3f}" for s in signals)
+        print(
+            f"{m.rank:>3}  {m.score:>6.3f}  {m.profile.kind.value:<10} {m.profile.country:<2}  "
+            f"{name:<48} {parts}"
+        )
+    print("\ncolumns after the name: each signal's contribution to the score")
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    from engine.profiles import PartnerRequest
+
+    request = PartnerRequest(
+        text=args.text,
+        requester_id=args.requester,
+        countries=tuple(args.country),
+        exclude_countries=tuple(args.exclude_country),
+        kinds=tuple(args.kind),
+        ecosystems=tuple(args.ecosystem),
+        ecosystem_filter=bool(args.ecosystem),
+    )
+    recommender = _load(args)
+    _print_matches(recommender.recommend(request, k=args.k), args.json)
+    return 0
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    _print_matches(_load(args).similar(args.profile_id, k=args.k), args.json)
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from engine.evaluate import benchmark, format_table, load_queries
+    from engine.recommender import Recommender
+    from engine.sources.cordis import load_cordis
+
+    started = time.perf_counter()
+    profiles = load_cordis(args.projects, args.participants, cutoff=args.cutoff, progress=True)
+    queries = load_queries(args.queries, args.projects, limit=args.limit)
+    print(f"{len(profiles)} candidate organisations, {len(queries)} queries", file=sys.stderr)
+    recommender = Recommender(_encoder(args)).fit(profiles, progress=True)
+    results = benchmark(
+        recommender,
+        queries,
+        variants={"dense_only": {"dense": 1.0, "lexical": 0.0, "experience": 0.0},
+                  "lexical_only": {"dense": 0.0, "lexical": 1.0, "experience": 0.0}},
+        progress=True,
+    )
+    print(format_table(results))
+    print(f"\n{len(queries)} queries, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if args.json:
+        engine = {**results["engine"], "queries": len(queries)}
+        args.json.write_text(json.dumps({**engine, "methods": results}, indent=2))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from api.app import serve
+    except ImportError as exc:
+        raise EngineError(
+            f"the API is not installed ({exc}); install the project with its api extra"
+        ) from None
+    serve(host=args.host, port=args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="partner-search", description="Semantic partner search for European clusters."
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder")
+    common.add_argument("--model", type=Path, default=None,
+                        help="sentence-transformers model folder (default: packaged MiniLM)")
+    common.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", parents=[common], help="build the index from data")
+    build.add_argument("--out", type=Path, default=DEFAULT_INDEX)
+    build.add_argument("--cutoff", type=_date, default=None,
+                       help="use only projects starting before this date")
+    build.set_defaults(func=cmd_build)
+
+    recommend = sub.add_parser("recommend", parents=[common], help="rank partners for a text")
+    recommend.add_argument("text")
+    recommend.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    recommend.add_argument("--country", action="append", default=[], help="only this country")
+    recommend.add_argument("--exclude-country", action="append", default=[])
+    recommend.add_argument("--kind", action="append", default=[],
+                           help="cluster, company, research, university, public, other")
+    recommend.add_argument("--ecosystem", action="append", default=[])
+    recommend.add_argument("--requester", default=None, help="the requester's profile id")
+    recommend.add_argument("-k", type=_positive, default=10)
+    recommend.add_argument("--json", action="store_true")
+    recommend.set_defaults(func=cmd_recommend)
+
+    similar = sub.add_parser("similar", parents=[common], help="profiles like a profile")
+    similar.add_argument("profile_id")
+    similar.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    similar.add_argument("-k", type=_positive, default=10)
+    similar.add_argument("--json", action="store_true")
+    similar.set_defaults(func=cmd_similar)
+
+    evaluate = sub.add_parser("evaluate", parents=[common], help="run the benchmark protocol")
+    evaluate.add_argument("--projects", type=Path, default=DEFAULT_DATA / "cordis/projects.csv.gz")
+    evaluate.add_argument("--participants", type=Path,
+                          default=DEFAULT_DATA / "cordis/participants.csv.gz")
+    evaluate.add_argument("--queries", type=Path, default=DEFAULT_DATA / "cordis/dev_queries.csv")
+    evaluate.add_argument("--cutoff", type=_date, default=date(2024, 1, 1))
+    evaluate.add_argument("--limit", type=_positive, default=None, help="fixed random sample of N")
+    evaluate.add_argument("--json", type=Path, default=None, help="write metrics as JSON")
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    serve = sub.add_parser("serve", help="run the HTTP API and UI")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "recommend" and not args.text.strip():
+        print("error: the request text is empty: describe the partner you seek", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args))
+    except (EngineError, ValidationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

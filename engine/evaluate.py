@@ -1,0 +1,182 @@
+"""The benchmark protocol of ``data/README.md``: a project's text stands for a partner
+request, its coordinator is the requester, and its other beneficiaries with history are the
+partners to find. Profiles, vocabularies and indexes are built only from projects that start
+before the cut-off.
+
+Metrics (binary relevance, averaged over queries): Recall@10/50/100, MRR (reciprocal rank of
+the first relevant organisation within the top 100, 0 if none) and nDCG@10.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from engine.errors import ValidationError
+from engine.profiles import PartnerRequest
+from engine.recommender import Recommender
+
+CUTOFFS = (10, 50, 100)
+METRICS = ("recall@10", "recall@50", "recall@100", "mrr", "ndcg@10")
+
+
+@dataclass(frozen=True)
+class Query:
+    """One benchmark query: request text, requester and the real partners."""
+
+    id: str
+    title: str
+    text: str
+    requester_id: str
+    relevant: frozenset[str]
+
+    def request(self) -> PartnerRequest:
+        return PartnerRequest(text=self.text, title=self.title, requester_id=self.requester_id)
+
+
+def load_queries(
+    queries_path: Path, projects_path: Path, *, limit: int | None = None, seed: int = 0
+) -> list[Query]:
+    """Queries from the benchmark CSV, texts from the projects file.
+
+    ``limit`` takes a fixed random sample (seeded) of that many queries, in file order.
+    """
+    wanted: list[dict[str, str]] = []
+    with open(queries_path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        for column in ("query_id", "requester_pic", "relevant_pics"):
+            if column not in (reader.fieldnames or []):
+                raise ValidationError(
+                    f"missing column {column!r}", field=column, source=f"{queries_path}:1"
+                )
+        for line, row in enumerate(reader, start=2):
+            if not row["query_id"].strip() or not row["relevant_pics"].strip():
+                field = "query_id" if not row["query_id"].strip() else "relevant_pics"
+                raise ValidationError(f"{field} is empty", field=field, source=f"{queries_path}:{line}")
+            wanted.append(row)
+    if limit is not None and limit < len(wanted):
+        keep = sorted(random.Random(seed).sample(range(len(wanted)), limit))
+        wanted = [wanted[i] for i in keep]
+    ids = {row["query_id"] for row in wanted}
+    texts: dict[str, tuple[str, str]] = {}
+    opener = gzip.open if projects_path.suffix == ".gz" else open
+    with opener(projects_path, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["project_id"] in ids:
+                texts[row["project_id"]] = (row["title"], row["objective"])
+    queries = []
+    for row in wanted:
+        if row["query_id"] not in texts:
+            raise ValidationError(
+                f"query {row['query_id']} is not in {projects_path}", field="query_id",
+                source=str(queries_path),
+            )
+        title, objective = texts[row["query_id"]]
+        queries.append(
+            Query(
+                id=row["query_id"],
+                title=title,
+                text=objective,
+                requester_id=row["requester_pic"].strip(),
+                relevant=frozenset(p for p in row["relevant_pics"].split("|") if p),
+            )
+        )
+    return queries
+
+
+def query_metrics(ranked: Sequence[str], relevant: frozenset[str]) -> dict[str, float]:
+    """Metrics of one ranked list of ids against the relevant set."""
+    hits = [pid in relevant for pid in ranked[: max(CUTOFFS)]]
+    out = {f"recall@{c}": sum(hits[:c]) / len(relevant) for c in CUTOFFS}
+    first = next((i for i, hit in enumerate(hits) if hit), None)
+    out["mrr"] = 0.0 if first is None else 1.0 / (first + 1)
+    dcg = sum(1.0 / math.log2(i + 2) for i, hit in enumerate(hits[:10]) if hit)
+    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(len(relevant), 10)))
+    out["ndcg@10"] = dcg / ideal
+    return out
+
+
+def mean_metrics(rows: Sequence[dict[str, float]]) -> dict[str, float]:
+    return {m: float(np.mean([r[m] for r in rows])) if rows else 0.0 for m in METRICS}
+
+
+def evaluate_ranker(
+    ranker: Callable[[Query], Sequence[str]], queries: Sequence[Query]
+) -> dict[str, float]:
+    """Average metrics of ``ranker`` (query -> ranked ids, best first) over ``queries``."""
+    result = mean_metrics([query_metrics(ranker(q), q.relevant) for q in queries])
+    return {**result, "queries": len(queries)}
+
+
+def _top_ids(scores: np.ndarray, ids: Sequence[str | None], exclude: str, k: int) -> list[str]:
+    order = np.argsort(-scores, kind="stable")
+    out: list[str] = []
+    for i in order:
+        pid = ids[i]
+        if pid is not None and pid != exclude:
+            out.append(pid)
+            if len(out) == k:
+                break
+    return out
+
+
+def benchmark(
+    recommender: Recommender,
+    queries: Sequence[Query],
+    *,
+    variants: dict[str, dict[str, float]] | None = None,
+    progress: bool = False,
+) -> dict[str, dict[str, float]]:
+    """Metrics of the engine and, from the same run, of the reference methods.
+
+    Each query's first-stage pool is computed once; every weight variant (e.g. dense only)
+    re-ranks that pool. Baselines rank every candidate: popularity (past activities),
+    TF-IDF over profiles, and TF-IDF x log(1 + activities).
+    """
+    from tqdm.auto import tqdm
+
+    ids = recommender.slot_ids()
+    counts = recommender.activity_counts()
+    popularity = counts + np.arange(len(counts))[::-1] * 1e-9  # stable tie-break by slot
+    variants = variants or {}
+    rows: dict[str, list[dict[str, float]]] = {
+        name: [] for name in ("popularity", "tfidf", "tfidf_x_popularity", "engine", *variants)
+    }
+    vectors = recommender.encoder.encode([q.request().document for q in queries], progress=progress)
+    default = recommender.config
+    for query, vector in tqdm(
+        list(zip(queries, vectors, strict=True)), desc="queries", disable=not progress
+    ):
+        request = query.request()
+        lexical = recommender.lexical_scores(request.document)
+        ranked = {
+            "popularity": _top_ids(popularity, ids, query.requester_id, 100),
+            "tfidf": _top_ids(lexical, ids, query.requester_id, 100),
+            "tfidf_x_popularity": _top_ids(lexical * np.log1p(counts), ids, query.requester_id, 100),
+        }
+        pool = recommender.pool(request, vector)
+        ranked["engine"] = [m.profile_id for m in recommender.rank_pool(pool, 100)]
+        for name, weights in variants.items():
+            recommender.config = default.with_weights(**weights)
+            try:
+                ranked[name] = [m.profile_id for m in recommender.rank_pool(pool, 100)]
+            finally:
+                recommender.config = default
+        for name, ranking in ranked.items():
+            rows[name].append(query_metrics(ranking, query.relevant))
+    return {name: {**mean_metrics(r), "queries": len(r)} for name, r in rows.items()}
+
+
+def format_table(results: dict[str, dict[str, float]]) -> str:
+    """A Markdown table of method x metric."""
+    lines = ["| method | " + " | ".join(METRICS) + " |", "|---" * (len(METRICS) + 1) + "|"]
+    for name, values in results.items():
+        lines.append(f"| {name} | " + " | ".join(f"{values[m]:.3f}" for m in METRICS) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,156 @@
+"""``VectorIndex``: exact inner-product search over L2-normed vectors with stable int64 ids.
+
+A thin wrapper over ``faiss.IndexIDMap2(IndexFlatIP)``: vectors are added, replaced and removed
+by id without a rebuild; a search can be restricted to a set of ids *inside* faiss (an
+``IDSelectorBatch`` in the search parameters), so a filtered search returns k hits whenever k
+allowed vectors exist. ``save``/``load`` write a folder with ``vectors.faiss`` and a JSON
+``manifest.json`` (model id, dimension, count, data fingerprint), each atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from engine.atomic import atomic_write, atomic_write_json
+from engine.errors import IndexMismatchError
+
+INDEX_FILE = "vectors.faiss"
+MANIFEST_FILE = "manifest.json"
+FORMAT_VERSION = 1
+
+
+class VectorIndex:
+    """Inner-product index over unit vectors; scores are cosine similarities in [-1, 1]."""
+
+    def __init__(self, dim: int, model_id: str):
+        self.dim = dim
+        self.model_id = model_id
+        self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def ids(self) -> np.ndarray:
+        """All ids, in storage order."""
+        return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Add vectors under ``ids``; an id already present is replaced."""
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[1] != self.dim:
+            raise ValueError(f"expected vectors of shape (n, {self.dim}), got {vectors.shape}")
+        if len(ids) != len(vectors):
+            raise ValueError(f"{len(ids)} ids for {len(vectors)} vectors")
+        if len(np.unique(ids)) != len(ids):
+            raise ValueError("duplicate ids in one add")
+        if len(ids) == 0:
+            return
+        self.remove(ids)
+        self._index.add_with_ids(vectors, ids)
+
+    def remove(self, ids: np.ndarray) -> int:
+        """Remove the given ids (absent ones are ignored); returns how many were removed."""
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        if len(ids) == 0 or len(self) == 0:
+            return 0
+        return int(self._index.remove_ids(faiss.IDSelectorBatch(ids)))
+
+    def reconstruct(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of ``ids`` (which must all be present)."""
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        if len(ids) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._index.reconstruct_batch(ids)
+
+    def search(
+        self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` (scores, ids) per query row; missing slots have id -1.
+
+        ``allowed`` restricts the search to those ids inside faiss, so ``k`` hits come back
+        whenever ``k`` allowed vectors exist.
+        """
+        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
+        if k <= 0 or len(self) == 0:
+            empty = np.zeros((len(queries), 0))
+            return empty.astype(np.float32), empty.astype(np.int64)
+        params = None
+        if allowed is not None:
+            allowed = np.ascontiguousarray(allowed, dtype=np.int64)
+            if len(allowed) == 0:
+                empty = np.zeros((len(queries), 0))
+                return empty.astype(np.float32), empty.astype(np.int64)
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+            k = min(k, len(allowed))
+        k = min(k, len(self))
+        scores, ids = self._index.search(queries, k, params=params)
+        return scores, ids
+
+    def save(self, folder: Path, *, fingerprint: str, extra: dict[str, Any] | None = None) -> None:
+        """Write ``vectors.faiss`` then ``manifest.json``, each atomically.
+
+        The manifest is written last, so a folder whose manifest matches its index file is
+        complete; ``load`` checks the count against the manifest.
+        """
+        folder.mkdir(parents=True, exist_ok=True)
+        blob = faiss.serialize_index(self._index)
+        atomic_write(folder / INDEX_FILE, lambda handle: handle.write(blob.tobytes()))
+        atomic_write_json(
+            folder / MANIFEST_FILE,
+            {
+                "format": FORMAT_VERSION,
+                "model_id": self.model_id,
+                "dim": self.dim,
+                "count": len(self),
+                "fingerprint": fingerprint,
+                **(extra or {}),
+            },
+        )
+
+    @classmethod
+    def load(
+        cls, folder: Path, *, model_id: str | None = None, dim: int | None = None
+    ) -> tuple[VectorIndex, dict[str, Any]]:
+        """Read an index folder; refuse one made by another model or dimension."""
+        manifest = read_manifest(folder)
+        if model_id is not None and manifest["model_id"] != model_id:
+            raise IndexMismatchError(
+                f"the index in {folder} was built with model {manifest['model_id']!r}, but the "
+                f"encoder is {model_id!r}; rebuild it with `partner-search build` or load it "
+                "with the model that made it"
+            )
+        if dim is not None and manifest["dim"] != dim:
+            raise IndexMismatchError(
+                f"the index in {folder} has dimension {manifest['dim']}, the encoder {dim}; "
+                "rebuild it with `partner-search build`"
+            )
+        index = cls(int(manifest["dim"]), str(manifest["model_id"]))
+        index._index = faiss.read_index(str(folder / INDEX_FILE))
+        if len(index) != manifest["count"]:
+            raise IndexMismatchError(
+                f"{folder / INDEX_FILE} holds {len(index)} vectors but its manifest says "
+                f"{manifest['count']}; the folder is inconsistent, rebuild it"
+            )
+        return index, manifest
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of an index folder, or a clear error if there is none."""
+    path = folder / MANIFEST_FILE
+    if not path.is_file() or not (folder / INDEX_FILE).is_file():
+        raise IndexMismatchError(
+            f"no index in {folder}; build one with `partner-search build --out {folder}`"
+        )
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"the index in {folder} has format {manifest.get('format')}, this engine reads "
+            f"{FORMAT_VERSION}; rebuild it with `partner-search build`"
+        )
+    return manifest

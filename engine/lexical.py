@@ -1,0 +1,128 @@
+"""Sparse lexical relevance: TF-IDF (scikit-learn) over one document per profile.
+
+A profile's document is its name, keywords, description and every activity's title and text.
+Scores are cosine similarities in [0, 1] between the query's and the profile's TF-IDF vectors.
+The vocabulary and IDF are fixed at ``fit``; profiles added later are transformed with them.
+Persistence is JSON (vocabulary, IDF, parameters) plus a scipy ``.npz`` matrix: no pickle.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from engine.atomic import atomic_write, atomic_write_json
+from engine.errors import NotFittedError
+
+PARAMS: dict[str, Any] = {
+    "lowercase": True,
+    "stop_words": "english",
+    "sublinear_tf": True,
+    "min_df": 2,
+    "max_df": 0.5,
+    "token_pattern": r"(?u)\b[^\W\d_][\w-]+\b",
+    "dtype": np.float32,
+}
+
+
+class LexicalIndex:
+    """TF-IDF rows addressed by integer slot (the recommender's profile slots)."""
+
+    def __init__(self) -> None:
+        self._vectorizer: TfidfVectorizer | None = None
+        self._matrix: sp.csr_matrix | None = None
+        self._terms: np.ndarray | None = None
+
+    @property
+    def fitted(self) -> bool:
+        return self._vectorizer is not None
+
+    def _check(self) -> tuple[TfidfVectorizer, sp.csr_matrix]:
+        if self._vectorizer is None or self._matrix is None:
+            raise NotFittedError("the lexical index is not fitted; call fit() or load()")
+        return self._vectorizer, self._matrix
+
+    def fit(self, documents: list[str]) -> LexicalIndex:
+        """Learn vocabulary and IDF from ``documents``; row i is slot i."""
+        self._vectorizer = TfidfVectorizer(**PARAMS)
+        try:
+            matrix = self._vectorizer.fit_transform(documents)
+        except ValueError:
+            # Below four documents min_df=2 and max_df=0.5 contradict each other, and a small
+            # corpus may share no term at all: keep every term rather than fail.
+            self._vectorizer = TfidfVectorizer(**{**PARAMS, "min_df": 1, "max_df": 1.0})
+            matrix = self._vectorizer.fit_transform(documents)
+        self._matrix = matrix.tocsr()
+        self._terms = None
+        return self
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        vectorizer, _ = self._check()
+        return vectorizer.transform(texts).tocsr()
+
+    def set_rows(self, slots: list[int], documents: list[str]) -> None:
+        """Replace (or append, growing the matrix) the rows of ``slots``."""
+        _, matrix = self._check()
+        rows = self.transform(documents)
+        size = max([matrix.shape[0], *[s + 1 for s in slots]])
+        if size > matrix.shape[0]:
+            matrix = sp.vstack(
+                [matrix, sp.csr_matrix((size - matrix.shape[0], matrix.shape[1]), dtype=np.float32)]
+            ).tocsr()
+        keep = np.ones(size, dtype=bool)
+        keep[slots] = False
+        placed = sp.csr_matrix(
+            (np.ones(len(slots), dtype=np.float32), (slots, np.arange(len(slots)))),
+            shape=(size, len(slots)),
+        )
+        self._matrix = (sp.diags(keep.astype(np.float32)) @ matrix + placed @ rows).tocsr()
+
+    def clear_rows(self, slots: list[int]) -> None:
+        _, matrix = self._check()
+        keep = np.ones(matrix.shape[0], dtype=np.float32)
+        keep[[s for s in slots if s < matrix.shape[0]]] = 0.0
+        self._matrix = (sp.diags(keep) @ matrix).tocsr()
+
+    def scores(self, query: sp.csr_matrix) -> np.ndarray:
+        """Cosine of one query row against every slot, as a dense float32 array."""
+        _, matrix = self._check()
+        return np.asarray((matrix @ query.T).toarray()).ravel().astype(np.float32)
+
+    def shared_terms(self, query: sp.csr_matrix, slot: int, n: int = 6) -> list[tuple[str, float]]:
+        """The terms that contributed most to ``slot``'s score, with their share of it."""
+        vectorizer, matrix = self._check()
+        if self._terms is None:
+            self._terms = vectorizer.get_feature_names_out()
+        row = matrix.getrow(slot)
+        q = query.tocsr()
+        common, qi, ri = np.intersect1d(q.indices, row.indices, return_indices=True)
+        if len(common) == 0:
+            return []
+        products = q.data[qi] * row.data[ri]
+        total = float(products.sum())
+        order = np.argsort(-products)[:n]
+        return [(str(self._terms[common[i]]), float(products[i] / total)) for i in order]
+
+    def save(self, folder: Path) -> None:
+        vectorizer, matrix = self._check()
+        vocabulary = {term: int(col) for term, col in vectorizer.vocabulary_.items()}
+        atomic_write_json(
+            folder / "lexical.json",
+            {"vocabulary": vocabulary, "idf": vectorizer.idf_.tolist()},
+        )
+        atomic_write(folder / "lexical.npz", lambda handle: sp.save_npz(handle, matrix))
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        data = json.loads((folder / "lexical.json").read_text(encoding="utf-8"))
+        index = cls()
+        vectorizer = TfidfVectorizer(**{**PARAMS, "vocabulary": data["vocabulary"]})
+        vectorizer.idf_ = np.asarray(data["idf"], dtype=np.float64)
+        index._vectorizer = vectorizer
+        index._matrix = sp.load_npz(folder / "lexical.npz").tocsr()
+        return index

@@ -1,0 +1,1 @@
+"""Loaders that turn source data into :class:`engine.profiles.Profile` objects."""

@@ -1,0 +1,199 @@
+"""The command line, end to end on a tiny data folder, with the hash encoder patched in for the
+packaged model (an autouse fixture: no test here can load the real model)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from engine import cli
+from engine.embed import CachedEncoder, EmbeddingCache, HashEncoder
+
+
+@pytest.fixture(autouse=True)
+def hash_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    def encoder(args: argparse.Namespace) -> CachedEncoder:
+        inner = HashEncoder(dim=32)
+        return CachedEncoder(
+            inner,
+            EmbeddingCache(args.cache, inner.model_id, seed_roots=[args.data / "embeddings"]),
+        )
+
+    monkeypatch.setattr(cli, "_encoder", encoder)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_clean_error(code: int, err: str) -> None:
+    assert code == 2
+    assert err.startswith("error: ")
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+# ---- argument errors --------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["", "   "])
+def test_empty_request_text_exits_2_without_traceback(
+    capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    code, out, err = run(capsys, "recommend", text)
+    assert_clean_error(code, err)
+    assert "empty" in err and out == ""
+
+
+def test_unknown_country_exits_2_naming_valid_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "recommend", "battery storage", "--country", "XX")
+    assert_clean_error(code, err)
+    assert "'XX'" in err and "valid codes" in err
+    assert all(code in err for code in ("DE", "FR", "GR", "GB"))
+
+
+def test_unknown_ecosystem_and_kind_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "recommend", "x", "--ecosystem", "moon")
+    assert_clean_error(code, err)
+    assert "agri_food" in err
+    code, _, err = run(capsys, "recommend", "x", "--kind", "startup")
+    assert_clean_error(code, err)
+    assert "cluster" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["recommend", "x", "-k", "0"],
+        ["recommend", "x", "-k", "ten"],
+        ["similar", "p1", "-k", "-3"],
+        ["evaluate", "--limit", "0"],
+        ["build", "--cutoff", "2024-13-01"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_arguments_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "Traceback" not in err
+
+
+def test_missing_index_says_how_to_build_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "recommend", "battery", "--index", tmp_path / "none",
+                       "--cache", tmp_path / "cache", "--data", tmp_path)
+    assert_clean_error(code, err)
+    assert "partner-search build" in err
+
+
+def test_build_with_missing_data_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "build", "--data", tmp_path / "nothing", "--out", tmp_path / "i")
+    assert_clean_error(code, err)
+    assert "projects.csv.gz" in err
+
+
+# ---- end to end on a tiny data folder -----------------------------------------------------
+@pytest.fixture
+def built(capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path) -> Path:
+    (cordis_dir / "profiles").mkdir()
+    (cordis_dir / "profiles" / "clusters.jsonl").write_text(
+        json.dumps({"id": "jsonl-1", "name": "Malta Maritime Cluster", "kind": "cluster",
+                    "country": "MT", "description": "Ports, ferries and maritime logistics."})
+        + "\n",
+        encoding="utf-8",
+    )
+    index = tmp_path / "index"
+    code, out, err = run(capsys, "build", "--data", cordis_dir, "--out", index,
+                         "--cache", tmp_path / "cache", "--cutoff", "2024-01-01")
+    assert code == 0, err
+    assert "6 profiles" in err  # five CORDIS organisations before the cut-off + one JSONL
+    assert "6 profiles" in out and str(index) in out
+    assert (index / "manifest.json").is_file()
+    return index
+
+
+def test_build_then_recommend(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                              cordis_dir: Path, built: Path) -> None:
+    common = ["--index", built, "--data", cordis_dir, "--cache", tmp_path / "cache"]
+    code, out, err = run(capsys, "recommend", "battery storage cells", "--json", "-k", "3",
+                         *common)
+    assert code == 0, err
+    matches = json.loads(out)
+    assert [m["rank"] for m in matches] == [1, 2, 3]
+    assert matches[0]["id"] in {"999000001", "999000002", "999000003"}  # the battery project
+    for m in matches:
+        assert m["score"] == pytest.approx(sum(m["contributions"].values()))
+
+    code, out, _ = run(capsys, "recommend", "maritime ports", "--json", "--country", "MT",
+                       *common)
+    assert code == 0
+    assert [m["id"] for m in json.loads(out)] == ["jsonl-1"]
+
+    code, out, _ = run(capsys, "recommend", "battery", "--country", "EL", "--kind", "company",
+                       "--requester", "999000001", *common)
+    assert code == 0
+    assert "ETAIRIA ENERGEIAKI" in out and "contribution" in out  # the table
+
+    code, out, _ = run(capsys, "recommend", "battery", "--country", "SE", *common)
+    assert code == 0 and "no candidates" in out
+
+
+def test_build_then_similar(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                            cordis_dir: Path, built: Path) -> None:
+    common = ["--index", built, "--data", cordis_dir, "--cache", tmp_path / "cache"]
+    code, out, err = run(capsys, "similar", "999000002", "--json", *common)
+    assert code == 0, err
+    found = [m["id"] for m in json.loads(out)]
+    assert "999000002" not in found and len(found) == 5
+    code, _, err = run(capsys, "similar", "nobody", *common)
+    assert_clean_error(code, err)
+    assert "nobody" in err
+
+
+def test_a_second_build_encodes_nothing_new(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                            cordis_dir: Path, built: Path) -> None:
+    code, out, _ = run(capsys, "build", "--data", cordis_dir, "--out", tmp_path / "index2",
+                       "--cache", tmp_path / "cache", "--cutoff", "2024-01-01")
+    assert code == 0
+    assert "0 encoded" in out
+
+
+def test_an_index_built_by_another_model_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    cordis_dir: Path, built: Path
+) -> None:
+    monkeypatch.setattr(cli, "_encoder", lambda args: HashEncoder(dim=16))
+    code, _, err = run(capsys, "recommend", "battery", "--index", built, "--data", cordis_dir)
+    assert_clean_error(code, err)
+    assert "rebuild" in err
+
+
+def test_evaluate_writes_metrics(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                 cordis_dir: Path) -> None:
+    cordis = cordis_dir / "cordis"
+    metrics = tmp_path / "metrics.json"
+    code, out, err = run(
+        capsys, "evaluate", "--projects", cordis / "projects.csv.gz",
+        "--participants", cordis / "participants.csv.gz", "--queries", cordis / "dev_queries.csv",
+        "--cutoff", "2024-01-01", "--data", cordis_dir, "--cache", tmp_path / "cache",
+        "--json", metrics, "--limit", "5",
+    )
+    assert code == 0, err
+    assert "5 candidate organisations, 1 queries" in err
+    for method in ("popularity", "tfidf", "engine", "dense_only", "lexical_only"):
+        assert f"| {method} |" in out
+    data = json.loads(metrics.read_text())
+    assert data["queries"] == 1
+    assert set(data["methods"]) >= {"engine", "popularity", "dense_only", "lexical_only"}
+    assert 0.0 <= data["recall@10"] <= 1.0
+    assert data["recall@10"] == 1.0  # 4 candidates besides the requester: all in the top 10
