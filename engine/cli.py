@@ -46,18 +46,27 @@ def _encoder(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_build(args: argparse.Namespace) -> int:
     from engine.corpus import DataPaths, load_corpus
+    from engine.rank import FusionModel
     from engine.recommender import Recommender
+    from engine.sources.h2020 import load_h2020
 
     started = time.perf_counter()
-    profiles = load_corpus(DataPaths(args.data), cutoff=args.cutoff, progress=True)
-    print(f"{len(profiles)} profiles from {args.data}", file=sys.stderr)
+    paths = DataPaths(args.data)
+    profiles = load_corpus(paths, cutoff=args.cutoff, progress=True)
+    history = load_h2020(paths.h2020, cutoff=args.cutoff) if paths.h2020.is_file() else []
+    print(f"{len(profiles)} profiles, {len(history)} H2020 participations from {args.data}",
+          file=sys.stderr)
     encoder = _encoder(args)
-    recommender = Recommender(encoder).fit(profiles, progress=True)
+    recommender = Recommender(encoder).fit(profiles, history=history, progress=True)
+    if args.fusion is not None and args.fusion.is_file():
+        recommender.fusion = FusionModel.load(args.fusion)
     recommender.save(args.out)
     cache = encoder.cache
+    fusion = "learned fusion" if recommender.fusion else "hand-set weights"
     print(
-        f"index: {len(recommender)} profiles, {recommender.n_vectors} vectors -> {args.out} "
-        f"({time.perf_counter() - started:.1f} s; cache {cache.hits} hits, {cache.misses} encoded)"
+        f"index: {len(recommender)} profiles, {recommender.n_vectors} vectors, {fusion} -> "
+        f"{args.out} ({time.perf_counter() - started:.1f} s; cache {cache.hits} hits, "
+        f"{cache.misses} encoded)"
     )
     return 0
 
@@ -116,28 +125,78 @@ def cmd_similar(args: argparse.Namespace) -> int:
     return 0
 
 
+def _history_path(args: argparse.Namespace) -> Path | None:
+    if args.h2020.is_file():
+        return args.h2020
+    print(f"note: no H2020 history at {args.h2020}; the collaboration graph uses the "
+          "Horizon Europe projects only", file=sys.stderr)
+    return None
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from engine.train import train_fusion
+
+    model, _ = train_fusion(
+        args.projects, args.participants, _history_path(args), args.cutoff, _encoder(args),
+        max_queries=args.max_queries, seed=args.seed, progress=True,
+    )
+    model.save(args.out)
+    print(json.dumps(model.trained, indent=2))
+    print(f"fusion weights -> {args.out}")
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from engine.evaluate import benchmark, format_table, load_queries
+    from engine.rank import DEFAULT_WEIGHTS, FEATURES, SIGNAL_GROUPS, FusionModel
     from engine.recommender import Recommender
     from engine.sources.cordis import load_cordis
+    from engine.sources.h2020 import load_h2020
+    from engine.train import fit_weights, train_fusion
 
     started = time.perf_counter()
+    encoder = _encoder(args)
+    h2020 = _history_path(args)
+    pools = []
+    if args.fusion is not None:
+        fusion = FusionModel.load(args.fusion)
+    elif args.hand_weights:
+        fusion = None
+    else:
+        fusion, pools = train_fusion(
+            args.projects, args.participants, h2020, args.cutoff, encoder,
+            max_queries=args.max_queries, seed=args.seed, progress=True,
+        )
     profiles = load_cordis(args.projects, args.participants, cutoff=args.cutoff, progress=True)
+    history = load_h2020(h2020, cutoff=args.cutoff) if h2020 else []
     queries = load_queries(args.queries, args.projects, limit=args.limit)
     print(f"{len(profiles)} candidate organisations, {len(queries)} queries", file=sys.stderr)
-    recommender = Recommender(_encoder(args)).fit(profiles, progress=True)
-    results = benchmark(
-        recommender,
-        queries,
-        variants={"dense_only": {"dense": 1.0, "lexical": 0.0, "experience": 0.0},
-                  "lexical_only": {"dense": 0.0, "lexical": 1.0, "experience": 0.0}},
-        progress=True,
-    )
-    print(format_table(results))
+    recommender = Recommender(encoder).fit(profiles, history=history, progress=True)
+    recommender.fusion = fusion
+    variants: dict[str, dict[str, float]] = {
+        "dense_only": {f: float(f == "dense") for f in FEATURES},
+        "lexical_only": {f: float(f == "lexical") for f in FEATURES},
+        "hand_set_fusion": dict(DEFAULT_WEIGHTS),
+    }
+    if args.ablation and pools:
+        for group, members in SIGNAL_GROUPS.items():
+            kept = [f for f in FEATURES if f not in members]
+            variants[f"without_{group}"] = fit_weights(pools, features=kept, seed=args.seed)
+    result = benchmark(recommender, queries, variants=variants, progress=True)
+    engine_name = "learned_fusion" if fusion is not None else "hand_set_fusion"
+    methods = {(engine_name if k == "engine" else k): v for k, v in result.methods.items()}
+    print(format_table(methods))
+    print("\nnon-academic candidates only (no universities or research organisations):")
+    print(format_table({(engine_name if k == "engine" else k): v
+                        for k, v in result.non_academic.items()}))
+    cb = result.cross_border
+    print(f"\ncross-border share: engine top 10 {cb['engine_top10']:.3f}, "
+          f"true partners {cb['true_partners']:.3f}")
     print(f"\n{len(queries)} queries, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if args.json:
-        engine = {**results["engine"], "queries": len(queries)}
-        args.json.write_text(json.dumps({**engine, "methods": results}, indent=2))
+        args.json.write_text(json.dumps(
+            {**result.methods["engine"], "queries": len(queries), **result.to_dict(),
+             "fusion": None if fusion is None else dict(fusion.trained)}, indent=2))
     return 0
 
 
@@ -167,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=DEFAULT_INDEX)
     build.add_argument("--cutoff", type=_date, default=None,
                        help="use only projects starting before this date")
+    build.add_argument("--fusion", type=Path, default=Path("models/fusion.json"),
+                       help="learned fusion weights to ship with the index (if the file exists)")
     build.set_defaults(func=cmd_build)
 
     recommend = sub.add_parser("recommend", parents=[common], help="rank partners for a text")
@@ -189,14 +250,33 @@ def build_parser() -> argparse.ArgumentParser:
     similar.add_argument("--json", action="store_true")
     similar.set_defaults(func=cmd_similar)
 
-    evaluate = sub.add_parser("evaluate", parents=[common], help="run the benchmark protocol")
-    evaluate.add_argument("--projects", type=Path, default=DEFAULT_DATA / "cordis/projects.csv.gz")
-    evaluate.add_argument("--participants", type=Path,
-                          default=DEFAULT_DATA / "cordis/participants.csv.gz")
+    history = argparse.ArgumentParser(add_help=False)
+    history.add_argument("--projects", type=Path, default=DEFAULT_DATA / "cordis/projects.csv.gz")
+    history.add_argument("--participants", type=Path,
+                         default=DEFAULT_DATA / "cordis/participants.csv.gz")
+    history.add_argument("--h2020", type=Path, default=DEFAULT_DATA / "h2020/h2020.csv.gz",
+                         help="H2020 collaboration history (same organisation ids)")
+    history.add_argument("--cutoff", type=_date, default=date(2024, 1, 1))
+    history.add_argument("--max-queries", type=_positive, default=800,
+                         help="training queries sampled from the year before the cut-off")
+    history.add_argument("--seed", type=int, default=0)
+
+    train = sub.add_parser("train", parents=[common, history],
+                           help="learn fusion weights from history before the cut-off")
+    train.add_argument("--out", type=Path, default=Path("models/fusion.json"))
+    train.set_defaults(func=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", parents=[common, history],
+                              help="run the benchmark protocol")
     evaluate.add_argument("--queries", type=Path, default=DEFAULT_DATA / "cordis/dev_queries.csv")
-    evaluate.add_argument("--cutoff", type=_date, default=date(2024, 1, 1))
     evaluate.add_argument("--limit", type=_positive, default=None, help="fixed random sample of N")
     evaluate.add_argument("--json", type=Path, default=None, help="write metrics as JSON")
+    evaluate.add_argument("--fusion", type=Path, default=None,
+                          help="use this fusion.json instead of training one in the run")
+    evaluate.add_argument("--hand-weights", action="store_true",
+                          help="rank with the hand-set weights (no training)")
+    evaluate.add_argument("--ablation", action="store_true",
+                          help="also retrain and score with each signal group removed")
     evaluate.set_defaults(func=cmd_evaluate)
 
     serve = sub.add_parser("serve", help="run the HTTP API and UI")

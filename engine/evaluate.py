@@ -13,15 +13,17 @@ import csv
 import gzip
 import math
 import random
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from engine.errors import ValidationError
 from engine.profiles import PartnerRequest
 from engine.recommender import Recommender
+from engine.taxonomy import Kind
 
 CUTOFFS = (10, 50, 100)
 METRICS = ("recall@10", "recall@50", "recall@100", "mrr", "ndcg@10")
@@ -115,66 +117,117 @@ def evaluate_ranker(
     return {**result, "queries": len(queries)}
 
 
-def _top_ids(scores: np.ndarray, ids: Sequence[str | None], exclude: str, k: int) -> list[str]:
-    order = np.argsort(-scores, kind="stable")
-    out: list[str] = []
-    for i in order:
-        pid = ids[i]
-        if pid is not None and pid != exclude:
-            out.append(pid)
-            if len(out) == k:
-                break
-    return out
+NON_ACADEMIC: tuple[Kind, ...] = (Kind.COMPANY, Kind.CLUSTER, Kind.PUBLIC, Kind.OTHER)
+
+
+def _top_ids(scores: np.ndarray, ids: Sequence[str | None], mask: np.ndarray, k: int) -> list[str]:
+    """Ids of the ``k`` best allowed slots (``mask``), best first, ties by slot."""
+    allowed = np.flatnonzero(mask)
+    order = allowed[np.argsort(-scores[allowed], kind="stable")[:k]]
+    return [ids[i] for i in order]  # type: ignore[misc]
+
+
+@dataclass
+class BenchmarkResult:
+    """Metrics per method (all candidates, and non-academic only) and cross-border shares."""
+
+    methods: dict[str, dict[str, float]]
+    non_academic: dict[str, dict[str, float]]
+    cross_border: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"methods": self.methods, "non_academic": self.non_academic,
+                "cross_border": self.cross_border}
 
 
 def benchmark(
     recommender: Recommender,
     queries: Sequence[Query],
     *,
-    variants: dict[str, dict[str, float]] | None = None,
+    variants: Mapping[str, Mapping[str, float]] | None = None,
     progress: bool = False,
-) -> dict[str, dict[str, float]]:
+) -> BenchmarkResult:
     """Metrics of the engine and, from the same run, of the reference methods.
 
-    Each query's first-stage pool is computed once; every weight variant (e.g. dense only)
-    re-ranks that pool. Baselines rank every candidate: popularity (past activities),
-    TF-IDF over profiles, and TF-IDF x log(1 + activities).
+    Each query's first-stage pool is computed once; every weight variant (name -> complete
+    weights, e.g. dense only) re-ranks that pool. Baselines rank every candidate: popularity
+    (past activities), TF-IDF over profiles, and TF-IDF x log(1 + activities).
+
+    ``non_academic`` repeats the run with universities and research organisations removed
+    from candidates (a kinds filter) and from the relevant sets (queries left with none are
+    skipped). ``cross_border`` compares the share of organisations from another country than
+    the requester's in the engine's top 10 with that share among the true partners.
     """
     from tqdm.auto import tqdm
 
     ids = recommender.slot_ids()
     counts = recommender.activity_counts()
-    popularity = counts + np.arange(len(counts))[::-1] * 1e-9  # stable tie-break by slot
+    alive = np.array([i is not None for i in ids])
+    kinds = np.array([recommender.get(i).kind.value if i else "" for i in ids])
+    non_academic_mask = alive & np.isin(kinds, [k.value for k in NON_ACADEMIC])
     variants = variants or {}
-    rows: dict[str, list[dict[str, float]]] = {
-        name: [] for name in ("popularity", "tfidf", "tfidf_x_popularity", "engine", *variants)
-    }
+    names = ("popularity", "tfidf", "tfidf_x_popularity", "engine", *variants)
+    rows: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+    restricted: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+    abroad_top: list[float] = []
+    abroad_true: list[float] = []
     vectors = recommender.encoder.encode([q.request().document for q in queries], progress=progress)
-    default = recommender.config
     for query, vector in tqdm(
         list(zip(queries, vectors, strict=True)), desc="queries", disable=not progress
     ):
         request = query.request()
         lexical = recommender.lexical_scores(request.document)
-        ranked = {
-            "popularity": _top_ids(popularity, ids, query.requester_id, 100),
-            "tfidf": _top_ids(lexical, ids, query.requester_id, 100),
-            "tfidf_x_popularity": _top_ids(lexical * np.log1p(counts), ids, query.requester_id, 100),
+        baselines = {
+            "popularity": counts,
+            "tfidf": lexical,
+            "tfidf_x_popularity": lexical * np.log1p(counts),
         }
-        pool = recommender.pool(request, vector)
-        ranked["engine"] = [m.profile_id for m in recommender.rank_pool(pool, 100)]
-        for name, weights in variants.items():
-            recommender.config = default.with_weights(**weights)
-            try:
-                ranked[name] = [m.profile_id for m in recommender.rank_pool(pool, 100)]
-            finally:
-                recommender.config = default
-        for name, ranking in ranked.items():
-            rows[name].append(query_metrics(ranking, query.relevant))
-    return {name: {**mean_metrics(r), "queries": len(r)} for name, r in rows.items()}
+        home = recommender.get(query.requester_id).country if query.requester_id in recommender \
+            else ""
+        for target, mask, extra in (
+            (rows, alive, {}),
+            (restricted, non_academic_mask, {"kinds": NON_ACADEMIC}),
+        ):
+            relevant = query.relevant if not extra else frozenset(
+                r for r in query.relevant if r in recommender
+                and recommender.get(r).kind in NON_ACADEMIC
+            )
+            if not relevant:
+                continue
+            own = mask.copy()
+            if query.requester_id in recommender:
+                own[ids.index(query.requester_id)] = False
+            ranked = {name: _top_ids(values, ids, own, 100) for name, values in baselines.items()}
+            pool = recommender.pool(replace(request, **extra), vector, k=100)
+            engine = recommender.rank_pool(pool, 100)
+            ranked["engine"] = [m.profile_id for m in engine]
+            for name, weights in variants.items():
+                ranked[name] = [
+                    m.profile_id for m in recommender.rank_pool(pool, 100, weights=weights)
+                ]
+            for name, ranking in ranked.items():
+                target[name].append(query_metrics(ranking, relevant))
+            if not extra and home:
+                top = [m.profile.country for m in engine[:10] if m.profile.country]
+                true = [recommender.get(r).country for r in relevant if r in recommender]
+                true = [c for c in true if c]
+                if top and true:
+                    abroad_top.append(sum(c != home for c in top) / len(top))
+                    abroad_true.append(sum(c != home for c in true) / len(true))
+    return BenchmarkResult(
+        methods={name: {**mean_metrics(r), "queries": len(r)} for name, r in rows.items()},
+        non_academic={
+            name: {**mean_metrics(r), "queries": len(r)} for name, r in restricted.items()
+        },
+        cross_border={
+            "engine_top10": float(np.mean(abroad_top)) if abroad_top else 0.0,
+            "true_partners": float(np.mean(abroad_true)) if abroad_true else 0.0,
+            "queries": len(abroad_top),
+        },
+    )
 
 
-def format_table(results: dict[str, dict[str, float]]) -> str:
+def format_table(results: Mapping[str, Mapping[str, float]]) -> str:
     """A Markdown table of method x metric."""
     lines = ["| method | " + " | ".join(METRICS) + " |", "|---" * (len(METRICS) + 1) + "|"]
     for name, values in results.items():

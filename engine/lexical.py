@@ -36,6 +36,7 @@ class LexicalIndex:
     def __init__(self) -> None:
         self._vectorizer: TfidfVectorizer | None = None
         self._matrix: sp.csr_matrix | None = None
+        self._by_term: sp.csc_matrix | None = None
         self._terms: np.ndarray | None = None
 
     @property
@@ -58,6 +59,7 @@ class LexicalIndex:
             self._vectorizer = TfidfVectorizer(**{**PARAMS, "min_df": 1, "max_df": 1.0})
             matrix = self._vectorizer.fit_transform(documents)
         self._matrix = matrix.tocsr()
+        self._by_term = None
         self._terms = None
         return self
 
@@ -81,17 +83,27 @@ class LexicalIndex:
             shape=(size, len(slots)),
         )
         self._matrix = (sp.diags(keep.astype(np.float32)) @ matrix + placed @ rows).tocsr()
+        self._by_term = None
 
     def clear_rows(self, slots: list[int]) -> None:
         _, matrix = self._check()
         keep = np.ones(matrix.shape[0], dtype=np.float32)
         keep[[s for s in slots if s < matrix.shape[0]]] = 0.0
         self._matrix = (sp.diags(keep) @ matrix).tocsr()
+        self._by_term = None
 
     def scores(self, query: sp.csr_matrix) -> np.ndarray:
-        """Cosine of one query row against every slot, as a dense float32 array."""
+        """Cosine of one query row against every slot, as a dense float32 array.
+
+        Reads only the columns of the query's terms (a CSC copy), so the cost is the sum of
+        their posting lengths, not the size of the matrix.
+        """
         _, matrix = self._check()
-        return np.asarray((matrix @ query.T).toarray()).ravel().astype(np.float32)
+        if self._by_term is None:
+            self._by_term = matrix.tocsc()
+        query = query.tocsr()
+        columns = self._by_term[:, query.indices]
+        return np.asarray(columns @ query.data, dtype=np.float32).ravel()
 
     def shared_terms(self, query: sp.csr_matrix, slot: int, n: int = 6) -> list[tuple[str, float]]:
         """The terms that contributed most to ``slot``'s score, with their share of it."""

@@ -1,9 +1,10 @@
 """``Recommender``: the front object. It composes profiles, an encoder, the vector index, the
-lexical index and the ranking functions, and persists them as one folder.
+lexical index, the collaboration graph and the ranking functions, and persists them as one
+folder.
 
-    rec = Recommender(encoder).fit(profiles)
-    rec.recommend(PartnerRequest(text="..."), k=10)   # -> list[Match]
-    rec.similar("999988230", k=10)
+    rec = Recommender(encoder).fit(profiles, history=h2020_rows)
+    rec.recommend(PartnerRequest(text="..."), k=10, explain=True)   # -> list[Match]
+    rec.similar("999988230", k=10); rec.complementary("999988230", k=10)
     rec.save(path); Recommender.load(path, encoder)
 
 Profiles live in integer *slots*; a profile's vectors have ids ``slot << 16 | item`` where item
@@ -16,35 +17,58 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from tqdm.auto import tqdm
 
+from engine import signals
 from engine.atomic import atomic_write, atomic_write_json
-from engine.embed import Encoder
+from engine.embed import Encoder, normalize_rows
 from engine.errors import ConflictError, IndexMismatchError, NotFittedError, NotFoundError
 from engine.index import VectorIndex
 from engine.lexical import LexicalIndex
+from engine.network import CollaborationGraph
 from engine.profiles import PartnerRequest, Profile
-from engine.rank import RankConfig, experience, fuse, max_by_group
-from engine.taxonomy import ECOSYSTEMS
+from engine.rank import (
+    DEFAULT_WEIGHTS,
+    PREFERENCE_FEATURES,
+    Diversity,
+    FusionModel,
+    RankConfig,
+    diversify,
+    fuse,
+)
+from engine.requests import RequestBook, RequestMatch
+from engine.sources.h2020 import Participation
+from engine.taxonomy import ECOSYSTEMS, Kind, ecosystems_in_text
 
 ITEM_BITS = 16
 MAX_ITEMS = 1 << ITEM_BITS
-_ECO_BIT = {eco: 1 << i for i, eco in enumerate(ECOSYSTEMS)}
+#: Up to this many excluded vectors, a search drops them after the fact (exactly) rather than
+#: building an id selector over every allowed vector.
+SMALL_EXCLUSION = 2048
+ECO_BIT = {eco: 1 << i for i, eco in enumerate(ECOSYSTEMS)}
+ECO_LIST = list(ECOSYSTEMS)
+KINDS = list(Kind)
+KIND_INDEX = {k.value: i for i, k in enumerate(KINDS)}
+RECENT_YEARS = 3
+VOTES = 1000
+CONSORTIUM_SEEDS = 10
 
 
 @dataclass(frozen=True)
 class Match:
     """One recommended profile.
 
-    ``score`` is the fused score (the sum of ``contributions``); ``signals`` holds each
-    signal's raw value on its own scale (see :mod:`engine.rank`); ``best_items`` are the
-    profile's best-matching vectors as (item index, cosine), best first.
+    ``score`` is the fused score: the sum of ``contributions`` (feature -> weight x value,
+    plus ``diversity``, a penalty <= 0, when results were diversified). ``signals`` holds
+    each feature's raw value on its own scale (see :mod:`engine.rank`); ``best_items`` are
+    the profile's best-matching vectors as (item index, cosine), best first.
     """
 
     profile: Profile
@@ -66,20 +90,39 @@ class _Columns:
 
     alive: np.ndarray
     country: np.ndarray
+    region: np.ndarray
     kind: np.ndarray
     ecosystems: np.ndarray
     sme: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
     n_activities: np.ndarray
+    n_recent: np.ndarray
+    n_coordinated: np.ndarray
+    n_history: np.ndarray
     n_vectors: np.ndarray
 
 
 @dataclass
+class _Context:
+    """What a query knows about its request, kept for scoring and explanations."""
+
+    request: PartnerRequest
+    query: np.ndarray
+    sources: np.ndarray  # requester and positive-example slots (the consortium so far)
+    requester: int | None
+    wanted_ecosystems: np.ndarray  # 0/1 over ECOSYSTEMS
+    lexical_query: sp.csr_matrix
+
+
+@dataclass
 class Pool:
-    """First-stage candidates of one query, with their signal values (same order)."""
+    """First-stage candidates of one query, with their feature values (same order)."""
 
     slots: np.ndarray
     features: dict[str, np.ndarray]
     best_items: list[tuple[tuple[int, float], ...]] = field(default_factory=list)
+    context: _Context | None = None
 
 
 def vector_texts(profile: Profile) -> list[str]:
@@ -100,16 +143,31 @@ class Recommender:
     def __init__(self, encoder: Encoder, config: RankConfig | None = None):
         self.encoder = encoder
         self.config = config or RankConfig()
+        self.fusion: FusionModel | None = None
         self._profiles: list[Profile | None] = []
         self._slot: dict[str, int] = {}
+        self._history: list[Participation] = []
         self._index: VectorIndex | None = None
         self._lexical = LexicalIndex()
         self._columns: _Columns | None = None
+        self._graph_cache: CollaborationGraph | None = None
+        self._lifts: tuple[np.ndarray, np.ndarray] | None = None
+        self.requests = RequestBook(encoder)
         self.version = 0
 
     # ---- building -------------------------------------------------------------------
-    def fit(self, profiles: Iterable[Profile], *, progress: bool = False) -> Recommender:
-        """Index ``profiles`` from scratch (vectors through the encoder, its cache if any)."""
+    def fit(
+        self,
+        profiles: Iterable[Profile],
+        *,
+        history: Sequence[Participation] = (),
+        progress: bool = False,
+    ) -> Recommender:
+        """Index ``profiles`` from scratch (vectors through the encoder, its cache if any).
+
+        ``history`` is external collaboration history (H2020 participations) for the graph;
+        rows of organisations that are not profiles are dropped.
+        """
         profiles = list(profiles)
         ids = [p.id for p in profiles]
         if len(set(ids)) != len(ids):
@@ -117,6 +175,7 @@ class Recommender:
             raise ConflictError(f"profile id {dup!r} appears more than once")
         self._profiles = list(profiles)
         self._slot = {p.id: i for i, p in enumerate(profiles)}
+        self._history = [row for row in history if row.pic in self._slot]
         self._index = VectorIndex(self.encoder.dim, self.encoder.model_id)
         texts: list[str] = []
         vids: list[np.ndarray] = []
@@ -131,15 +190,27 @@ class Recommender:
             for p in tqdm(profiles, desc="lexical", unit="org", disable=not progress)
         ]
         self._lexical = LexicalIndex().fit(documents)
-        self._columns = None
-        self.version += 1
+        self._changed()
         return self
+
+    def _changed(self) -> None:
+        self._columns = None
+        self._graph_cache = None
+        self._lifts = None
+        self.version += 1
 
     @staticmethod
     def _vector_ids(slot: int, n: int) -> np.ndarray:
         if n > MAX_ITEMS:
             raise ConflictError(f"a profile may have at most {MAX_ITEMS} texts, this one has {n}")
         return (np.int64(slot) << ITEM_BITS) + np.arange(n, dtype=np.int64)
+
+    def _slot_vector_ids(self, slots: np.ndarray) -> np.ndarray:
+        """Every vector id of ``slots``, slot by slot."""
+        counts = self._cols().n_vectors[slots]
+        starts = np.repeat(np.cumsum(counts) - counts, counts)
+        items = np.arange(int(counts.sum()), dtype=np.int64) - starts
+        return np.repeat(slots.astype(np.int64) << ITEM_BITS, counts) + items
 
     def _require_index(self) -> VectorIndex:
         if self._index is None:
@@ -170,8 +241,7 @@ class Recommender:
         for slot, profile in zip(slots, profiles, strict=True):
             self._profiles[slot] = profile
             self._slot[profile.id] = slot
-        self._columns = None
-        self.version += 1
+        self._changed()
 
     def remove(self, profile_id: str) -> None:
         """Remove a profile; it is never recommended again."""
@@ -183,8 +253,7 @@ class Recommender:
         index.remove(self._vector_ids(slot, len(vector_texts(profile))))  # type: ignore[arg-type]
         self._lexical.clear_rows([slot])
         self._profiles[slot] = None
-        self._columns = None
-        self.version += 1
+        self._changed()
 
     # ---- reading --------------------------------------------------------------------
     def __len__(self) -> int:
@@ -222,25 +291,73 @@ class Recommender:
         """A hash of every indexed profile (order-independent) and the model id."""
         return data_fingerprint(self.profiles(), self.encoder.model_id)
 
+    @property
+    def weights(self) -> dict[str, float]:
+        """The fusion weights in force: learned ones if a fusion model is loaded, with the
+        preference features (set by users, not learnable) from the config."""
+        weights = dict(self.config.weights)
+        if self.fusion is not None:
+            for name, value in self.fusion.weights.items():
+                if name not in PREFERENCE_FEATURES:
+                    weights[name] = float(value)
+        return weights
+
     def _cols(self) -> _Columns:
         if self._columns is None:
-            n = len(self._profiles)
-            alive = np.array([p is not None for p in self._profiles], dtype=bool)
-            placeholder = [p if p is not None else None for p in self._profiles]
+            profiles = self._profiles
+            years = [a.year for p in profiles if p for a in p.activities if a.year]
+            as_of = max(years) if years else date.today().year
+            history_counts: dict[str, int] = {}
+            for row in self._history:
+                history_counts[row.pic] = history_counts.get(row.pic, 0) + 1
 
-            def col(fn, dtype):  # type: ignore[no-untyped-def]
-                return np.array([fn(p) if p else dtype() for p in placeholder], dtype=dtype)
+            def col(fn, dtype, empty):  # type: ignore[no-untyped-def]
+                return np.array([fn(p) if p else empty for p in profiles], dtype=dtype)
 
             self._columns = _Columns(
-                alive=alive if n else np.zeros(0, bool),
-                country=np.array([p.country if p else "" for p in placeholder], dtype="<U2"),
-                kind=np.array([p.kind.value if p else "" for p in placeholder], dtype="<U12"),
-                ecosystems=col(lambda p: sum(_ECO_BIT[e] for e in p.ecosystems), np.int64),
-                sme=col(lambda p: p.sme, bool),
-                n_activities=col(lambda p: p.n_activities, np.float32),
-                n_vectors=col(lambda p: len(vector_texts(p)), np.int64),
+                alive=col(lambda p: True, bool, False),
+                country=col(lambda p: p.country, "<U2", ""),
+                region=col(lambda p: p.region, "<U8", ""),
+                kind=col(lambda p: p.kind.value, "<U12", ""),
+                ecosystems=col(lambda p: sum(ECO_BIT[e] for e in p.ecosystems), np.int64, 0),
+                sme=col(lambda p: p.sme, bool, False),
+                lat=col(lambda p: np.nan if p.lat is None else p.lat, np.float64, np.nan),
+                lon=col(lambda p: np.nan if p.lon is None else p.lon, np.float64, np.nan),
+                n_activities=col(lambda p: p.n_activities, np.float32, 0),
+                n_recent=col(
+                    lambda p: sum(1 for a in p.activities
+                                  if a.year and a.year > as_of - RECENT_YEARS),
+                    np.float32, 0,
+                ),
+                n_coordinated=col(
+                    lambda p: sum(1 for a in p.activities if a.role == "coordinator"),
+                    np.float32, 0,
+                ),
+                n_history=col(lambda p: history_counts.get(p.id, 0), np.float32, 0),
+                n_vectors=col(lambda p: len(vector_texts(p)), np.int64, 0),
             )
         return self._columns
+
+    def _graph(self) -> CollaborationGraph:
+        if self._graph_cache is None:
+            self._graph_cache = CollaborationGraph.build(self._profiles, self._slot, self._history)
+        return self._graph_cache
+
+    def lifts(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ecosystem lift 14 x 14, kind lift 6 x 6) learned from the indexed consortia."""
+        if self._lifts is None:
+            cols = self._cols()
+            incidence = self._graph().incidence
+            eco = signals.bits_to_matrix(cols.ecosystems, len(ECO_LIST))
+            kinds = np.zeros((len(cols.kind), len(KINDS)), dtype=np.float32)
+            for i, kind in enumerate(cols.kind):
+                if kind:
+                    kinds[i, KIND_INDEX[kind]] = 1.0
+            self._lifts = (
+                signals.cooccurrence_lift(incidence, eco),
+                signals.cooccurrence_lift(incidence, kinds),
+            )
+        return self._lifts
 
     # ---- ranking --------------------------------------------------------------------
     def allowed_slots(self, request: PartnerRequest) -> np.ndarray:
@@ -254,7 +371,7 @@ class Recommender:
         if request.kinds:
             mask &= np.isin(cols.kind, [k.value for k in request.kinds])
         if request.ecosystem_filter and request.ecosystems:
-            bits = sum(_ECO_BIT[e] for e in request.ecosystems)
+            bits = sum(ECO_BIT[e] for e in request.ecosystems)
             mask &= (cols.ecosystems & bits) != 0
         if request.sme_only:
             mask &= cols.sme
@@ -267,123 +384,366 @@ class Recommender:
     def encode_request(self, request: PartnerRequest) -> np.ndarray:
         return self.encoder.encode([request.document])[0]
 
-    def pool(
-        self, request: PartnerRequest, query: np.ndarray | None = None, k: int = 0
-    ) -> Pool:
-        """First-stage candidates (dense top + lexical top, filtered) with their signals."""
-        index = self._require_index()
-        cols = self._cols()
-        mask = self.allowed_slots(request)
-        n_allowed = int(mask.sum())
-        if n_allowed == 0:
-            return Pool(slots=np.zeros(0, np.int64), features={})
+    def _centroid(self, slots: Sequence[int]) -> np.ndarray | None:
+        """Mean of the normalised mean vectors of ``slots``, or None for none."""
+        if not len(slots):
+            return None
+        vectors = self._require_index().reconstruct(self._slot_vector_ids(np.asarray(slots)))
+        counts = self._cols().n_vectors[np.asarray(slots)]
+        groups = np.repeat(np.arange(len(slots)), counts)
+        means = np.zeros((len(slots), vectors.shape[1]), dtype=np.float32)
+        np.add.at(means, groups, vectors)
+        return normalize_rows(means).mean(axis=0)
+
+    def _context(self, request: PartnerRequest, query: np.ndarray | None) -> _Context:
         if query is None:
             query = self.encode_request(request)
+        positives = [self._slot[i] for i in request.positive_ids if i in self._slot]
+        negatives = [self._slot[i] for i in request.negative_ids if i in self._slot]
+        adjusted = query.astype(np.float32)
+        for slots, weight in ((positives, self.config.positive_weight),
+                              (negatives, -self.config.negative_weight)):
+            centroid = self._centroid(slots)
+            if centroid is not None:
+                adjusted = adjusted + weight * centroid
+        adjusted = normalize_rows(adjusted[None, :])[0]
+        requester = self._slot.get(request.requester_id) if request.requester_id else None
+        sources = np.array(
+            ([requester] if requester is not None else []) + positives, dtype=np.int64
+        )
+        wanted = set(request.ecosystems) or ecosystems_in_text(request.document)
+        if requester is not None and not request.ecosystems:
+            wanted |= set(self._profiles[requester].ecosystems)  # type: ignore[union-attr]
+        wanted_vector = np.array([1.0 if e in wanted else 0.0 for e in ECO_LIST], np.float32)
+        return _Context(
+            request=request,
+            query=adjusted,
+            sources=sources,
+            requester=requester,
+            wanted_ecosystems=wanted_vector,
+            lexical_query=self._lexical.transform([request.document]),
+        )
+
+    def pool(
+        self,
+        request: PartnerRequest,
+        query: np.ndarray | None = None,
+        k: int = 0,
+        mask: np.ndarray | None = None,
+    ) -> Pool:
+        """First-stage candidates (dense top, lexical top, the consortium's network),
+        filtered, with all their features."""
+        cols = self._cols()
+        if mask is None:
+            mask = self.allowed_slots(request)
+        context = self._context(request, query)
+        if not mask.any():
+            return Pool(slots=np.zeros(0, np.int64), features={}, context=context)
         size = max(self.config.pool_size, k)
-        # Dense: search vectors, restricted inside faiss when any filter removes a slot.
-        allowed_vids = None
-        if n_allowed < int(cols.alive.sum()):
-            allowed = np.flatnonzero(mask)
-            allowed_vids = np.concatenate(
-                [self._vector_ids(int(s), int(cols.n_vectors[s])) for s in allowed]
-            )
-        k_vectors = size * 4
-        while True:
-            scores, vids = index.search(query, k_vectors, allowed_vids)
-            scores, vids = scores[0], vids[0]
-            keep = vids >= 0
-            scores, vids = scores[keep], vids[keep]
-            dense_slots = vids >> ITEM_BITS
-            distinct = np.unique(dense_slots)
-            exhausted = len(vids) < k_vectors
-            if len(distinct) >= size or exhausted:
-                break
-            k_vectors *= 4
-        # first occurrence of each slot is its best vector (scores are sorted)
-        _, first = np.unique(dense_slots, return_index=True)
-        first = np.sort(first)[:size]
-        dense_top = dense_slots[first]
-        # Lexical: cosine against every slot, best allowed ones.
-        lexical_all = self._lexical.scores(self._lexical.transform([request.document]))
+        dense_top = self._dense_top(context.query, mask, size)
+        lexical_all = self._lexical.scores(context.lexical_query)
         lexical_all = np.where(mask, lexical_all, -1.0)
         lex_top = np.argpartition(-lexical_all, min(size, len(lexical_all) - 1))[:size]
         lex_top = lex_top[lexical_all[lex_top] > 0]
-        slots = np.unique(np.concatenate([dense_top, lex_top])).astype(np.int64)
-        dense, best_items = self._dense_scores(query, slots)
-        features = {
-            "dense": dense,
-            "lexical": np.maximum(lexical_all[slots], 0.0).astype(np.float32),
-            "experience": experience(cols.n_activities[slots], self.config.experience_ref),
+        parts = [dense_top, lex_top]
+        for source in context.sources:
+            partners = self._graph().partners(int(source), size)
+            parts.append(partners[mask[partners]])
+        slots = np.unique(np.concatenate(parts)).astype(np.int64)
+        dense, means, best_items = self._dense_scores(context.query, slots, context.sources)
+        features = self._features(context, slots, dense, means, lexical_all[slots])
+        features["consortium"] = self._consortium(slots, features)
+        return Pool(slots=slots, features=features, best_items=best_items, context=context)
+
+    def _consortium(self, slots: np.ndarray, features: dict[str, np.ndarray]) -> np.ndarray:
+        """Pseudo-relevance feedback over the graph: log1p of the projects each candidate
+        shared with the ``CONSORTIUM_SEEDS`` best candidates of a first pass that uses the
+        fixed hand-set weights (consortia are cliques of repeat partners)."""
+        first, _ = fuse(features, DEFAULT_WEIGHTS)
+        seeds = slots[np.argsort(-first, kind="stable")[:CONSORTIUM_SEEDS]]
+        shared = np.asarray(self._graph().co[seeds][:, slots].sum(axis=0)).ravel()
+        return np.log1p(shared).astype(np.float32)
+
+    def _dense_top(self, query: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
+        """The ``size`` allowed slots with the best vectors (search inside faiss).
+
+        A filter is applied with an id selector; when it removes only a handful of vectors
+        (the requester, negative examples) it is cheaper, and still exact, to search that many
+        more results and drop them.
+        """
+        index = self._require_index()
+        cols = self._cols()
+        excluded = np.flatnonzero(cols.alive & ~mask)
+        allowed_vids = None
+        extra = len(excluded)
+        if int(cols.n_vectors[excluded].sum()) > SMALL_EXCLUSION:
+            allowed_vids = self._slot_vector_ids(np.flatnonzero(mask))
+            extra = 0
+        k_vectors = (size + extra) * 4
+        while True:
+            scores, vids = index.search(query, k_vectors, allowed_vids)
+            vids = vids[0][vids[0] >= 0]
+            dense_slots = vids >> ITEM_BITS
+            if len(np.unique(dense_slots)) >= size + extra or len(vids) < k_vectors:
+                break
+            k_vectors *= 4
+        dense_slots = dense_slots[mask[dense_slots]]
+        _, first = np.unique(dense_slots, return_index=True)  # first hit = best vector
+        return dense_slots[np.sort(first)[:size]]
+
+    def _features(
+        self,
+        context: _Context,
+        slots: np.ndarray,
+        dense: dict[str, np.ndarray],
+        means: np.ndarray,
+        lexical: np.ndarray,
+    ) -> dict[str, np.ndarray]:
+        cols = self._cols()
+        graph = self._graph()
+        eco_lift, kind_lift = self.lifts()
+        requester = context.requester
+        home = self._profiles[requester] if requester is not None else None
+        candidate_eco = signals.bits_to_matrix(cols.ecosystems[slots], len(ECO_LIST))
+        covered = {self._profiles[int(s)].country for s in context.sources}  # type: ignore[union-attr]
+        covered.discard("")
+        abroad = (
+            (cols.country[slots] != home.country) & (cols.country[slots] != "")
+            if home is not None and home.country
+            else np.zeros(len(slots), dtype=bool)
+        )
+        kinds = np.array([KIND_INDEX[k] for k in cols.kind[slots]], dtype=np.int64)
+        requester_affinity = np.zeros(len(slots), dtype=np.float32)
+        if context.requester is not None:
+            own = self._profile_vectors(np.array([context.requester]))[0]
+            requester_affinity = (means @ own).astype(np.float32)
+        lexical = np.maximum(lexical, 0.0).astype(np.float32)
+        return {
+            **dense,
+            "lexical": lexical,
+            "lexical_log": np.log(lexical + 0.01).astype(np.float32),
+            "requester_affinity": requester_affinity,
+            "eco_shared": signals.shared_share(context.wanted_ecosystems, candidate_eco),
+            "eco_complementary": signals.complementarity(
+                context.wanted_ecosystems, candidate_eco, eco_lift
+            ),
+            "same_country": signals.same_value(home.country if home else "", cols.country[slots]),
+            "same_region": signals.same_value(home.region if home else "", cols.region[slots]),
+            "proximity": signals.proximity(
+                home.lat if home else None, home.lon if home else None,
+                cols.lat[slots], cols.lon[slots], self.config.proximity_km,
+            ),
+            "new_country": signals.new_country(covered, cols.country[slots]),
+            "cross_border": (context.request.cross_border * abroad).astype(np.float32),
+            "network_direct": signals.log_count(graph.direct(context.sources, slots)),
+            "network_indirect": signals.log_count(graph.indirect(context.sources, slots)),
+            "experience": signals.damped_count(
+                cols.n_activities[slots], self.config.experience_ref
+            ),
+            "recency": signals.log_count(cols.n_recent[slots]),
+            "coordination": signals.log_count(cols.n_coordinated[slots]),
+            "history": signals.log_count(cols.n_history[slots]),
+            "kind_affinity": signals.kind_affinity(
+                KIND_INDEX[home.kind.value] if home else None, kinds, kind_lift
+            ),
         }
-        return Pool(slots=slots, features=features, best_items=best_items)
 
     def _dense_scores(
-        self, query: np.ndarray, slots: np.ndarray, top: int = 3
-    ) -> tuple[np.ndarray, list[tuple[tuple[int, float], ...]]]:
-        """Exact max-sim of each slot's vectors against the query, and its best items."""
-        cols = self._cols()
-        counts = cols.n_vectors[slots]
-        vids = np.concatenate([self._vector_ids(int(s), int(c)) for s, c in zip(slots, counts)])
-        sims = self._require_index().reconstruct(vids) @ query.astype(np.float32)
-        group = np.repeat(np.arange(len(slots)), counts)
-        dense = max_by_group(sims, group, len(slots))
-        dense[~np.isfinite(dense)] = 0.0
-        best: list[tuple[tuple[int, float], ...]] = []
+        self, query: np.ndarray, slots: np.ndarray, sources: np.ndarray, top: int = 3
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, list[tuple[tuple[int, float], ...]]]:
+        """Dense features of ``slots`` from all their vectors against the query, the slots'
+        mean vectors, and each slot's best items.
+
+        ``dense`` is the max-sim; ``dense_top3`` the mean of the best three (missing ones
+        count 0); ``dense_votes`` is log1p of how many of the pool's ``VOTES`` best vectors
+        belong to the slot (several close activities, not one). ``network_topic`` is the
+        best similarity among the projects the slot shared with ``sources`` (the requester
+        and positive examples): past partners on *this* topic.
+        """
+        counts = self._cols().n_vectors[slots]
+        vectors = self._require_index().reconstruct(self._slot_vector_ids(slots))
+        sims = vectors @ query.astype(np.float32)
+        groups = np.repeat(np.arange(len(slots)), counts)
+        means = np.zeros((len(slots), vectors.shape[1]), dtype=np.float32)
+        np.add.at(means, groups, vectors)
         offsets = np.concatenate([[0], np.cumsum(counts)])
+        dense = np.zeros(len(slots), dtype=np.float32)
+        top3 = np.zeros(len(slots), dtype=np.float32)
+        best: list[tuple[tuple[int, float], ...]] = []
         for i in range(len(slots)):
             part = sims[offsets[i] : offsets[i + 1]]
             order = np.argsort(-part)[:top]
+            dense[i] = part[order[0]] if len(order) else 0.0
+            top3[i] = float(np.maximum(part[order], 0.0).sum()) / top
             best.append(tuple((int(j), float(part[j])) for j in order))
-        return dense, best
+        votes = np.zeros(len(slots), dtype=np.float32)
+        if len(sims):
+            threshold = np.partition(sims, max(len(sims) - VOTES, 0))[max(len(sims) - VOTES, 0)]
+            np.add.at(votes, groups[sims >= threshold], 1.0)
+        features = {"dense": dense, "dense_top3": top3, "dense_votes": np.log1p(votes)}
+        topic = np.zeros(len(slots), dtype=np.float32)
+        if len(sources) and len(sims):
+            # best similarity among the projects each slot shared with the consortium
+            graph = self._graph()
+            shared = graph.projects_of(sources)
+            n_activities = self._cols().n_activities[slots].astype(np.int64)
+            item_projects = np.concatenate([
+                np.concatenate([np.full(int(c - a), -1, np.int64), graph.item_projects[int(s)]])
+                for s, c, a in zip(slots, counts, n_activities, strict=True)
+            ])
+            hit = np.isin(item_projects, shared)
+            np.maximum.at(topic, groups[hit], np.maximum(sims[hit], 0.0))
+        features["network_topic"] = topic
+        return features, normalize_rows(means), best
 
-    def rank_pool(self, pool: Pool, k: int) -> list[Match]:
-        """Fuse a pool's signals and return the top ``k`` as matches, best first."""
+    def rank_pool(
+        self,
+        pool: Pool,
+        k: int,
+        *,
+        weights: dict[str, float] | None = None,
+        diversity: Diversity | None = None,
+        explain: bool = False,
+    ) -> list[Match]:
+        """Fuse a pool's features and return the top ``k`` as matches, best first."""
         if len(pool.slots) == 0:
             return []
-        scores, contributions = fuse(pool.features, self.config.weights)
-        order = np.lexsort((pool.slots, -scores))[:k]
-        matches = []
-        for rank, i in enumerate(order, start=1):
-            slot = int(pool.slots[i])
-            matches.append(
-                Match(
-                    profile=self._profiles[slot],  # type: ignore[arg-type]
-                    score=float(scores[i]),
-                    rank=rank,
-                    signals={name: float(v[i]) for name, v in pool.features.items()},
-                    contributions={name: float(v[i]) for name, v in contributions.items()},
-                    best_items=pool.best_items[i] if pool.best_items else (),
-                )
+        scores, contributions = fuse(pool.features, weights or self.weights)
+        order = np.lexsort((pool.slots, -scores))
+        penalties = np.zeros(min(k, len(order)))
+        if diversity is not None and diversity.active:
+            head = order[: max(k * 10, 100)]
+            cols = self._cols()
+            vectors = self._profile_vectors(pool.slots[head])
+            chosen, penalties = diversify(
+                scores[head], vectors, cols.country[pool.slots[head]],
+                cols.kind[pool.slots[head]], k, diversity,
             )
+            order = head[chosen]
+        else:
+            order = order[:k]
+        matches = []
+        for rank, (i, penalty) in enumerate(zip(order, penalties, strict=True), start=1):
+            slot = int(pool.slots[i])
+            parts = {name: float(v[i]) for name, v in contributions.items()}
+            if penalty > 0:
+                parts["diversity"] = -float(penalty)
+            match = Match(
+                profile=self._profiles[slot],  # type: ignore[arg-type]
+                score=float(scores[i] - penalty),
+                rank=rank,
+                signals={name: float(v[i]) for name, v in pool.features.items()},
+                contributions=parts,
+                best_items=pool.best_items[i] if pool.best_items else (),
+            )
+            if explain and pool.context is not None:
+                from engine.explain import explain_match
+
+                match = replace(match, explanation=explain_match(self, pool.context, match))
+            matches.append(match)
         return matches
 
-    def recommend(self, request: PartnerRequest, k: int = 10) -> list[Match]:
+    def _profile_vectors(self, slots: np.ndarray) -> np.ndarray:
+        """One unit vector per slot: the normalised mean of its vectors."""
+        vectors = self._require_index().reconstruct(self._slot_vector_ids(slots))
+        counts = self._cols().n_vectors[slots]
+        means = np.zeros((len(slots), vectors.shape[1]), dtype=np.float32)
+        np.add.at(means, np.repeat(np.arange(len(slots)), counts), vectors)
+        return normalize_rows(means)
+
+    def recommend(
+        self,
+        request: PartnerRequest,
+        k: int = 10,
+        *,
+        explain: bool = False,
+        diversity: Diversity | None = None,
+    ) -> list[Match]:
         """The ``k`` best profiles for ``request`` (fewer only if fewer pass the filters)."""
         if k < 1:
             raise ValueError("k must be at least 1")
-        return self.rank_pool(self.pool(request, k=k), k)
+        return self.rank_pool(self.pool(request, k=k), k, explain=explain, diversity=diversity)
 
-    def similar(self, profile_id: str, k: int = 10, **filters: Any) -> list[Match]:
-        """Profiles most like ``profile_id`` (which is excluded), as for a request made of
-        its own description and activities."""
+    def profile_request(self, profile_id: str, **overrides: Any) -> PartnerRequest:
+        """A profile seen as a request: its description and activities as text, itself as
+        the requester (so it is never its own result)."""
         profile = self.get(profile_id)
-        text = "\n".join(vector_texts(profile)[:20]) or profile.name
-        request = PartnerRequest(text=text, title=profile.name, requester_id=profile.id, **filters)
-        slot = self._slot[profile_id]
-        vectors = self._require_index().reconstruct(
-            self._vector_ids(slot, int(self._cols().n_vectors[slot]))
+        text = "\n".join(vector_texts(profile)[:20])
+        return PartnerRequest(
+            **{"text": text, "title": profile.name, "requester_id": profile.id, **overrides}
         )
-        query = vectors.mean(axis=0) if len(vectors) else self.encode_request(request)
-        query = query / max(float(np.linalg.norm(query)), 1e-12)
-        return self.rank_pool(self.pool(request, query.astype(np.float32), k), k)
+
+    def similar(
+        self, profile_id: str, k: int = 10, *, explain: bool = False, **filters: Any
+    ) -> list[Match]:
+        """Profiles most like ``profile_id`` (which is excluded): its mean vector as query,
+        its own text as the lexical query, ranked with the fusion weights."""
+        request = self.profile_request(profile_id, **filters)
+        query = self._profile_vectors(np.array([self._slot[profile_id]]))[0]
+        return self.rank_pool(self.pool(request, query, k), k, explain=explain)
+
+    def complementary(
+        self, profile_id: str, k: int = 10, *, explain: bool = False, **filters: Any
+    ) -> list[Match]:
+        """Partners in *other* ecosystems of the same value chain: candidates must bring an
+        ecosystem the profile lacks; ecosystems that co-occur with the profile's own in past
+        consortia (complementarity) are boosted, shared ones are not rewarded."""
+        profile = self.get(profile_id)
+        request = self.profile_request(profile_id, ecosystems=profile.ecosystems, **filters)
+        query = self._profile_vectors(np.array([self._slot[profile_id]]))[0]
+        mask = self.allowed_slots(request)
+        own = sum(ECO_BIT[e] for e in profile.ecosystems)
+        mask &= (self._cols().ecosystems & ~own) != 0
+        weights = {**self.weights, "eco_shared": 0.0}
+        weights["eco_complementary"] = max(weights["eco_complementary"], 0.0) + 1.0
+        pool = self.pool(request, query, k, mask=mask)
+        return self.rank_pool(pool, k, weights=weights, explain=explain)
+
+    # ---- partner requests -----------------------------------------------------------
+    def add_requests(self, items: Sequence[tuple[str, PartnerRequest, date | None]]) -> None:
+        """Store open partner requests (id, request, expiry date or None)."""
+        self.requests.add(items)
+
+    def remove_request(self, request_id: str) -> None:
+        self.requests.remove(request_id)
+
+    def requests_for_profile(
+        self, profile_id: str, k: int = 10, today: date | None = None
+    ) -> list[RequestMatch]:
+        """Open requests that this profile could answer ("opportunities for my cluster"):
+        its best vector against each request, among requests whose filters it passes."""
+        profile = self.get(profile_id)
+        slot = self._slot[profile_id]
+        vectors = self._require_index().reconstruct(self._slot_vector_ids(np.array([slot])))
+        return self.requests.for_profile(profile, vectors, k, today)
+
+    def requests_for_request(
+        self,
+        request: PartnerRequest,
+        k: int = 10,
+        today: date | None = None,
+        exclude_id: str | None = None,
+    ) -> list[RequestMatch]:
+        """Open requests that fit this one, with a reciprocal score where both have a
+        requester: how well each requester fits the other's request (harmonic mean)."""
+        requester_vectors = self._requester_vectors()
+        return self.requests.for_request(
+            request, self.encode_request(request), k, today, exclude_id, requester_vectors
+        )
+
+    def _requester_vectors(self):  # type: ignore[no-untyped-def]
+        def lookup(profile_id: str | None) -> np.ndarray | None:
+            slot = self._slot.get(profile_id) if profile_id else None
+            if slot is None:
+                return None
+            return self._require_index().reconstruct(self._slot_vector_ids(np.array([slot])))
+
+        return lookup
 
     # ---- persistence ----------------------------------------------------------------
     def save(self, folder: str | Path) -> None:
-        """Write the index folder: profiles, lexical index, vectors, config, then manifest.
-
-        The manifest goes last (inside ``VectorIndex.save``), so a crash mid-save leaves a
-        folder whose manifest still describes the previous complete state or none.
-        """
+        """Write the index folder: profiles, history, lexical index, config, fusion model,
+        vectors, then the manifest (last, so a crash mid-save leaves no new manifest)."""
         folder = Path(folder)
         index = self._require_index()
         folder.mkdir(parents=True, exist_ok=True)
@@ -392,7 +752,13 @@ class Recommender:
         ]
         blob = "\n".join(json.dumps(s, ensure_ascii=False) for s in slots).encode("utf-8")
         atomic_write(folder / "profiles.jsonl", lambda handle: handle.write(blob))
+        history = [[r.project, r.pic, r.role, r.year] for r in self._history]
+        atomic_write_json(folder / "history.json", history)
         atomic_write_json(folder / "config.json", self.config.to_dict())
+        if self.fusion is not None:
+            self.fusion.save(folder / "fusion.json")
+        elif (folder / "fusion.json").exists():
+            (folder / "fusion.json").unlink()
         self._lexical.save(folder)
         index.save(
             folder,
@@ -421,12 +787,22 @@ class Recommender:
             config = RankConfig.from_dict(json.loads((folder / "config.json").read_text()))
         rec = cls(encoder, config)
         rec._profiles = [None] * int(manifest["slots"])
-        for line in blob.decode("utf-8").splitlines():
+        for line in blob.decode("utf-8").split("\n"):
+            if not line:
+                continue
             data = json.loads(line)
             slot = data.pop("slot")
             profile = Profile.from_dict(data)
             rec._profiles[slot] = profile
             rec._slot[profile.id] = slot
+        history_file = folder / "history.json"
+        if history_file.is_file():
+            rec._history = [
+                Participation(project=p, pic=o, role=r, year=y)
+                for p, o, r, y in json.loads(history_file.read_text())
+            ]
+        if (folder / "fusion.json").is_file():
+            rec.fusion = FusionModel.load(folder / "fusion.json")
         rec._index = index
         rec._lexical = LexicalIndex.load(folder)
         return rec

@@ -193,17 +193,23 @@ def read_participants(path: Path, project_ids: set[str] | None = None) -> list[P
 
 
 def build_profiles(
-    projects: dict[str, Project], participations: list[Participation], *, progress: bool = False
+    projects: dict[str, Project],
+    participations: list[Participation],
+    *,
+    roles: frozenset[str] = BENEFICIARY_ROLES,
+    progress: bool = False,
 ) -> list[Profile]:
-    """One profile per organisation that took part in any of ``projects``.
+    """One profile per organisation that took part in any of ``projects`` in one of ``roles``
+    (by default the beneficiaries, coordinator or participant: the benchmark's candidates).
 
     Organisation fields come from its most recent participation; activities are its projects,
-    oldest first, each listing the other organisations in that project as partners.
+    oldest first, each listing the other organisations in that project (same roles) as
+    partners.
     """
     members: dict[str, list[str]] = defaultdict(list)
     by_org: dict[str, list[Participation]] = defaultdict(list)
     for p in participations:
-        if p.project_id in projects:
+        if p.project_id in projects and p.role in roles:
             members[p.project_id].append(p.pic)
             by_org[p.pic].append(p)
     profiles: list[Profile] = []

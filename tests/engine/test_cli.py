@@ -186,14 +186,29 @@ def test_evaluate_writes_metrics(capsys: pytest.CaptureFixture[str], tmp_path: P
         capsys, "evaluate", "--projects", cordis / "projects.csv.gz",
         "--participants", cordis / "participants.csv.gz", "--queries", cordis / "dev_queries.csv",
         "--cutoff", "2024-01-01", "--data", cordis_dir, "--cache", tmp_path / "cache",
-        "--json", metrics, "--limit", "5",
+        "--json", metrics, "--limit", "5", "--hand-weights", "--h2020", tmp_path / "none.csv",
     )
     assert code == 0, err
     assert "5 candidate organisations, 1 queries" in err
-    for method in ("popularity", "tfidf", "engine", "dense_only", "lexical_only"):
+    for method in ("popularity", "tfidf", "hand_set_fusion", "dense_only", "lexical_only"):
         assert f"| {method} |" in out
     data = json.loads(metrics.read_text())
     assert data["queries"] == 1
     assert set(data["methods"]) >= {"engine", "popularity", "dense_only", "lexical_only"}
     assert 0.0 <= data["recall@10"] <= 1.0
     assert data["recall@10"] == 1.0  # 4 candidates besides the requester: all in the top 10
+
+
+def test_evaluate_without_history_to_train_on_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
+) -> None:
+    cordis = cordis_dir / "cordis"
+    code, out, err = run(
+        capsys, "evaluate", "--projects", cordis / "projects.csv.gz",
+        "--participants", cordis / "participants.csv.gz", "--queries", cordis / "dev_queries.csv",
+        "--cutoff", "2024-01-01", "--data", cordis_dir, "--cache", tmp_path / "cache",
+        "--h2020", tmp_path / "none.csv",
+    )
+    assert code == 2
+    assert "error:" in err and "--hand-weights" in err
+    assert "Traceback" not in err

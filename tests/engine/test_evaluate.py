@@ -152,10 +152,13 @@ def test_benchmark_returns_every_method_and_variant(recommender: Recommender) ->
         Query("q2", "Imaging", "cancer imaging diagnostics", "fr-univ",
               frozenset({"nl-research"})),
     ]
-    results = benchmark(
+    outcome = benchmark(
         recommender, queries,
         variants={"dense_only": {"dense": 1.0, "lexical": 0.0, "experience": 0.0}},
     )
+    results = outcome.methods
+    assert 0.0 <= outcome.cross_border["engine_top10"] <= 1.0
+    assert set(outcome.non_academic) == set(results)
     assert set(results) == {"popularity", "tfidf", "tfidf_x_popularity", "engine", "dense_only"}
     for values in results.values():
         assert values["queries"] == 2
@@ -170,6 +173,6 @@ def test_benchmark_popularity_excludes_the_requester(recommender: Recommender) -
     busiest, second = sorted(counts, key=lambda pid: (-counts[pid], pid))[:2]
     assert counts[busiest] == counts[second] == 2  # de-cluster, it-agri: ties break by slot
     queries = [Query("q", "t", "anything", busiest, frozenset({second}))]
-    assert benchmark(recommender, queries)["popularity"]["mrr"] == 1.0
+    assert benchmark(recommender, queries).methods["popularity"]["mrr"] == 1.0
     queries = [Query("q", "t", "anything", "gr-region", frozenset({second}))]
-    assert benchmark(recommender, queries)["popularity"]["mrr"] == 0.5
+    assert benchmark(recommender, queries).methods["popularity"]["mrr"] == 0.5

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from engine.errors import ValidationError
-from engine.rank import SIGNALS, RankConfig, experience, fuse, max_by_group
+from engine.rank import FEATURES as SIGNALS
+from engine.rank import RankConfig, fuse
+from engine.signals import damped_count as experience
 
 
 def test_fuse_contributions_sum_to_scores() -> None:
@@ -81,9 +83,3 @@ def test_experience_is_one_at_the_reference_and_damped() -> None:
     assert values[0] == 0.0
     assert values[1] == pytest.approx(1.0)
     assert 1.0 < values[2] < 2.0
-
-
-def test_max_by_group() -> None:
-    out = max_by_group(np.array([0.1, 0.5, -0.2, 0.3]), np.array([0, 0, 2, 2]), 3)
-    np.testing.assert_allclose(out[[0, 2]], [0.5, 0.3])
-    assert out[1] == -np.inf

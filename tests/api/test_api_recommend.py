@@ -1,0 +1,149 @@
+"""POST /v1/recommend and the profile-based lists: shape, explanations, filters, diversity,
+and freshness after writes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+SUMMARY_KEYS = {
+    "id",
+    "name",
+    "acronym",
+    "kind",
+    "country",
+    "region",
+    "region_name",
+    "city",
+    "ecosystems",
+    "sme",
+    "url",
+}
+
+
+def post(client: TestClient, **body: Any) -> dict[str, Any]:
+    response = client.post("/v1/recommend", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_response_shape(client: TestClient) -> None:
+    body = post(client, text="battery storage for the grid", k=3)
+    assert set(body) == {"data", "count", "took_ms", "model", "index_version"}
+    assert body["count"] == len(body["data"]) == 3
+    assert body["model"] == "hash-bow-64" and body["index_version"] >= 0
+    assert body["took_ms"] >= 0
+    first = body["data"][0]
+    assert [c["rank"] for c in body["data"]] == [1, 2, 3]
+    assert set(first["profile"]) == SUMMARY_KEYS
+    assert (
+        first["score"] == sum(first["contributions"].values())
+        or abs(first["score"] - sum(first["contributions"].values())) < 1e-6
+    )
+    assert first["signals"] and "summary" not in first and "evidence" not in first
+    scores = [c["score"] for c in body["data"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_explain_adds_summary_and_evidence(client: TestClient) -> None:
+    first = post(client, text="battery storage for the grid", k=2, explain=True)["data"][0]
+    assert isinstance(first["summary"], str) and first["summary"]
+    assert isinstance(first["evidence"], dict)
+
+
+def test_filters_apply(client: TestClient) -> None:
+    data = post(client, text="battery storage", countries=["DE"], k=10)["data"]
+    assert data and {c["profile"]["country"] for c in data} == {"DE"}
+    data = post(client, text="battery storage", exclude_countries=["DE"], k=10)["data"]
+    assert "DE" not in {c["profile"]["country"] for c in data}
+    data = post(client, text="battery storage", kinds=["company"], k=10)["data"]
+    assert {c["profile"]["kind"] for c in data} == {"company"}
+    data = post(client, text="battery", requester_id="de-cluster", k=10)["data"]
+    assert "de-cluster" not in [c["profile"]["id"] for c in data]
+    data = post(client, text="tourism", ecosystems=["tourism"], ecosystem_filter=True)["data"]
+    assert [c["profile"]["id"] for c in data] == ["gr-region"]
+
+
+def test_diversity_caps_per_country(client: TestClient) -> None:
+    body = post(
+        client, text="battery storage electric vehicles", k=4, diversity={"max_per_country": 1}
+    )
+    countries = [c["profile"]["country"] for c in body["data"]]
+    assert len(countries) == len(set(countries))
+
+
+def test_k_bounds_and_validation_errors(client: TestClient) -> None:
+    for body, field in (
+        ({"text": "x", "k": 0}, "k"),
+        ({"text": "x", "k": 101}, "k"),
+        ({"text": "   "}, "text"),
+        ({"text": "x", "countries": ["QQ"]}, "countries"),
+        ({"text": "x", "countries": ["DE"], "exclude_countries": ["DE"]}, "exclude_countries"),
+        ({"text": "x", "collaboration_type": "merger"}, "collaboration_type"),
+        ({"text": "x", "cross_border": 2}, "cross_border"),
+        ({"text": "x", "diversity": {"mmr_lambda": 0}}, "diversity.mmr_lambda"),
+        ({"text": "x", "colour": "red"}, "colour"),
+    ):
+        response = client.post("/v1/recommend", json=body)
+        assert response.status_code == 422, body
+        assert response.headers["content-type"] == "application/problem+json"
+        assert field in [e["field"] for e in response.json()["errors"]], response.json()
+
+
+def test_malformed_json_is_422_problem(client: TestClient) -> None:
+    response = client.post(
+        "/v1/recommend", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_similar_and_partners(client: TestClient) -> None:
+    similar = client.get("/v1/profiles/de-cluster/similar", params={"k": 3}).json()
+    ids = [c["profile"]["id"] for c in similar["data"]]
+    assert "de-cluster" not in ids and len(ids) == 3
+    partners = client.get(
+        "/v1/profiles/de-cluster/partners", params={"k": 5, "explain": True}
+    ).json()
+    for c in partners["data"]:
+        # complementary partners bring an ecosystem the profile lacks
+        assert set(c["profile"]["ecosystems"]) - {"renewables", "mobility"}
+        assert "summary" in c
+
+
+def test_no_contacts_anywhere_in_results(client: TestClient) -> None:
+    for response in (
+        client.post("/v1/recommend", json={"text": "machine learning imaging", "explain": True}),
+        client.get("/v1/profiles/fr-univ/similar", params={"explain": True}),
+    ):
+        assert "someone@example.org" not in response.text
+
+
+def test_write_is_visible_within_one_second(
+    client: TestClient, curator: dict[str, str], new_profile: dict[str, Any]
+) -> None:
+    """A writer thread creates a profile while readers poll: from the acknowledgement on,
+    the profile is found within 1 s (here: at once)."""
+    acknowledged: list[float] = []
+
+    def write() -> None:
+        response = client.post("/v1/profiles", json=new_profile, headers=curator)
+        assert response.status_code == 201
+        acknowledged.append(time.monotonic())
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    found_at = None
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        ids = [c["profile"]["id"] for c in post(client, text="zorblax lasers", k=3)["data"]]
+        if "lt-laser" in ids:
+            found_at = time.monotonic()
+            break
+        time.sleep(0.01)
+    writer.join()
+    assert found_at is not None and acknowledged
+    assert found_at - acknowledged[0] < 1.0

@@ -1,0 +1,139 @@
+"""The database and start-up sync: migrations agree with the models and render for
+PostgreSQL; SQLite runs with WAL and foreign keys; the index is verified, repaired or rebuilt
+from the database, never trusted blindly."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from api.encoding import ServiceEncoder
+from api.settings import Settings
+from api.store import Store, alembic_config
+from api.sync import open_index
+from api.tables import Base
+from engine.embed import HashEncoder
+from engine.profiles import Profile
+from engine.recommender import Recommender, data_fingerprint
+
+from .conftest import make_settings, write_data
+
+
+def open_store(settings: Settings) -> Store:
+    store = Store(settings.database_url)
+    store.migrate()
+    return store
+
+
+def test_migrations_match_the_models(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    store.migrate()
+    store.migrate()  # idempotent
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert diff == [] and version == "0001"
+    store.close()
+
+
+def test_migrations_render_for_postgresql() -> None:
+    config = alembic_config("postgresql://user@localhost/partner_search")
+    buffer = io.StringIO()
+    config.output_buffer = buffer
+    command.upgrade(config, "head", sql=True)
+    sql = buffer.getvalue()
+    assert "CREATE TABLE profiles" in sql and "JSON NOT NULL" in sql
+    assert "TIMESTAMP WITH TIME ZONE" in sql and "ON DELETE CASCADE" in sql
+
+
+def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'sub' / 'p.db'}")
+    with store.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    store.close()
+
+
+def test_contacts_are_kept_apart(settings: Settings, profiles: list[Profile]) -> None:
+    store = open_store(settings)
+    open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    with store.engine.connect() as connection:
+        documents = " ".join(connection.execute(text("SELECT document FROM profiles")).scalars())
+    assert "someone@example.org" not in documents
+    assert store.contacts("nl-research") == ["someone@example.org"]
+    store.close()
+
+
+def test_start_seeds_from_the_saved_index_and_verifies(
+    settings: Settings, profiles: list[Profile]
+) -> None:
+    store = open_store(settings)
+    rec, report = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    assert (report.action, report.seeded_profiles, report.seeded_requests) == ("verified", 8, 2)
+    assert rec.fingerprint() == data_fingerprint(profiles, "hash-bow-64")
+    assert report.open_requests == 2 and len(rec.requests) == 2
+    # a second start seeds nothing
+    _, again = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    assert (again.action, again.seeded_profiles) == ("verified", 0)
+    store.close()
+
+
+def test_start_seeds_from_the_corpus_without_an_index(cordis_dir: Path, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, data_dir=cordis_dir, index_dir=tmp_path / "new-index")
+    store = open_store(settings)
+    rec, report = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    assert report.action == "rebuilt" and report.seeded_profiles == len(rec) > 0
+    assert (tmp_path / "new-index" / "manifest.json").is_file()
+    store.close()
+
+
+def test_stale_index_is_repaired_from_the_database(
+    settings: Settings, profiles: list[Profile]
+) -> None:
+    """Writes acknowledged after the last save (the database has them, the saved index not)."""
+    store = open_store(settings)
+    open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    changed = replace(profiles[0], description="Zorblax batteries.")
+    store.update_profile(changed, expected_version=None, contacts=None)
+    store.delete_profile("gr-region", expected_version=None)
+    rec, report = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    assert (report.action, report.changed) == ("repaired", 2)
+    assert "gr-region" not in rec and rec.get(changed.id).description == "Zorblax batteries."
+    expected = data_fingerprint(store.iter_profiles(), "hash-bow-64")
+    assert rec.fingerprint() == expected
+    # the repaired index was saved: the next start verifies it
+    assert open_index(settings, store, ServiceEncoder(HashEncoder(64)))[1].action == "verified"
+    store.close()
+
+
+def test_foreign_or_broken_index_is_rebuilt(settings: Settings, profiles: list[Profile]) -> None:
+    store = open_store(settings)
+    open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    Recommender(HashEncoder(32)).fit(profiles[:3]).save(settings.index_dir)  # another model
+    rec, report = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    assert report.action == "rebuilt" and len(rec) == 8
+    (settings.index_dir / "vectors.faiss").write_bytes(b"garbage")
+    assert open_index(settings, store, ServiceEncoder(HashEncoder(64)))[1].action == "rebuilt"
+    (settings.index_dir / "lexical.json").unlink()
+    assert open_index(settings, store, ServiceEncoder(HashEncoder(64)))[1].action == "rebuilt"
+    store.close()
+
+
+def test_many_changes_mean_a_rebuild(tmp_path: Path) -> None:
+    many = [Profile(id=f"p{i}", name=f"Org {i}", description=f"topic {i}") for i in range(300)]
+    settings = write_data(tmp_path, many)
+    store = open_store(settings)
+    open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    for profile in many[:100]:
+        store.update_profile(
+            replace(profile, description="changed"), expected_version=None, contacts=None
+        )
+    rec, report = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    assert report.action == "rebuilt" and rec.get("p1").description == "changed"
+    store.close()
