@@ -114,6 +114,11 @@ def fit_weights(
     Features are standardised for fitting and the weights mapped back to raw scale, then
     rescaled so that the standardised weights' absolute values sum to ``WEIGHT_SCALE``.
     """
+    if not pools:
+        raise EngineError(
+            "too little history before the cut-off to learn fusion weights (no training "
+            "queries); use --hand-weights"
+        )
     learnable = [f for f in features if f not in PREFERENCE_FEATURES]
     columns = [FEATURES.index(f) for f in learnable]
     stacked = np.vstack([p.features[:, columns] for p in pools])
