@@ -46,8 +46,9 @@ def _encoder(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_build(args: argparse.Namespace) -> int:
     from engine.corpus import DataPaths, load_corpus
+    from engine.embed import verify_cached
     from engine.rank import FusionModel
-    from engine.recommender import Recommender
+    from engine.recommender import Recommender, vector_texts
     from engine.sources.h2020 import load_h2020
 
     started = time.perf_counter()
@@ -57,6 +58,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"{len(profiles)} profiles, {len(history)} H2020 participations from {args.data}",
           file=sys.stderr)
     encoder = _encoder(args)
+    texts = [t for p in profiles for t in vector_texts(p)]
+    worst = verify_cached(encoder, texts)
+    print(f"cached vectors verified against the model (lowest cosine {worst:.4f})",
+          file=sys.stderr)
     recommender = Recommender(encoder).fit(profiles, history=history, progress=True)
     if args.fusion is not None and args.fusion.is_file():
         recommender.fusion = FusionModel.load(args.fusion)

@@ -24,6 +24,7 @@ from engine.atomic import atomic_write
 from engine.errors import EngineError
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+PACKAGED_MODEL_NAME = "all-MiniLM-L6-v2"
 
 
 @runtime_checkable
@@ -64,12 +65,22 @@ class SentenceEncoder:
     """A sentence-transformers model loaded offline from a folder.
 
     The model is loaded lazily on the first ``encode`` (or ``warm_up``), so constructing an
-    encoder is cheap. ``model_id`` is the folder name plus a hash of its weights, so vectors
-    made by different weights never mix in the cache or the index.
+    encoder is cheap. ``model_id`` is ``name`` (default: the folder name, or
+    all-MiniLM-L6-v2 for the packaged model) plus a hash of the weights, so vectors made by
+    different weights never mix in the cache or the index.
     """
 
-    def __init__(self, path: str | Path | None = None, *, batch_size: int = 64, device: str = "cpu"):
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        name: str | None = None,
+        batch_size: int = 64,
+        device: str = "cpu",
+    ):
         self.path = Path(path) if path is not None else default_model_path()
+        if name is None:
+            name = PACKAGED_MODEL_NAME if path is None else self.path.name
         if not (self.path / "config.json").is_file():
             raise EngineError(
                 f"{self.path} is not a sentence-transformers model folder (no config.json); "
@@ -77,7 +88,7 @@ class SentenceEncoder:
             )
         self.batch_size = batch_size
         self.device = device
-        self.model_id = f"{self.path.name}@{_weights_hash(self.path)}"
+        self.model_id = f"{name}@{_weights_hash(self.path)}"
         self.dim = _read_dim(self.path)
         self._model = None
 
@@ -264,6 +275,27 @@ class CachedEncoder:
 
 def _slug(model_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.@-]", "_", model_id)
+
+
+def verify_cached(encoder: CachedEncoder, texts: Sequence[str], sample: int = 4,
+                  seed: int = 0) -> float:
+    """Re-encode a seeded sample of ``texts`` that the cache holds and return the lowest
+    cosine between cached and fresh vectors; raise if it is below 0.99 (the cache was made
+    by other weights or from other text)."""
+    held = [t for t in dict.fromkeys(texts) if encoder.cache.get(text_key(t)) is not None]
+    if not held:
+        return 1.0
+    rng = np.random.default_rng(seed)
+    chosen = [held[i] for i in rng.choice(len(held), min(sample, len(held)), replace=False)]
+    fresh = encoder.encoder.encode(chosen)
+    cached = np.stack([encoder.cache.get(text_key(t)) for t in chosen])  # type: ignore[misc]
+    worst = float((normalize_rows(cached) * fresh).sum(axis=1).min())
+    if worst < 0.99:
+        raise EngineError(
+            f"cached vectors do not match model {encoder.model_id} (cosine {worst:.3f}); "
+            f"delete {encoder.cache.folder} and the seed folders and build again"
+        )
+    return worst
 
 
 def cached_sentence_encoder(

@@ -25,11 +25,17 @@ FORMAT_VERSION = 1
 
 
 class VectorIndex:
-    """Inner-product index over unit vectors; scores are cosine similarities in [-1, 1]."""
+    """Inner-product index over unit vectors; scores are cosine similarities in [-1, 1].
 
-    def __init__(self, dim: int, model_id: str):
+    ``threads`` is the OpenMP thread count for searches. It defaults to 1: a one-query search
+    over ~60k vectors took 8 ms on one thread and 75 ms on two when the two cores were busy
+    (OpenMP threads spin-wait for each other), and a service runs many searches side by side.
+    """
+
+    def __init__(self, dim: int, model_id: str, *, threads: int = 1):
         self.dim = dim
         self.model_id = model_id
+        self.threads = threads
         self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
 
     def __len__(self) -> int:
@@ -61,6 +67,19 @@ class VectorIndex:
             return 0
         return int(self._index.remove_ids(faiss.IDSelectorBatch(ids)))
 
+    def similarities(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine of one query with *every* stored vector: (ids, scores) in storage order.
+
+        Reads the flat storage in place (no copy), so scoring a whole candidate pool costs
+        one matrix-vector product instead of a reconstruct per candidate.
+        """
+        flat = faiss.downcast_index(self._index.index)
+        n = len(self)
+        if n == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        vectors = faiss.rev_swig_ptr(flat.get_xb(), n * self.dim).reshape(n, self.dim)
+        return self.ids(), vectors @ np.asarray(query, dtype=np.float32)
+
     def reconstruct(self, ids: np.ndarray) -> np.ndarray:
         """The stored vectors of ``ids`` (which must all be present)."""
         ids = np.ascontiguousarray(ids, dtype=np.int64)
@@ -89,6 +108,7 @@ class VectorIndex:
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
             k = min(k, len(allowed))
         k = min(k, len(self))
+        faiss.omp_set_num_threads(self.threads)  # process-wide in faiss; set on every search
         scores, ids = self._index.search(queries, k, params=params)
         return scores, ids
 

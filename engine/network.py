@@ -40,6 +40,8 @@ class CollaborationGraph:
         self.incidence = incidence.tocsr()
         #: per slot, the project column of each of its activities (in activity order)
         self.item_projects = item_projects
+        self._recent_cols: np.ndarray | None = None
+        self._recent_since = 0
         self.projects = projects
         self.titles = titles
         co = (self.incidence @ self.incidence.T).tocsr().astype(np.float32)
@@ -94,6 +96,24 @@ class CollaborationGraph:
         for key, col in project_index.items():
             projects[col] = key
         return cls(incidence, projects, titles, item_projects)
+
+    def recent(self, sources: np.ndarray, candidates: np.ndarray, since: int) -> np.ndarray:
+        """Projects starting in ``since`` or later that each candidate shared with a source."""
+        if len(sources) == 0:
+            return np.zeros(len(candidates), dtype=np.float32)
+        if self._recent_cols is None or self._recent_since != since:
+            years = np.array([self.titles.get(p, ("", None))[1] or 0 for p in self.projects])
+            self._recent_cols = np.flatnonzero(years >= since)
+            self._recent_since = since
+        recent = self.incidence[:, self._recent_cols]
+        shared = recent[sources].sum(axis=0)  # projects any source took part in
+        mask = np.asarray(shared).ravel() > 0
+        counts = recent[candidates][:, np.flatnonzero(mask)].sum(axis=1)
+        return np.asarray(counts).ravel().astype(np.float32)
+
+    def degree(self, slots: np.ndarray) -> np.ndarray:
+        """Number of projects of each slot."""
+        return np.asarray(self.incidence[slots].sum(axis=1)).ravel().astype(np.float32)
 
     def direct(self, sources: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         """Projects each candidate shared with any source slot (counts, summed)."""

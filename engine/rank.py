@@ -21,6 +21,8 @@ proximity                 exp(-km / proximity_km) from the requester, (0, 1]
 new_country               1 if the country is not yet in the consortium (reach)
 cross_border              request.cross_border x (1 if abroad, else 0), [-1, 1]
 network_direct            log1p(projects shared with the requester or positive examples)
+network_recent            log1p(projects shared with them in the last 3 years of the index)
+network_share             shared projects / all projects of the requester and examples, [0, 1]
 network_indirect          log1p(number of the requester's partners it worked with)
 network_topic             best cosine of the request with a project shared with the requester
 requester_affinity        cosine of the requester's and the profile's mean vectors
@@ -52,7 +54,8 @@ SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {
     "thematic": ("eco_shared", "eco_complementary"),
     "geography": ("same_country", "same_region", "proximity", "new_country", "cross_border"),
     "network": (
-        "network_direct", "network_indirect", "network_topic", "requester_affinity", "consortium"
+        "network_direct", "network_recent", "network_share", "network_indirect",
+        "network_topic", "requester_affinity", "consortium",
     ),
     "experience": ("experience", "recency", "coordination", "history"),
     "kind": ("kind_affinity",),
@@ -81,6 +84,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "cross_border": 0.5,
     "network_direct": 0.8,
     "network_indirect": 0.3,
+    "network_recent": 0.0,
+    "network_share": 0.0,
     "experience": 1.0,
     "recency": 0.0,
     "coordination": 0.0,

@@ -101,6 +101,7 @@ class _Columns:
     n_coordinated: np.ndarray
     n_history: np.ndarray
     n_vectors: np.ndarray
+    as_of: int
 
 
 @dataclass
@@ -121,7 +122,17 @@ class Pool:
 
     slots: np.ndarray
     features: dict[str, np.ndarray]
-    best_items: list[tuple[tuple[int, float], ...]] = field(default_factory=list)
+    best_items: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64))
+    best_sims: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+
+    def best(self, i: int) -> tuple[tuple[int, float], ...]:
+        """Candidate ``i``'s best vectors as (item index, cosine), best first."""
+        if len(self.best_items) <= i:
+            return ()
+        return tuple(
+            (int(j), float(v))
+            for j, v in zip(self.best_items[i], self.best_sims[i], strict=True) if j >= 0
+        )
     context: _Context | None = None
 
 
@@ -151,6 +162,9 @@ class Recommender:
         self._lexical = LexicalIndex()
         self._columns: _Columns | None = None
         self._graph_cache: CollaborationGraph | None = None
+        self._vector_project_cache: list[np.ndarray] | None = None
+        self._rows_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._means_cache: np.ndarray | None = None
         self._lifts: tuple[np.ndarray, np.ndarray] | None = None
         self.requests = RequestBook(encoder)
         self.version = 0
@@ -196,6 +210,9 @@ class Recommender:
     def _changed(self) -> None:
         self._columns = None
         self._graph_cache = None
+        self._vector_project_cache = None
+        self._rows_cache = None
+        self._means_cache = None
         self._lifts = None
         self.version += 1
 
@@ -302,11 +319,15 @@ class Recommender:
                     weights[name] = float(value)
         return weights
 
+    def _as_of(self) -> int:
+        """The latest activity year in the index: "now" for recency signals."""
+        years = [a.year for p in self._profiles if p for a in p.activities if a.year]
+        return max(years) if years else date.today().year
+
     def _cols(self) -> _Columns:
         if self._columns is None:
             profiles = self._profiles
-            years = [a.year for p in profiles if p for a in p.activities if a.year]
-            as_of = max(years) if years else date.today().year
+            as_of = self._as_of()
             history_counts: dict[str, int] = {}
             for row in self._history:
                 history_counts[row.pic] = history_counts.get(row.pic, 0) + 1
@@ -335,6 +356,7 @@ class Recommender:
                 ),
                 n_history=col(lambda p: history_counts.get(p.id, 0), np.float32, 0),
                 n_vectors=col(lambda p: len(vector_texts(p)), np.int64, 0),
+                as_of=as_of,
             )
         return self._columns
 
@@ -388,12 +410,7 @@ class Recommender:
         """Mean of the normalised mean vectors of ``slots``, or None for none."""
         if not len(slots):
             return None
-        vectors = self._require_index().reconstruct(self._slot_vector_ids(np.asarray(slots)))
-        counts = self._cols().n_vectors[np.asarray(slots)]
-        groups = np.repeat(np.arange(len(slots)), counts)
-        means = np.zeros((len(slots), vectors.shape[1]), dtype=np.float32)
-        np.add.at(means, groups, vectors)
-        return normalize_rows(means).mean(axis=0)
+        return self._profile_vectors(np.asarray(slots, dtype=np.int64)).mean(axis=0)
 
     def _context(self, request: PartnerRequest, query: np.ndarray | None) -> _Context:
         if query is None:
@@ -450,10 +467,13 @@ class Recommender:
             partners = self._graph().partners(int(source), size)
             parts.append(partners[mask[partners]])
         slots = np.unique(np.concatenate(parts)).astype(np.int64)
-        dense, means, best_items = self._dense_scores(context.query, slots, context.sources)
+        dense, means, best_items, best_sims = self._dense_scores(
+            context.query, slots, context.sources
+        )
         features = self._features(context, slots, dense, means, lexical_all[slots])
         features["consortium"] = self._consortium(slots, features)
-        return Pool(slots=slots, features=features, best_items=best_items, context=context)
+        return Pool(slots=slots, features=features, best_items=best_items, best_sims=best_sims,
+                    context=context)
 
     def _consortium(self, slots: np.ndarray, features: dict[str, np.ndarray]) -> np.ndarray:
         """Pseudo-relevance feedback over the graph: log1p of the projects each candidate
@@ -518,6 +538,7 @@ class Recommender:
             own = self._profile_vectors(np.array([context.requester]))[0]
             requester_affinity = (means @ own).astype(np.float32)
         lexical = np.maximum(lexical, 0.0).astype(np.float32)
+        direct = graph.direct(context.sources, slots)
         return {
             **dense,
             "lexical": lexical,
@@ -535,7 +556,13 @@ class Recommender:
             ),
             "new_country": signals.new_country(covered, cols.country[slots]),
             "cross_border": (context.request.cross_border * abroad).astype(np.float32),
-            "network_direct": signals.log_count(graph.direct(context.sources, slots)),
+            "network_direct": signals.log_count(direct),
+            "network_recent": signals.log_count(
+                graph.recent(context.sources, slots, cols.as_of - RECENT_YEARS + 1)
+            ),
+            "network_share": (
+                direct / max(float(graph.degree(context.sources).sum()), 1.0)
+            ).astype(np.float32),
             "network_indirect": signals.log_count(graph.indirect(context.sources, slots)),
             "experience": signals.damped_count(
                 cols.n_activities[slots], self.config.experience_ref
@@ -550,9 +577,9 @@ class Recommender:
 
     def _dense_scores(
         self, query: np.ndarray, slots: np.ndarray, sources: np.ndarray, top: int = 3
-    ) -> tuple[dict[str, np.ndarray], np.ndarray, list[tuple[tuple[int, float], ...]]]:
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
         """Dense features of ``slots`` from all their vectors against the query, the slots'
-        mean vectors, and each slot's best items.
+        mean vectors, and each slot's best ``top`` items (index, -1 if none) and cosines.
 
         ``dense`` is the max-sim; ``dense_top3`` the mean of the best three (missing ones
         count 0); ``dense_votes`` is log1p of how many of the pool's ``VOTES`` best vectors
@@ -561,40 +588,41 @@ class Recommender:
         and positive examples): past partners on *this* topic.
         """
         counts = self._cols().n_vectors[slots]
-        vectors = self._require_index().reconstruct(self._slot_vector_ids(slots))
-        sims = vectors @ query.astype(np.float32)
+        _, every = self._require_index().similarities(query)
+        sims = every[self._storage_rows(self._slot_vector_ids(slots))]
+        starts = np.cumsum(counts) - counts
         groups = np.repeat(np.arange(len(slots)), counts)
-        means = np.zeros((len(slots), vectors.shape[1]), dtype=np.float32)
-        np.add.at(means, groups, vectors)
-        offsets = np.concatenate([[0], np.cumsum(counts)])
-        dense = np.zeros(len(slots), dtype=np.float32)
-        top3 = np.zeros(len(slots), dtype=np.float32)
-        best: list[tuple[tuple[int, float], ...]] = []
-        for i in range(len(slots)):
-            part = sims[offsets[i] : offsets[i + 1]]
-            order = np.argsort(-part)[:top]
-            dense[i] = part[order[0]] if len(order) else 0.0
-            top3[i] = float(np.maximum(part[order], 0.0).sum()) / top
-            best.append(tuple((int(j), float(part[j])) for j in order))
+        means = self._mean_vectors()[slots]
+        # rank of each vector within its slot, best first
+        order = np.lexsort((-sims, groups))
+        within = np.arange(len(sims)) - np.repeat(starts, counts)
+        best_rows = order[within < top]  # the best `top` vectors of each slot, slot by slot
+        best_group = groups[best_rows]
+        best_rank = within[within < top]
+        items = np.full((len(slots), top), -1, dtype=np.int64)
+        item_sims = np.zeros((len(slots), top), dtype=np.float32)
+        items[best_group, best_rank] = best_rows - starts[best_group]
+        item_sims[best_group, best_rank] = sims[best_rows]
+        dense = item_sims[:, 0].copy()
+        top3 = np.where(items >= 0, np.maximum(item_sims, 0.0), 0.0).sum(axis=1) / top
         votes = np.zeros(len(slots), dtype=np.float32)
         if len(sims):
-            threshold = np.partition(sims, max(len(sims) - VOTES, 0))[max(len(sims) - VOTES, 0)]
-            np.add.at(votes, groups[sims >= threshold], 1.0)
-        features = {"dense": dense, "dense_top3": top3, "dense_votes": np.log1p(votes)}
+            cut = max(len(sims) - VOTES, 0)
+            threshold = np.partition(sims, cut)[cut]
+            votes = np.bincount(groups[sims >= threshold], minlength=len(slots))
+        features = {
+            "dense": dense.astype(np.float32),
+            "dense_top3": top3.astype(np.float32),
+            "dense_votes": np.log1p(votes).astype(np.float32),
+        }
         topic = np.zeros(len(slots), dtype=np.float32)
         if len(sources) and len(sims):
             # best similarity among the projects each slot shared with the consortium
-            graph = self._graph()
-            shared = graph.projects_of(sources)
-            n_activities = self._cols().n_activities[slots].astype(np.int64)
-            item_projects = np.concatenate([
-                np.concatenate([np.full(int(c - a), -1, np.int64), graph.item_projects[int(s)]])
-                for s, c, a in zip(slots, counts, n_activities, strict=True)
-            ])
-            hit = np.isin(item_projects, shared)
-            np.maximum.at(topic, groups[hit], np.maximum(sims[hit], 0.0))
-        features["network_topic"] = topic
-        return features, normalize_rows(means), best
+            shared = self._graph().projects_of(sources)
+            hit = np.isin(self._vector_projects(slots), shared)
+            topic = np.maximum.reduceat(np.where(hit, np.maximum(sims, 0.0), 0.0), starts)
+        features["network_topic"] = topic.astype(np.float32)
+        return features, means, items, item_sims
 
     def rank_pool(
         self,
@@ -634,7 +662,7 @@ class Recommender:
                 rank=rank,
                 signals={name: float(v[i]) for name, v in pool.features.items()},
                 contributions=parts,
-                best_items=pool.best_items[i] if pool.best_items else (),
+                best_items=pool.best(int(i)),
             )
             if explain and pool.context is not None:
                 from engine.explain import explain_match
@@ -645,11 +673,46 @@ class Recommender:
 
     def _profile_vectors(self, slots: np.ndarray) -> np.ndarray:
         """One unit vector per slot: the normalised mean of its vectors."""
-        vectors = self._require_index().reconstruct(self._slot_vector_ids(slots))
-        counts = self._cols().n_vectors[slots]
-        means = np.zeros((len(slots), vectors.shape[1]), dtype=np.float32)
-        np.add.at(means, np.repeat(np.arange(len(slots)), counts), vectors)
-        return normalize_rows(means)
+        return self._mean_vectors()[np.asarray(slots, dtype=np.int64)]
+
+    def _storage_rows(self, vids: np.ndarray) -> np.ndarray:
+        """Positions of vector ids in the index's storage order (cached until a write)."""
+        if self._rows_cache is None:
+            ids = self._require_index().ids()
+            order = np.argsort(ids, kind="stable")
+            self._rows_cache = (ids[order], order)
+        sorted_ids, order = self._rows_cache
+        return order[np.searchsorted(sorted_ids, vids)]
+
+    def _mean_vectors(self) -> np.ndarray:
+        """Normalised mean vector of every slot (zero rows for removed slots), cached."""
+        if self._means_cache is None:
+            cols = self._cols()
+            alive = np.flatnonzero(cols.alive)
+            means = np.zeros((len(self._profiles), self.encoder.dim), dtype=np.float32)
+            if len(alive):
+                vectors = self._require_index().reconstruct(self._slot_vector_ids(alive))
+                counts = cols.n_vectors[alive]
+                means[alive] = normalize_rows(
+                    np.add.reduceat(vectors, np.cumsum(counts) - counts, axis=0)
+                )
+            self._means_cache = means
+        return self._means_cache
+
+    def _vector_projects(self, slots: np.ndarray) -> np.ndarray:
+        """The graph's project column behind each vector of ``slots`` (-1 for description
+        chunks), aligned with ``_slot_vector_ids(slots)``."""
+        if self._vector_project_cache is None:
+            graph = self._graph()
+            cols = self._cols()
+            self._vector_project_cache = [
+                np.concatenate([
+                    np.full(int(cols.n_vectors[s] - cols.n_activities[s]), -1, np.int64),
+                    graph.item_projects[s],
+                ]) for s in range(len(self._profiles))
+            ]
+        cache = self._vector_project_cache
+        return np.concatenate([cache[int(s)] for s in slots])
 
     def recommend(
         self,

@@ -63,6 +63,7 @@ def make_settings(root: Path, **overrides: object) -> Settings:
         "data_dir": root / "data",
         "encoder": "hash",
         "hash_dim": 64,
+        "fusion_path": None,
         "bootstrap_key": CURATOR_KEY,
         "rate_limit_enabled": False,
         "cors_origins": ["https://cluster.example.org"],

@@ -29,8 +29,10 @@ def test_seeded_requests_are_listed_open(client: TestClient) -> None:
     assert page["count"] == 2
     one = client.get("/v1/requests/req-battery").json()
     assert one["status"] == "open" and one["requester_id"] == "es-solar"
+    # open through the day 12 months on: it stops at the following midnight (UTC)
     expires = date.fromisoformat(one["expires_at"][:10])
-    assert expires - date.fromisoformat(one["created_at"][:10]) == timedelta(days=365)
+    assert expires - date.fromisoformat(one["created_at"][:10]) == timedelta(days=366)
+    assert one["expires_at"][10:19] == "T00:00:00"
 
 
 def test_create_returns_matches_and_related(client: TestClient, curator: dict[str, str]) -> None:

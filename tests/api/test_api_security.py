@@ -162,3 +162,17 @@ def test_rate_limit_per_key(tmp_path: Path, profiles) -> None:  # type: ignore[n
         statuses = [client.get("/v1/taxonomy", headers=keyed).status_code for _ in range(3)]
         assert statuses == [200, 200, 429]
         assert client.get("/v1/taxonomy").status_code == 200  # the IP still has tokens
+
+
+def test_revoked_bootstrap_key_stays_revoked(settings: Settings) -> None:
+    for client in client_for(settings):
+        store: Store = client.app.state.store  # type: ignore[attr-defined]
+        bootstrap = next(k for k in store.list_keys() if k.label.startswith("bootstrap"))
+        store.revoke_key(bootstrap.id)
+    for client in client_for(settings):  # restart with the same setting
+        assert (
+            client.patch(
+                "/v1/profiles/de-auto", json={"city": "Ulm"}, headers={"X-API-Key": CURATOR_KEY}
+            ).status_code
+            == 401
+        )

@@ -5,9 +5,11 @@ from the database, never trusted blindly."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -136,4 +138,20 @@ def test_many_changes_mean_a_rebuild(tmp_path: Path) -> None:
         )
     rec, report = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
     assert report.action == "rebuilt" and rec.get("p1").description == "changed"
+    store.close()
+
+
+def test_seeding_is_all_or_nothing(tmp_path: Path, profiles: list[Profile]) -> None:
+    """A start killed while seeding leaves an empty database, which the next start seeds."""
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    store.migrate()
+
+    def interrupted() -> Iterator[Profile]:
+        yield from profiles[:5]
+        raise KeyboardInterrupt  # stands in for the process dying mid-way
+
+    with pytest.raises(KeyboardInterrupt):
+        store.seed(interrupted(), batch=2)
+    assert store.count_profiles() == 0
+    assert store.seed(profiles, batch=3) == len(profiles) == store.count_profiles()
     store.close()

@@ -1,0 +1,322 @@
+"""Bounded load test of the HTTP service, on loopback only.
+
+N concurrent clients send ``POST /v1/recommend`` (k=10, explain) for a fixed duration or
+request count, while one writer PATCHes profiles and checks that recommendations show each
+acknowledged change within 1 s. Prints throughput, latency percentiles and error counts.
+
+    # start a throw-away server (hash encoder, the 14 bundled cluster profiles) and load it
+    python bench/load.py --start --encoder hash --duration 10
+
+    # the real model on the bundled corpus: start the server yourself, then
+    partner-search serve --port 8000   # with PARTNER_SEARCH_RATE_LIMIT_ENABLED=false
+    python bench/load.py --url http://127.0.0.1:8000 --key $CURATOR_KEY --duration 60
+
+Exit status 1 when any request failed or a write was seen stale after 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from itertools import cycle
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+BENCH_KEY = "bench-curator-key-not-secret"
+QUERIES = [
+    "Partners with experience in grid-scale battery storage and smart grids",
+    "Hospitals and research centres for clinical validation of AI diagnostics",
+    "Agri-food cluster seeking precision farming sensor companies",
+    "Sustainable tourism destinations and cultural heritage digitisation",
+    "Textile recycling and circular fashion supply chains",
+    "Hydrogen refuelling stations in ports, renewable hydrogen production",
+    "Cybersecurity for SMEs, training and awareness programmes",
+    "Lightweight composite materials for aerospace and automotive",
+]
+
+
+@dataclass
+class Results:
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    write_latencies: list[float] = field(default_factory=list)
+    freshness: list[float] = field(default_factory=list)
+    stale: int = 0
+    unverified: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def error(self, kind: str) -> None:
+        with self.lock:
+            self.errors[kind] = self.errors.get(kind, 0) + 1
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def queries() -> list[str]:
+    texts = list(QUERIES)
+    path = ROOT / "data" / "requests" / "requests.jsonl"
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.append(json.loads(line)["text"][:1500])
+    return texts
+
+
+def reader(
+    url: str,
+    stop: threading.Event,
+    budget: list[int],
+    texts: list[str],
+    offset: int,
+    results: Results,
+) -> None:
+    with httpx.Client(base_url=url, timeout=30) as client:
+        for text in cycle(texts[offset:] + texts[:offset]):
+            with results.lock:
+                if stop.is_set() or budget[0] <= 0:
+                    return
+                budget[0] -= 1
+            started = time.perf_counter()
+            try:
+                response = client.post(
+                    "/v1/recommend", json={"text": text, "k": 10, "explain": True}
+                )
+            except httpx.HTTPError as exc:
+                results.error(type(exc).__name__)
+                continue
+            elapsed = time.perf_counter() - started
+            if response.status_code != 200:
+                results.error(f"HTTP {response.status_code}")
+                continue
+            with results.lock:
+                results.latencies.append(elapsed)
+
+
+def writer(url: str, key: str, stop: threading.Event, interval: float, results: Results) -> None:
+    """PATCH a profile's acronym, then poll a recommendation that returns that profile until
+    the new acronym shows; a read still showing the old one after 1 s is stale."""
+    headers = {"X-API-Key": key}
+    with httpx.Client(base_url=url, timeout=30) as client:
+        page = client.get("/v1/profiles", params={"limit": 50}).json()["data"]
+        targets = [p for p in page if p["description"] and len(p["activities"]) < 20][:10]
+        if not targets:
+            results.error("writer: no profile to patch")
+            return
+        n = 0
+        while not stop.is_set():
+            profile = targets[n % len(targets)]
+            marker = f"W{n}"
+            started = time.perf_counter()
+            response = client.patch(
+                f"/v1/profiles/{profile['id']}", json={"acronym": marker}, headers=headers
+            )
+            acknowledged = time.perf_counter()
+            if response.status_code != 200:
+                results.error(f"writer HTTP {response.status_code}")
+                stop.wait(interval)
+                n += 1
+                continue
+            results.write_latencies.append(acknowledged - started)
+            query = {
+                "text": profile["description"][:1000],
+                "k": 10,
+                "countries": [profile["country"]] if profile["country"] else [],
+                "kinds": [profile["kind"]],
+            }
+            seen = None
+            while time.perf_counter() - acknowledged < 2.0:
+                data = client.post("/v1/recommend", json=query).json().get("data", [])
+                mine = [c for c in data if c["profile"]["id"] == profile["id"]]
+                if not mine:
+                    break
+                if mine[0]["profile"]["acronym"] == marker:
+                    seen = time.perf_counter() - acknowledged
+                    break
+                time.sleep(0.01)
+            if seen is None and mine:
+                results.stale += 1
+            elif seen is None:
+                results.unverified += 1
+            else:
+                results.freshness.append(seen)
+                if seen > 1.0:
+                    results.stale += 1
+            n += 1
+            stop.wait(interval)
+
+
+def start_server(args: argparse.Namespace, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A throw-away server on a free loopback port with a temporary database."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_SEARCH_")}
+    env.update(
+        {
+            "PARTNER_SEARCH_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+            "PARTNER_SEARCH_ENCODER": args.encoder,
+            "PARTNER_SEARCH_BOOTSTRAP_KEY": BENCH_KEY,
+            "PARTNER_SEARCH_RATE_LIMIT_ENABLED": "false",
+            "PARTNER_SEARCH_LOG_LEVEL": "warning",
+            "PARTNER_SEARCH_DATA_DIR": str(ROOT / "data"),
+            "PARTNER_SEARCH_CACHE_DIR": str(ROOT / "models" / "cache"),
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+        }
+    )
+    if args.encoder == "hash":
+        # a small index of the bundled cluster profiles: the hash encoder is for tests and
+        # would take long on the whole corpus
+        from engine.embed import HashEncoder
+        from engine.recommender import Recommender
+        from engine.sources.jsonl import load_profiles
+
+        Recommender(HashEncoder(64)).fit(load_profiles(args.profiles)).save(workdir / "index")
+        env["PARTNER_SEARCH_INDEX_DIR"] = str(workdir / "index")
+    else:
+        env["PARTNER_SEARCH_INDEX_DIR"] = str(args.index_dir)
+    log = open(workdir / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
+    process = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + args.startup_timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.terminate()
+    raise SystemExit(f"server not ready; see {workdir / 'server.log'}")
+
+
+def run(args: argparse.Namespace, url: str, key: str) -> tuple[dict[str, Any], bool]:
+    texts = queries()
+    results = Results()
+    stop = threading.Event()
+    budget = [args.max_requests]
+    threads = [
+        threading.Thread(target=reader, args=(url, stop, budget, texts, i % len(texts), results))
+        for i in range(args.clients)
+    ]
+    if args.writes:
+        threads.append(
+            threading.Thread(target=writer, args=(url, key, stop, args.write_interval, results))
+        )
+    # warm-up: one request per query text, not measured
+    with httpx.Client(base_url=url, timeout=60) as client:
+        for text in texts:
+            client.post("/v1/recommend", json={"text": text, "k": 10, "explain": True})
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    while time.perf_counter() - started < args.duration and budget[0] > 0:
+        time.sleep(0.05)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    ms = [x * 1e3 for x in results.latencies]
+    report = {
+        "url": url,
+        "clients": args.clients,
+        "duration_s": round(wall, 2),
+        "requests": len(ms),
+        "throughput_rps": round(len(ms) / wall, 1),
+        "p50_ms": round(percentile(ms, 50), 1),
+        "p90_ms": round(percentile(ms, 90), 1),
+        "p99_ms": round(percentile(ms, 99), 1),
+        "max_ms": round(max(ms), 1) if ms else None,
+        "mean_ms": round(statistics.fmean(ms), 1) if ms else None,
+        "errors": sum(results.errors.values()),
+        "error_kinds": results.errors,
+        "writes": len(results.write_latencies),
+        "write_p50_ms": round(percentile([x * 1e3 for x in results.write_latencies], 50), 1),
+        "fresh_max_ms": round(max(results.freshness) * 1e3, 1) if results.freshness else None,
+        "stale_after_1s": results.stale,
+        "writes_unverified": results.unverified,
+    }
+    ok = report["errors"] == 0 and results.stale == 0
+    return report, ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--url", help="a running server on loopback")
+    target.add_argument("--start", action="store_true", help="start a throw-away server")
+    parser.add_argument("--key", default=BENCH_KEY, help="curator key for the writer")
+    parser.add_argument("--encoder", choices=["hash", "sentence"], default="hash")
+    parser.add_argument(
+        "--profiles",
+        type=Path,
+        default=ROOT / "data" / "profiles" / "clusters.jsonl",
+        help="profiles for --start --encoder hash",
+    )
+    parser.add_argument(
+        "--index-dir",
+        type=Path,
+        default=ROOT / "models" / "index",
+        help="index folder for --start --encoder sentence",
+    )
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds (at most)")
+    parser.add_argument("--max-requests", type=int, default=100_000, help="requests (at most)")
+    parser.add_argument("--no-writes", dest="writes", action="store_false")
+    parser.add_argument("--write-interval", type=float, default=0.5)
+    parser.add_argument("--startup-timeout", type=float, default=900.0)
+    parser.add_argument("--json", type=Path, help="also write the report here")
+    args = parser.parse_args(argv)
+    if args.duration <= 0 or args.duration > 600 or args.clients < 1 or args.clients > 256:
+        parser.error("duration must be in (0, 600] s and clients in 1..256")
+
+    process = None
+    with tempfile.TemporaryDirectory(prefix="partner-search-bench-") as tmp:
+        if args.start:
+            process, url = start_server(args, Path(tmp))
+        else:
+            url = args.url.rstrip("/")
+            if urlsplit(url).hostname not in LOOPBACK:
+                parser.error("the load test only targets loopback (127.0.0.1, localhost, ::1)")
+        try:
+            report, ok = run(args, url, args.key)
+        finally:
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=60)
+    width = max(len(k) for k in report)
+    for name, value in report.items():
+        print(f"{name:<{width}}  {value}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Benchmark: build throughput, `recommend` latency and peak memory on the bundled corpus.
+
+    python bench/recommend_latency.py [--index models/index] [--queries 200] [--encode 256]
+
+Prints a Markdown table. Latency is wall time of ``Recommender.recommend`` per request
+(query encoding included), measured sequentially in one process. Request texts are a fixed
+sample of real project objectives *without* their titles, so no request text is in the
+embedding cache and every request pays its encoding, as a new partner request does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import os
+import random
+import resource
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from engine.embed import SentenceEncoder, cached_sentence_encoder
+from engine.profiles import PartnerRequest
+from engine.rank import Diversity
+from engine.recommender import Recommender
+
+
+def sample_texts(path: Path, n: int, seed: int = 1) -> list[tuple[str, str]]:
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        rows = [(r["title"], r["objective"]) for r in csv.DictReader(handle)]
+    return random.Random(seed).sample(rows, n)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--index", type=Path, default=Path("models/index"))
+    parser.add_argument("--data", type=Path, default=Path("data"))
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--encode", type=int, default=256, help="texts for the throughput run")
+    args = parser.parse_args()
+
+    texts = sample_texts(args.data / "cordis" / "projects.csv.gz", args.queries + args.encode)
+    encoder = SentenceEncoder()
+    encoder.warm_up()
+    fresh = [f"{t}. {o}" for t, o in texts[args.queries:]]
+    started = time.perf_counter()
+    encoder.encode(fresh)
+    throughput = len(fresh) / (time.perf_counter() - started)
+
+    started = time.perf_counter()
+    recommender = Recommender.load(args.index, cached_sentence_encoder(
+        seed_dirs=[args.data / "embeddings"]))
+    load_s = time.perf_counter() - started
+    requests = [PartnerRequest(text=o) for _, o in texts[: args.queries]]
+    recommender.recommend(requests[0], k=10)  # warm caches (columns, graph, lifts)
+    rows = []
+    for label, kwargs in (
+        ("k=10", {}),
+        ("k=10, explain", {"explain": True}),
+        ("k=10, explain, MMR 0.7 + caps", {"explain": True,
+                                            "diversity": Diversity(0.7, 3, 5)}),
+    ):
+        times = []
+        for request in requests:
+            t0 = time.perf_counter()
+            recommender.recommend(request, k=10, **kwargs)
+            times.append((time.perf_counter() - t0) * 1000)
+        rows.append((label, statistics.median(times), percentile(times, 99)))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"machine: {os.cpu_count()} cores; index: {len(recommender)} profiles, "
+          f"{recommender.n_vectors} vectors; {args.queries} requests\n")
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| encoding throughput (MiniLM, uncached) | {throughput:.1f} texts/s |")
+    print(f"| index load | {load_s:.1f} s |")
+    for label, p50, p99 in rows:
+        print(f"| recommend {label}: p50 / p99 | {p50:.1f} ms / {p99:.1f} ms |")
+    print(f"| peak memory (RSS) | {peak_mb:.0f} MiB |")
+
+
+if __name__ == "__main__":
+    main()

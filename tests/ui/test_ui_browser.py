@@ -1,0 +1,429 @@
+"""The advisor workspace in a real browser (Debian chromium through Playwright) against a real
+``partner-search serve`` on 127.0.0.1: the request form, ranked and explained results,
+refinement, pagination, the overview, the profile page, the shortlist and its CSV export,
+feedback, saved requests, expressions of interest, API errors, keyboard use and phone width.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from .conftest import CURATOR_KEY, PHONE, UI
+
+pytestmark = pytest.mark.browser
+
+BATTERY = (
+    "We seek partners for battery energy storage in solar parks and grid pilots, "
+    "with experience in lithium cells."
+)
+CURATOR = {"X-API-Key": CURATOR_KEY}
+
+
+def recommend_bodies(ui: UI) -> list[dict[str, Any]]:
+    """Collects the JSON bodies the page posts to /v1/recommend."""
+    bodies: list[dict[str, Any]] = []
+
+    def on_request(request: Any) -> None:
+        if request.method == "POST" and request.url.endswith("/v1/recommend"):
+            bodies.append(json.loads(request.post_data or "{}"))
+
+    ui.page.on("request", on_request)
+    return bodies
+
+
+def navigation_timings(ui: UI) -> dict[str, float]:
+    return ui.page.evaluate(
+        """() => {
+          const nav = performance.getEntriesByType('navigation')[0];
+          const ready = performance.getEntriesByName('ps-ready')[0];
+          return {
+            response_end_ms: Math.round(nav.responseEnd * 10) / 10,
+            dom_content_loaded_ms: Math.round(nav.domContentLoadedEventEnd * 10) / 10,
+            load_event_ms: Math.round(nav.loadEventEnd * 10) / 10,
+            workspace_ready_ms: ready ? Math.round(ready.startTime * 10) / 10 : null,
+          };
+        }"""
+    )
+
+
+def test_search_shows_ranked_explained_partners(ui: UI, ui_timings: dict[str, Any]) -> None:
+    page = ui.page
+    bodies = recommend_bodies(ui)
+    ui.open()
+    ui_timings["page_load_cold"] = navigation_timings(ui)
+
+    # choices come from /v1/taxonomy
+    assert page.locator("#f-collab option").count() == 6
+    assert page.locator("#f-kinds input[type=checkbox]").count() == 6
+    assert page.locator("#f-ecosystems input[type=checkbox]").count() == 14
+
+    # the requester's profile through the searchable select, by keyboard only
+    page.focus("#f-requester")
+    page.keyboard.type("Solar")
+    page.locator("#f-requester-box [role=option]", has_text="Solar Iberia SL").wait_for()
+    assert page.get_attribute("#f-requester", "aria-expanded") == "true"
+    page.keyboard.press("Enter")
+    assert page.input_value("#f-requester") == "Solar Iberia SL"
+
+    page.fill("#f-title", "Grid battery storage pilot")
+    page.fill("#f-text", BATTERY)
+    assert page.text_content("#f-text-count") == f"{len(BATTERY)} / 20,000"
+    page.locator("#f-ecosystems label", has_text="Energy – renewables").click()
+    ui.submit()
+    ui_timings["first_results_ms"] = page.evaluate("window.partnerSearch.timings.first_results_ms")
+    ui_timings["first_results_server_ms"] = page.evaluate(
+        "window.partnerSearch.timings.last_server_ms"
+    )
+
+    sent = bodies[-1]
+    assert sent["explain"] is True and sent["requester_id"] == "es-solar"
+    assert sent["ecosystems"] == ["renewables"] and sent["text"] == BATTERY
+    ids = ui.candidate_ids()
+    assert len(ids) == 10 and ids[0] == "de-cluster" and "es-solar" not in ids
+    assert "20 candidates" in page.text_content("#results-meta")
+
+    first = ui.card("de-cluster")
+    assert "Bavarian Battery Cluster" in first.locator("h3").inner_text()
+    assert "Cluster organisation" in first.locator(".meta").inner_text()
+    assert "Germany" in first.locator(".meta").inner_text()
+    assert "Energy – renewables" in first.locator(".eco-list").inner_text()
+    summary = first.locator(".summary").inner_text()
+    assert summary.startswith("Bavarian Battery Cluster is proposed because")
+
+    page.evaluate("document.querySelector('#request-form').closest('aside').scrollTo(0, 0)")
+    ui.screenshot("search-results")
+    bar = first.locator("[role=img].cbar")
+    label = bar.get_attribute("aria-label") or ""
+    assert label.startswith("Score ") and "Meaning +" in label and "Network +" in label
+    assert first.locator(".cbar-seg").count() >= 3
+    assert "Meaning" in page.inner_text("#legend")
+
+    # the evidence
+    why = first.locator(".btn-why")
+    why.click()
+    assert why.get_attribute("aria-expanded") == "true"
+    evidence = first.locator(".evidence")
+    work = evidence.locator(".ev-activities").inner_text()
+    assert "Battery storage pilot" in work and "2021" in work and "similarity" in work
+    marked = evidence.locator(".ev-activities mark").all_inner_texts()
+    assert any(m.lower().startswith("batter") for m in marked), marked
+    assert "battery" in evidence.locator(".term-list").inner_text()
+    path = evidence.locator(".paths").inner_text()
+    assert "Solar Iberia SL" in path and "Bavarian Battery Cluster" in path
+    assert "Meaning" in evidence.locator(".gtable").inner_text()
+    first.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -90)")
+    ui.screenshot("explanation")
+
+    # pagination: 20 candidates, 10 per page
+    page.click("#pager button[aria-label='Page 2']")
+    assert page.get_attribute("#pager [aria-current=page]", "aria-label") == "Page 2"
+    assert len(ui.candidate_ids()) == 10 and "de-cluster" not in ui.candidate_ids()
+    assert page.get_attribute("#candidates", "start") == "11"
+    page.click("#pager button[aria-label='Page 1']")
+
+    # overview, with arrow keys on the tabs
+    page.click("#tab-overview")
+    assert page.is_visible("#pane-overview") and not page.is_visible("#pane-list")
+    countries = page.inner_text("[data-chart=by-country]")
+    assert "Germany (DE)" in countries
+    assert "Cluster organisation" in page.inner_text("[data-chart=by-kind]")
+    assert "Energy – renewables" in page.inner_text("[data-chart=by-ecosystem]")
+    ui.screenshot("overview")
+    page.focus("#tab-overview")
+    page.keyboard.press("ArrowLeft")
+    assert page.get_attribute("#tab-list", "aria-selected") == "true"
+    assert page.evaluate("document.activeElement.id") == "tab-list"
+
+    # "not like this" / "more like this" re-rank the same request
+    before = ui.searches()
+    ui.card("de-auto").locator("[data-action=less]").click()
+    ui.wait_results(before)
+    assert bodies[-1]["negative_ids"] == ["de-auto"] and bodies[-1]["text"] == BATTERY
+    assert "de-auto" not in ui.candidate_ids()
+    assert "Not like Auto Teile GmbH" in page.inner_text("#example-chips")
+    ui_timings["rerank_ms"] = page.evaluate("window.partnerSearch.timings.last_results_ms")
+    before = ui.searches()
+    ui.card("de-cluster").locator("[data-action=more]").click()
+    ui.wait_results(before)
+    assert bodies[-1]["positive_ids"] == ["de-cluster"]
+    assert ui.card("de-cluster").locator("[data-action=more]").get_attribute("aria-pressed") == (
+        "true"
+    )
+    before = ui.searches()
+    page.click("#clear-examples")
+    ui.wait_results(before)
+    assert bodies[-1]["negative_ids"] == [] and bodies[-1]["positive_ids"] == []
+
+    # the cross-border preference, from the keyboard: the country reason appears
+    before = ui.searches()
+    page.focus("#f-cross")
+    page.keyboard.press("End")
+    ui.wait_results(before)
+    assert bodies[-1]["cross_border"] == 1
+    assert "abroad" in (page.get_attribute("#f-cross", "aria-valuetext") or "")
+    ui.card("de-cluster").locator(".btn-why").click()
+    location = ui.card("de-cluster").locator("[data-evidence=country]").inner_text()
+    assert "cross-border partner for Spain" in location
+
+    # filters and diversity without retyping
+    before = ui.searches()
+    page.select_option("#r-country", "1")
+    ui.wait_results(before)
+    assert bodies[-1]["diversity"]["max_per_country"] == 1
+    countries_shown = page.eval_on_selector_all(
+        "#pane-overview [data-chart=by-country] tbody tr .bar-value",
+        "cells => cells.map(c => Number(c.textContent))",
+    )
+    assert countries_shown and max(countries_shown) == 1
+    before = ui.searches()
+    page.select_option("#r-k", "10")
+    ui.wait_results(before)
+    assert bodies[-1]["k"] == 10 and page.is_hidden("#pager")
+    before = ui.searches()
+    page.focus("#f-countries")
+    page.keyboard.type("Germ")
+    page.locator("#f-countries-box [role=option]", has_text="Germany").wait_for()
+    page.keyboard.press("Enter")
+    ui.wait_results(before)
+    assert bodies[-1]["countries"] == ["DE"]
+    assert all("Germany" in ui.card(i).locator(".meta").inner_text() for i in ui.candidate_ids())
+
+
+def test_api_errors_are_shown_as_messages(ui: UI) -> None:
+    page = ui.page
+    ui.open()
+    page.click("#submit-search")  # nothing typed: the API answers 422
+    alert = page.locator("#results-error .problem")
+    alert.wait_for()
+    text = alert.inner_text()
+    assert "Unprocessable Entity (422)" in text and "request text is empty" in text
+    assert page.get_attribute("#f-text", "aria-invalid") == "true"
+    assert page.is_visible("#f-text-error")
+    assert page.get_attribute("#results-error", "role") == "alert"
+
+    # saving a request needs an API key: the 401 problem is shown, with a way to settings
+    page.fill("#f-text", BATTERY)
+    page.click("#save-request")
+    problem = page.locator("#save-message .problem")
+    problem.wait_for()
+    assert "Unauthorized (401)" in problem.inner_text()
+    assert "API key" in problem.inner_text()
+    problem.locator("button", has_text="Open settings").click()
+    assert page.is_visible("#settings")
+    page.keyboard.press("Escape")
+    assert page.is_hidden("#settings")
+
+    # an unknown key is a 401 too, on every call that sends it
+    ui.set_key("not-a-real-key")
+    page.click("#submit-search")
+    page.locator("#results-error .problem", has_text="unknown or revoked API key").wait_for()
+
+
+def test_save_as_open_partner_request(ui: UI) -> None:
+    page = ui.page
+    ui.open()
+    ui.set_key(CURATOR_KEY)
+    assert "key set" in (page.get_attribute("#open-settings", "aria-label") or "")
+    page.fill("#f-title", "Hydrogen mobility partners")
+    page.fill("#f-text", "Partners for hydrogen refuelling and fuel-cell buses in ports.")
+    page.click("#save-request")
+    code = page.locator("#save-message code[data-request-id]")
+    code.wait_for()
+    request_id = code.inner_text()
+    assert "Saved as an open partner request" in page.inner_text("#save-message")
+    assert ui.candidate_ids(), "the saved request's matches are shown"
+    stored = httpx.get(f"{ui.server.url}/v1/requests/{request_id}", timeout=10).json()
+    assert stored["title"] == "Hydrogen mobility partners" and stored["status"] == "open"
+
+
+def test_feedback_is_sent_and_stored(ui: UI, ui_root: Path) -> None:
+    ui.open()
+    ui.search(BATTERY)
+    card = ui.card("de-cluster")
+    rank = int(card.locator(".rank").inner_text())
+    card.locator("[data-feedback=relevant]").click()
+    card.locator(".fb-error .problem", has_text="401").wait_for()  # no key yet
+
+    ui.set_key(CURATOR_KEY)
+    card.locator("[data-feedback=relevant]").click()
+    card.locator(".fb-status", has_text="recorded").wait_for()
+    assert card.locator("[data-feedback=relevant]").get_attribute("aria-pressed") == "true"
+    assert card.locator(".fb-error").inner_text() == ""
+    card.locator("[data-feedback=contacted]").click()
+    card.locator(".fb-status", has_text="“contacted” recorded").wait_for()
+
+    # there is no read path for feedback in the API: check the database
+    with sqlite3.connect(ui_root / "service.db") as db:
+        rows = db.execute(
+            "SELECT profile_id, label, rank FROM feedback WHERE profile_id = 'de-cluster'"
+        ).fetchall()
+    assert ("de-cluster", "relevant", rank) in rows and ("de-cluster", "contacted", rank) in rows
+
+
+def test_shortlist_survives_reload_and_exports_csv(ui: UI) -> None:
+    page = ui.page
+    ui.open()
+    ui.search(BATTERY)
+    for profile_id in ("de-cluster", "de-auto"):
+        star = ui.card(profile_id).locator("[data-star]")
+        star.click()
+        assert star.get_attribute("aria-pressed") == "true"
+    assert page.text_content("#shortlist-count") == "2"
+
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.text_content("#shortlist-count") == "2"
+    page.click("a[data-nav=shortlist]")
+    rows = page.locator(".shortlist-table tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 2
+    ui.screenshot("shortlist")
+
+    with page.expect_download() as download_info:
+        page.click("#export-csv")
+    download = download_info.value
+    assert download.suggested_filename.startswith("partner-shortlist-")
+    content = Path(download.path()).read_text(encoding="utf-8-sig")
+    records = list(csv.DictReader(io.StringIO(content)))
+    assert [r["name"] for r in records] == ["Bavarian Battery Cluster", "Auto Teile GmbH"]
+    assert records[0]["country"] == "DE" and records[0]["kind"] == "Cluster organisation"
+    assert float(records[0]["score"]) > 0 and records[0]["summary"].startswith("Bavarian")
+    assert "Energy – renewables" in records[0]["ecosystems"]
+
+    page.click("button[aria-label='Remove Auto Teile GmbH']")
+    assert rows.count() == 1 and page.text_content("#shortlist-count") == "1"
+
+
+def test_profile_page_with_similar_partners_and_opportunities(
+    ui: UI, ui_timings: dict[str, Any]
+) -> None:
+    page = ui.page
+    ui.open()
+    ui.search(BATTERY)
+    started = page.evaluate("performance.now()")
+    ui.card("de-cluster").locator("h3 a").click()
+    page.wait_for_function("location.hash === '#/profile/de-cluster'")
+    heading = page.locator("#view-profile h1")
+    heading.wait_for()
+    assert heading.inner_text() == "Bavarian Battery Cluster"
+    assert page.evaluate("document.activeElement.tagName") == "H1"  # focus follows the route
+    assert "Battery storage pilot" in page.inner_text("#view-profile .activities")
+    similar = page.locator("#view-profile section[aria-labelledby=sec-similar] .mini")
+    similar.first.wait_for()
+    partners = page.locator("#view-profile section[aria-labelledby=sec-partners] .mini")
+    partners.first.wait_for()
+    requests = page.locator("#view-profile .opportunity")
+    requests.first.wait_for()
+    ui_timings["profile_page_ms"] = round(page.evaluate("performance.now()") - started, 1)
+    assert similar.count() >= 3 and partners.count() >= 1
+    battery = page.locator('#view-profile .opportunity[data-request-id="req-battery"]')
+    assert "Battery partners" in battery.inner_text()
+    ui.screenshot("profile", full_page=True)
+
+    # express interest: needs a key, then it is stored
+    battery.locator("[data-interest]").click()
+    form = battery.locator("form.interest-form")
+    form.locator("textarea").fill("We run battery pilots and look for grid partners.")
+    form.locator("button[type=submit]").click()
+    form.locator(".problem", has_text="401").wait_for()
+    ui.set_key(CURATOR_KEY)
+    form.locator("button[type=submit]").click()
+    form.locator(".notice-success", has_text="Interest sent").wait_for()
+    interests = httpx.get(
+        f"{ui.server.url}/v1/requests/req-battery/interests", headers=CURATOR, timeout=10
+    ).json()
+    assert any(i["profile_id"] == "de-cluster" for i in interests["data"])
+
+    # back to the search, searching as this organisation
+    page.click("#view-profile button:has-text('Search partners for this organisation')")
+    page.wait_for_function("location.hash === '#/'")
+    assert page.input_value("#f-requester") == "Bavarian Battery Cluster"
+    assert page.is_visible("#candidates > li")  # the results were kept
+
+    # an unknown profile is a message, not a blank page
+    page.goto(f"{ui.url}#/profile/no-such-org")
+    page.locator("#view-profile [role=alert] .problem", has_text="404").wait_for()
+
+
+def test_keyboard_focus_and_labels(ui: UI) -> None:
+    page = ui.page
+    ui.open()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    ui.search(BATTERY)
+    unlabeled = page.evaluate(
+        """() => {
+          const missing = [];
+          const name = el => (el.getAttribute('aria-label') || '').trim()
+            || (el.getAttribute('aria-labelledby') || '').split(' ').map(id =>
+                 document.getElementById(id)?.textContent || '').join('').trim()
+            || (el.labels && [...el.labels].map(l => l.textContent).join('').trim())
+            || (el.tagName === 'BUTTON' || el.tagName === 'A' ? el.textContent.trim() : '');
+          for (const el of document.querySelectorAll('input, select, textarea, button, a[href]')) {
+            if (el.type === 'hidden' || el.closest('[hidden]')) continue;
+            if (!name(el)) missing.push(el.outerHTML.slice(0, 120));
+          }
+          return missing;
+        }"""
+    )
+    assert unlabeled == []
+    assert page.get_attribute("#results-meta", "aria-live") == "polite"
+    assert page.get_attribute("#announcer", "aria-live") == "polite"
+
+    # a star toggled from the keyboard, with a visible focus ring
+    star = ui.card("de-cluster").locator("[data-star]")
+    star.focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
+    page.keyboard.press("Space")
+    assert star.get_attribute("aria-pressed") == "true"
+    page.keyboard.press("Enter")
+    assert star.get_attribute("aria-pressed") == "false"
+
+    # the evidence opens from the keyboard; the settings dialog opens and closes
+    why = ui.card("de-cluster").locator(".btn-why")
+    why.focus()
+    page.keyboard.press("Enter")
+    assert why.get_attribute("aria-expanded") == "true"
+    page.focus("#open-settings")
+    page.keyboard.press("Enter")
+    assert page.is_visible("#settings") and page.evaluate("document.activeElement.id") == "s-key"
+    page.keyboard.press("Escape")
+    assert page.is_hidden("#settings")
+
+
+def test_phone_width_has_no_horizontal_overflow(ui: UI) -> None:
+    page = ui.page
+    page.set_viewport_size(PHONE)
+    ui.open()
+    assert ui.horizontal_overflow() == 0
+    page.locator("#f-ecosystems label", has_text="Energy – renewables").click()
+    ui.search(BATTERY, title="Grid battery storage pilot")
+    page.evaluate("document.getElementById('results').scrollIntoView()")
+    ui.screenshot("phone-results")
+    ui.card("de-cluster").locator(".btn-why").click()
+    assert ui.horizontal_overflow() == 0
+    page.click("#tab-overview")
+    assert ui.horizontal_overflow() == 0
+    ui.card("de-cluster")  # still in the DOM
+    ui.open("#/profile/demo-cluster-02")
+    page.locator("#view-profile .mini").first.wait_for()
+    assert ui.horizontal_overflow() == 0
+    ui.screenshot("phone-profile")
+    for route in ("#/shortlist", "#/embed"):
+        ui.open(route)
+        assert ui.horizontal_overflow() == 0, route
