@@ -186,7 +186,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.ablation and pools:
         for group, members in SIGNAL_GROUPS.items():
             kept = [f for f in FEATURES if f not in members]
-            variants[f"without_{group}"] = fit_weights(pools, features=kept, seed=args.seed)
+            variants[f"without_{group}"] = fit_weights(pools, features=kept)
     result = benchmark(recommender, queries, variants=variants, progress=True)
     engine_name = "learned_fusion" if fusion is not None else "hand_set_fusion"
     methods = {(engine_name if k == "engine" else k): v for k, v in result.methods.items()}

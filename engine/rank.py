@@ -13,6 +13,7 @@ dense_top3                mean of the three best cosines (missing count 0), [0, 
 dense_votes               log1p(profile vectors among the pool's 1000 best), [0, ~6.9]
 lexical                   TF-IDF cosine of request and profile document, [0, 1]
 lexical_log               log(lexical + 0.01), [-4.6, 0]: makes fusion multiplicative
+lexical_best              best TF-IDF cosine of the request with any one activity, [0, 1]
 eco_shared                share of the request's ecosystems the profile has, [0, 1]
 eco_complementary         learned complementarity of the profile's other ecosystems, [0, 1]
 same_country              1 if in the requester's country
@@ -50,7 +51,7 @@ from engine.errors import ValidationError
 
 SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {
     "semantic": ("dense", "dense_top3", "dense_votes"),
-    "lexical": ("lexical", "lexical_log"),
+    "lexical": ("lexical", "lexical_log", "lexical_best"),
     "thematic": ("eco_shared", "eco_complementary"),
     "geography": ("same_country", "same_region", "proximity", "new_country", "cross_border"),
     "network": (
@@ -72,6 +73,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "dense_votes": 0.0,
     "lexical": 4.0,
     "lexical_log": 0.0,
+    "lexical_best": 0.0,
     "requester_affinity": 0.0,
     "network_topic": 2.0,
     "consortium": 0.0,

@@ -59,6 +59,7 @@ KIND_INDEX = {k.value: i for i, k in enumerate(KINDS)}
 RECENT_YEARS = 3
 VOTES = 1000
 CONSORTIUM_SEEDS = 10
+EXPANSION = 30
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ class Recommender:
         self._vector_project_cache: list[np.ndarray] | None = None
         self._rows_cache: tuple[np.ndarray, np.ndarray] | None = None
         self._means_cache: np.ndarray | None = None
+        self._project_lexical_cache: sp.csc_matrix | None = None
         self._lifts: tuple[np.ndarray, np.ndarray] | None = None
         self.requests = RequestBook(encoder)
         self.version = 0
@@ -213,6 +215,7 @@ class Recommender:
         self._vector_project_cache = None
         self._rows_cache = None
         self._means_cache = None
+        self._project_lexical_cache = None
         self._lifts = None
         self.version += 1
 
@@ -365,6 +368,37 @@ class Recommender:
             self._graph_cache = CollaborationGraph.build(self._profiles, self._slot, self._history)
         return self._graph_cache
 
+    def _project_lexical(self) -> sp.csc_matrix:
+        """TF-IDF rows of every project text in the graph (by project column; H2020 projects
+        have no text and stay empty), with the profile index's vocabulary; cached."""
+        if self._project_lexical_cache is None:
+            graph = self._graph()
+            documents = [""] * len(graph.projects)
+            for slot, profile in enumerate(self._profiles):
+                if profile is None:
+                    continue
+                for activity, col in zip(profile.activities, graph.item_projects[slot],
+                                         strict=True):
+                    if not documents[col]:
+                        documents[col] = activity.document
+            if documents:
+                self._project_lexical_cache = self._lexical.transform(documents).tocsc()
+            else:
+                self._project_lexical_cache = sp.csc_matrix((0, 1), dtype=np.float32)
+        return self._project_lexical_cache
+
+    def _lexical_best(self, context: _Context, slots: np.ndarray) -> np.ndarray:
+        """Best TF-IDF cosine between the request and any one activity of each slot."""
+        query = context.lexical_query
+        matrix = self._project_lexical()
+        if matrix.shape[0] == 0:
+            return np.zeros(len(slots), dtype=np.float32)
+        scores = np.asarray(matrix[:, query.indices] @ query.data).ravel()
+        projects = self._vector_projects(slots)
+        values = np.where(projects >= 0, scores[np.maximum(projects, 0)], 0.0)
+        counts = self._cols().n_vectors[slots]
+        return np.maximum.reduceat(values, np.cumsum(counts) - counts).astype(np.float32)
+
     def lifts(self) -> tuple[np.ndarray, np.ndarray]:
         """(ecosystem lift 14 x 14, kind lift 6 x 6) learned from the indexed consortia."""
         if self._lifts is None:
@@ -467,22 +501,35 @@ class Recommender:
             partners = self._graph().partners(int(source), size)
             parts.append(partners[mask[partners]])
         slots = np.unique(np.concatenate(parts)).astype(np.int64)
+        features, best_items, best_sims = self._score(context, slots, lexical_all)
+        # Consortia are cliques of repeat partners: the best candidates of a first pass with
+        # the fixed hand-set weights seed the pool with their own past partners.
+        first, _ = fuse(features, DEFAULT_WEIGHTS)
+        seeds = slots[np.argsort(-first, kind="stable")[:CONSORTIUM_SEEDS]]
+        graph = self._graph()
+        extra = np.concatenate([graph.partners(int(s), EXPANSION) for s in seeds])
+        extra = np.setdiff1d(extra[mask[extra]], slots)
+        if len(extra):
+            more, more_items, more_sims = self._score(context, extra, lexical_all)
+            slots = np.concatenate([slots, extra])
+            features = {f: np.concatenate([features[f], more[f]]) for f in features}
+            best_items = np.vstack([best_items, more_items])
+            best_sims = np.vstack([best_sims, more_sims])
+        shared = np.asarray(graph.co[seeds][:, slots].sum(axis=0)).ravel()
+        features["consortium"] = np.log1p(shared).astype(np.float32)
+        return Pool(slots=slots, features=features, best_items=best_items, best_sims=best_sims,
+                    context=context)
+
+    def _score(
+        self, context: _Context, slots: np.ndarray, lexical_all: np.ndarray
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """Every feature except ``consortium`` for ``slots``, plus their best items."""
         dense, means, best_items, best_sims = self._dense_scores(
             context.query, slots, context.sources
         )
         features = self._features(context, slots, dense, means, lexical_all[slots])
-        features["consortium"] = self._consortium(slots, features)
-        return Pool(slots=slots, features=features, best_items=best_items, best_sims=best_sims,
-                    context=context)
-
-    def _consortium(self, slots: np.ndarray, features: dict[str, np.ndarray]) -> np.ndarray:
-        """Pseudo-relevance feedback over the graph: log1p of the projects each candidate
-        shared with the ``CONSORTIUM_SEEDS`` best candidates of a first pass that uses the
-        fixed hand-set weights (consortia are cliques of repeat partners)."""
-        first, _ = fuse(features, DEFAULT_WEIGHTS)
-        seeds = slots[np.argsort(-first, kind="stable")[:CONSORTIUM_SEEDS]]
-        shared = np.asarray(self._graph().co[seeds][:, slots].sum(axis=0)).ravel()
-        return np.log1p(shared).astype(np.float32)
+        features["lexical_best"] = self._lexical_best(context, slots)
+        return features, best_items, best_sims
 
     def _dense_top(self, query: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
         """The ``size`` allowed slots with the best vectors (search inside faiss).

@@ -6,11 +6,13 @@ are the projects starting in ``[C - W, C)`` whose coordinator has history before
 and that have at least two other beneficiaries with history. Nothing at or after ``C`` is
 read, so the dev benchmark (projects from ``C`` on) stays unseen.
 
-The ranker is a pairwise logistic regression (RankNet-style, linear) over first-stage pools:
-for each query, feature differences between a real partner and a sampled pool member that is
-not one. Pools come from the real first stage, so the model learns to re-rank the candidates
-it will actually see (a probe that trained on random negatives did worse than TF-IDF x
-popularity). A linear model keeps explanations exact: contribution = weight x value.
+The ranker is a logistic regression over first-stage pools: every candidate the first stage
+brings for a training query is a row, labelled by whether it really joined. Pools come from
+the real first stage, so the model learns to re-rank the candidates it will actually see (a
+probe that trained on random negatives did worse than TF-IDF x popularity). On the dev
+benchmark this pointwise model matched or beat a pairwise (RankNet-style) one and gradient
+boosting over the same features (docs/benchmarks.md). A linear model keeps explanations
+exact: contribution = weight x value.
 """
 
 from __future__ import annotations
@@ -105,14 +107,15 @@ def fit_weights(
     pools: Sequence[PoolData],
     *,
     features: Sequence[str] = FEATURES,
-    negatives_per_positive: int = 20,
-    c: float = 1.0,
-    seed: int = 0,
+    c: float = 0.1,
 ) -> dict[str, float]:
-    """Pairwise logistic regression over pools; returns weights for ``features`` (others 0).
+    """Logistic regression of "is a real partner" over every pool member; returns weights for
+    ``features`` (others 0).
 
     Features are standardised for fitting and the weights mapped back to raw scale, then
-    rescaled so that the standardised weights' absolute values sum to ``WEIGHT_SCALE``.
+    rescaled so that the standardised weights' absolute values sum to ``WEIGHT_SCALE``. The
+    intercept is dropped: it shifts every score of a query equally and never changes a rank.
+    The solver is deterministic (lbfgs on fixed data), so the same pools give the same weights.
     """
     if not pools:
         raise EngineError(
@@ -121,31 +124,17 @@ def fit_weights(
         )
     learnable = [f for f in features if f not in PREFERENCE_FEATURES]
     columns = [FEATURES.index(f) for f in learnable]
-    stacked = np.vstack([p.features[:, columns] for p in pools])
-    scale = stacked.std(axis=0)
-    scale[scale == 0] = 1.0
-    rng = np.random.default_rng(seed)
-    diffs: list[np.ndarray] = []
-    for pool in pools:
-        x = pool.features[:, columns] / scale
-        positives = np.flatnonzero(pool.labels)
-        negatives = np.flatnonzero(~pool.labels)
-        if len(positives) == 0 or len(negatives) == 0:
-            continue
-        for p in positives:
-            chosen = rng.choice(negatives, min(negatives_per_positive, len(negatives)),
-                                replace=False)
-            diffs.append(x[p] - x[chosen])
-    if not diffs:
+    x = np.vstack([p.features[:, columns] for p in pools])
+    y = np.concatenate([p.labels for p in pools])
+    if y.all() or not y.any():
         raise EngineError(
             "too little history before the cut-off to learn fusion weights (no training "
             "query has a real partner among its candidates); use --hand-weights"
         )
-    pairs = np.vstack(diffs)
-    x = np.vstack([pairs, -pairs])
-    y = np.concatenate([np.ones(len(pairs)), np.zeros(len(pairs))])
-    model = LogisticRegression(C=c, fit_intercept=False, max_iter=2000)
-    model.fit(x, y)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=5000)
+    model.fit(x / scale, y)
     standardised = model.coef_[0]
     factor = WEIGHT_SCALE / max(float(np.abs(standardised).sum()), 1e-12)
     raw = standardised * factor / scale
@@ -177,11 +166,11 @@ def train_fusion(
     history = load_h2020(h2020_path, cutoff=profile_cutoff) if h2020_path else []
     recommender = Recommender(encoder).fit(profiles, history=history, progress=progress)
     pools = pool_data(recommender, queries, progress=progress)
-    weights = fit_weights(pools, seed=seed)
+    weights = fit_weights(pools)
     model = FusionModel(
         weights=weights,
         trained={
-            "method": "pairwise logistic regression over first-stage pools",
+            "method": "logistic regression over first-stage pools (C=0.1)",
             "cutoff": cutoff.isoformat(),
             "profile_cutoff": profile_cutoff.isoformat(),
             "queries": len(pools),
