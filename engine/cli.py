@@ -143,7 +143,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     model, _ = train_fusion(
         args.projects, args.participants, _history_path(args), args.cutoff, _encoder(args),
-        max_queries=args.max_queries, seed=args.seed, progress=True,
+        max_queries=args.max_queries, seed=args.seed, window_days=args.window_days,
+        progress=True,
     )
     model.save(args.out)
     print(json.dumps(model.trained, indent=2))
@@ -170,7 +171,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         fusion, pools = train_fusion(
             args.projects, args.participants, h2020, args.cutoff, encoder,
-            max_queries=args.max_queries, seed=args.seed, progress=True,
+            max_queries=args.max_queries, seed=args.seed, window_days=args.window_days,
+            progress=True,
         )
     profiles = load_cordis(args.projects, args.participants, cutoff=args.cutoff, progress=True)
     history = load_h2020(h2020, cutoff=args.cutoff) if h2020 else []
@@ -265,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--max-queries", type=_positive, default=800,
                          help="training queries sampled from the year before the cut-off")
     history.add_argument("--seed", type=int, default=0)
+    history.add_argument("--window-days", type=_positive, default=182,
+                         help="training queries start in this many days before the cut-off")
 
     train = sub.add_parser("train", parents=[common, history],
                            help="learn fusion weights from history before the cut-off")

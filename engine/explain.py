@@ -68,10 +68,15 @@ def explain_match(rec: Recommender, context: _Context, match: Match) -> Explanat
         ]
     if "thematic" in cited:
         evidence["ecosystems"] = _ecosystems(rec, context, match)
+    # past projects are a reason only while a collaboration feature counts (the network group
+    # also holds requester_affinity and consortium, which are not links to the requester)
+    direct = any(match.contributions.get(f, 0.0) != 0.0 for f in _DIRECT)
+    indirect = match.contributions.get("network_indirect", 0.0) != 0.0
     if "network" in cited and (
-        match.signals.get("network_direct", 0) > 0 or match.signals.get("network_indirect", 0) > 0
+        (direct and match.signals.get("network_direct", 0) > 0)
+        or (indirect and match.signals.get("network_indirect", 0) > 0)
     ):
-        evidence["network"] = _network(rec, context, match)
+        evidence["network"] = _network(rec, context, match, direct=direct)
     if "geography" in cited:
         evidence["country"] = _country_reason(rec, context, match)
     if "experience" in cited:
@@ -89,6 +94,10 @@ def explain_match(rec: Recommender, context: _Context, match: Match) -> Explanat
         groups=groups,
         evidence=evidence,
     )
+
+
+#: Network features that count projects shared with the requester or positive examples.
+_DIRECT = ("network_direct", "network_recent", "network_share", "network_topic")
 
 
 def _best_items(profile, match: Match) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
@@ -131,18 +140,22 @@ def _ecosystems(rec: Recommender, context: _Context, match: Match) -> dict[str, 
     }
 
 
-def _network(rec: Recommender, context: _Context, match: Match) -> list[dict[str, Any]]:
+def _network(
+    rec: Recommender, context: _Context, match: Match, *, direct: bool = True
+) -> list[dict[str, Any]]:
     graph = rec._graph()
     slot = rec._slot[match.profile.id]
     links: list[dict[str, Any]] = []
-    for source in context.sources:
+    for source in context.sources if direct else ():
         source = int(source)
         name = rec._profiles[source].name  # type: ignore[union-attr]
         for project in graph.shared_projects(source, slot, limit=2):
             links.append({"type": "direct", "with_id": rec._profiles[source].id,  # type: ignore[union-attr]
                           "with_name": name, "project": project.id, "title": project.title,
                           "year": project.year})
-    if not links and match.signals.get("network_indirect", 0) > 0:
+    if not links and match.contributions.get("network_indirect", 0.0) != 0.0 and (
+        match.signals.get("network_indirect", 0) > 0
+    ):
         bridge = graph.bridge(context.sources, slot)
         if bridge is not None:
             source, partner = bridge
@@ -184,7 +197,8 @@ _PHRASES: dict[str, str] = {
     "lexical": "it shares key terms with the request",
     "thematic": "its sectors fit the request",
     "geography": "its location fits",
-    "network": "it has worked with you or your partners before",
+    # without a cited link the network score is resemblance or ties to the other candidates
+    "network": "it is close to your consortium",
     "experience": "it has a strong track record",
     "kind": "its type of organisation fits the consortium",
 }

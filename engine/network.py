@@ -109,7 +109,12 @@ class CollaborationGraph:
         shared = recent[sources].sum(axis=0)  # projects any source took part in
         mask = np.asarray(shared).ravel() > 0
         counts = recent[candidates][:, np.flatnonzero(mask)].sum(axis=1)
-        return np.asarray(counts).ravel().astype(np.float32)
+        counts = np.asarray(counts).ravel().astype(np.float32)
+        # a candidate that is itself a source (a positive example) shares nothing with itself
+        for i in np.flatnonzero(np.isin(candidates, sources)):
+            others = sources[sources != candidates[i]]
+            counts[i] = self.recent(others, candidates[i : i + 1], since)[0]
+        return counts
 
     def degree(self, slots: np.ndarray) -> np.ndarray:
         """Number of projects of each slot."""
