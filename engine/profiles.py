@@ -178,11 +178,15 @@ class Profile:
     def chunks(self, max_chars: int = 1000) -> list[str]:
         """The self-description split into passages that fit the encoder's 256-token window.
 
-        Splits on sentence ends, packing sentences up to ``max_chars`` characters.
+        Splits on sentence ends, packing sentences up to ``max_chars`` characters; the
+        keywords join the last passage. A profile without a description has no passages:
+        its keywords then only reach the lexical index. (Embedding a "name: keywords" text
+        for each of the 30k CORDIS organisations would add 30k texts to encode on every
+        build, as their keywords change with the cut-off, for no measurable gain.)
         """
-        text = " ".join(filter(None, [self.description, " ".join(self.keywords)])).strip()
-        if not text:
+        if not self.description:
             return []
+        text = " ".join(filter(None, [self.description, " ".join(self.keywords)])).strip()
         sentences = [s.strip() for s in text.replace("\n", " ").split(". ") if s.strip()]
         chunks: list[str] = []
         current = ""

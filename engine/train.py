@@ -163,6 +163,11 @@ def train_fusion(
     """Learn fusion weights from history before ``cutoff`` (deterministic for a seed)."""
     started = time.perf_counter()
     queries, profile_cutoff = history_queries(projects_path, participants_path, cutoff, window_days)
+    if not queries:  # say so before fitting an index over possibly no profiles at all
+        raise EngineError(
+            f"too little history before {cutoff} to learn fusion weights (no training "
+            "queries); use --hand-weights"
+        )
     if len(queries) > max_queries:
         keep = sorted(np.random.default_rng(seed).choice(len(queries), max_queries, replace=False))
         queries = [queries[i] for i in keep]

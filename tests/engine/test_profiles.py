@@ -234,4 +234,8 @@ def test_chunks_pack_sentences_up_to_max_chars_and_carry_the_name() -> None:
     assert all(c.startswith("Acme: ") for c in chunks)
     assert all(len(c) <= 400 + len("Acme: ") for c in chunks)
     assert Profile(id="p", name="Acme").chunks() == []
-    assert Profile(id="p", name="Acme", keywords=("solar",)).chunks() == ["Acme: solar"]
+    # keywords alone are not embedded (they reach the lexical index); with a description
+    # they join its last passage
+    assert Profile(id="p", name="Acme", keywords=("solar",)).chunks() == []
+    assert Profile(id="p", name="Acme", description="We build panels",
+                   keywords=("solar",)).chunks() == ["Acme: We build panels solar"]

@@ -1,0 +1,536 @@
+"""Faithfulness of explanations (``recommend(..., explain=True)``).
+
+An explanation must be derived from the numbers that ranked the candidate and from the data
+of its profile: contributions sum to the score, a signal with weight 0 contributes nothing and
+is not cited, every evidence item is real data of that profile, and the candidates come in
+the order of the scores shown (also with diversity on).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from engine.embed import HashEncoder
+from engine.explain import Explanation
+from engine.lexical import PARAMS
+from engine.profiles import Activity, PartnerRequest, Profile
+from engine.rank import DEFAULT_WEIGHTS, FEATURES, GROUP_OF, SIGNAL_GROUPS, Diversity, RankConfig
+from engine.recommender import Match, Pool, Recommender, vector_texts
+from engine.signals import haversine_km
+from engine.sources.h2020 import Participation
+from engine.taxonomy import COUNTRIES, ECOSYSTEMS
+
+#: The evidence key each signal group is cited under.
+EVIDENCE_KEY = {
+    "semantic": "activities",
+    "lexical": "shared_terms",
+    "thematic": "ecosystems",
+    "network": "network",
+    "geography": "country",
+    "experience": "experience",
+    "kind": "kind",
+}
+
+#: Phrases of the summary that name a group (checked outside quoted titles).
+SUMMARY_MARKERS = {
+    "semantic": ("matches the request",),
+    "lexical": ("key terms",),
+    "thematic": ("sectors fit", "it brings", "it works in"),
+    "geography": ("location fits",),
+    "network": ("partnered with", "worked with", "your consortium"),
+    "experience": ("track record", "past projects"),
+    "kind": ("type of organisation",),
+}
+
+COORDINATES = {
+    "de-cluster": (48.14, 11.58),  # Munich
+    "de-auto": (48.78, 9.18),  # Stuttgart
+    "fr-univ": (45.76, 4.84),  # Lyon
+    "es-solar": (40.42, -3.70),  # Madrid
+    "nl-research": (52.01, 4.36),  # Delft
+}
+
+#: H2020 rows: it-agri and de-cluster worked together before Horizon Europe; an unknown
+#: organisation's row must be dropped.
+HISTORY = [
+    Participation("h2020:500", "de-cluster", "coordinator", 2018),
+    Participation("h2020:500", "it-agri", "participant", 2018),
+    Participation("h2020:501", "nl-research", "participant", 2017),
+    Participation("h2020:501", "999999999", "coordinator", 2017),
+]
+
+
+def _profiles(profiles: list[Profile]) -> list[Profile]:
+    """The conftest profiles with coordinates, a coordinator role and a shared activity id:
+    gr-region takes part in de-cluster's project ``a1`` under the same id."""
+    out = []
+    for p in profiles:
+        if p.id in COORDINATES:
+            p = replace(p, lat=COORDINATES[p.id][0], lon=COORDINATES[p.id][1])
+        if p.id == "de-cluster":
+            p = replace(p, activities=(replace(p.activities[0], role="coordinator"),
+                                       *p.activities[1:]))
+        if p.id == "gr-region":
+            p = replace(p, activities=(Activity(
+                "a1", "Battery storage pilot", "Island grid battery storage for tourism",
+                year=2021, ecosystems=("tourism",)),))
+        out.append(p)
+    return out
+
+
+@pytest.fixture
+def rec(hash_encoder: HashEncoder, profiles: list[Profile]) -> Recommender:
+    return Recommender(hash_encoder).fit(_profiles(profiles), history=HISTORY)
+
+
+REQUESTS = {
+    "battery-de": PartnerRequest(text="battery storage for the grid and electric vehicles",
+                                 requester_id="de-cluster", cross_border=0.5),
+    "cancer-fr": PartnerRequest(text="cancer imaging software with machine learning",
+                                requester_id="fr-univ", positive_ids=("pl-klaster",)),
+    "soil-anon": PartnerRequest(text="soil sensors for farming and crops",
+                                ecosystems=("agri_food", "health")),
+    "tourism-it": PartnerRequest(text="sustainable tourism on islands with solar energy",
+                                 requester_id="it-agri", cross_border=-0.5),
+}
+
+_rng = np.random.default_rng(11)
+WEIGHTS = {
+    "default": dict(DEFAULT_WEIGHTS),
+    "all-ones": {f: 1.0 for f in FEATURES},
+    "random": {f: float(w) for f, w in zip(FEATURES, _rng.normal(0.0, 1.0, len(FEATURES)),
+                                           strict=True)},
+    "sparse": {"dense": 2.0, "eco_complementary": 3.0, "proximity": 1.0, "history": 0.5},
+}
+DIVERSITY = {
+    "plain": None,
+    "mmr": Diversity(mmr_lambda=0.4),
+    "mmr-caps": Diversity(mmr_lambda=0.6, max_per_country=1, max_per_kind=2),
+}
+
+
+# ---- the checks -------------------------------------------------------------------------
+_TOKENS = re.compile(PARAMS["token_pattern"])
+
+
+def _tokens(text: str) -> set[str]:
+    return set(_TOKENS.findall(text.lower()))
+
+
+def _profile_text(p: Profile) -> str:
+    parts = [p.name, p.acronym, *p.keywords, p.description]
+    parts += [f"{a.title} {a.text}" for a in p.activities]
+    return " ".join(parts)
+
+
+def _took_part(rec: Recommender, profile_id: str, project: str) -> bool:
+    """Whether the data says ``profile_id`` was in ``project``: its own activity, a partner
+    list of another profile's activity with that id, or its H2020 history."""
+    if any(a.id == project for a in rec.get(profile_id).activities):
+        return True
+    for other in rec.profiles():
+        for a in other.activities:
+            if a.id == project and profile_id in a.partners:
+                return True
+    return any(r.project == project and r.pic == profile_id for r in HISTORY)
+
+
+def _project_facts(rec: Recommender, project: str) -> set[tuple[str, int | None]]:
+    """(title, year) pairs the data gives for ``project``."""
+    facts = {(a.title, a.year) for p in rec.profiles() for a in p.activities if a.id == project}
+    facts |= {(f"H2020 project {r.project[6:]}", r.year) for r in HISTORY if r.project == project}
+    return facts
+
+
+def _unquoted(summary: str) -> str:
+    return re.sub(r"“[^”]*”", "", summary)
+
+
+def _mentioned(summary: str, group: str) -> bool:
+    return any(marker in _unquoted(summary) for marker in SUMMARY_MARKERS[group])
+
+
+def check_explanations(
+    rec: Recommender,
+    request: PartnerRequest,
+    matches: list[Match],
+    weights: dict[str, float],
+    pool: Pool | None = None,
+) -> None:
+    """Every faithfulness property of a ranked, explained list."""
+    assert matches
+    assert [m.rank for m in matches] == list(range(1, len(matches) + 1))
+    scores = [m.score for m in matches]
+    assert scores == sorted(scores, reverse=True), "the order must follow the scores shown"
+    in_force = {f for f, w in weights.items() if w != 0.0}
+    sources = [request.requester_id, *request.positive_ids]
+    sources = [s for s in sources if s in rec]
+    requester = rec.get(request.requester_id) if request.requester_id in rec else None
+    consortium = {rec.get(s).country for s in sources} - {""}
+    for m in matches:
+        profile = m.profile
+        e = m.explanation
+        assert isinstance(e, Explanation)
+        json.dumps(e.to_dict())  # plain JSON for the API
+        # contributions: exact shares of the score, only for signals in force
+        assert sum(m.contributions.values()) == pytest.approx(m.score, abs=1e-9)
+        assert e.contributions == m.contributions
+        assert set(m.contributions) - {"diversity"} == in_force
+        for name, value in m.contributions.items():
+            if name == "diversity":
+                assert value < 0.0
+            else:
+                assert value == pytest.approx(weights[name] * m.signals[name], abs=1e-9)
+        # groups: sums of their features
+        expected_groups = {
+            g: sum(m.contributions[f] for f in fs if f in m.contributions)
+            for g, fs in SIGNAL_GROUPS.items() if any(f in m.contributions for f in fs)
+        }
+        if "diversity" in m.contributions:
+            expected_groups["diversity"] = m.contributions["diversity"]
+        assert e.groups == pytest.approx(expected_groups, abs=1e-12)
+        assert sum(e.groups.values()) == pytest.approx(m.score, abs=1e-9)
+        # a group is cited only if it contributed
+        for group, key in EVIDENCE_KEY.items():
+            if key in e.evidence:
+                assert e.groups.get(group, 0.0) != 0.0, (group, m.profile_id)
+            if not set(SIGNAL_GROUPS[group]) & in_force:
+                assert key not in e.evidence
+                assert group not in e.groups
+        _check_activities(rec, m, pool)
+        _check_terms(request, m)
+        _check_ecosystems(rec, m)
+        _check_network(rec, m, sources)
+        _check_country(rec, m, requester, consortium)
+        if "experience" in e.evidence:
+            experience = e.evidence["experience"]
+            assert experience["activities"] == profile.n_activities
+            assert experience["coordinated"] == sum(
+                a.role == "coordinator" for a in profile.activities
+            )
+            assert experience["history"] == sum(r.pic == profile.id for r in HISTORY)
+        if "kind" in e.evidence:
+            assert e.evidence["kind"]["kind"] == profile.kind.value
+        _check_summary(m)
+
+
+def _check_activities(rec: Recommender, m: Match, pool: Pool | None) -> None:
+    items = m.explanation.evidence.get("activities")
+    if items is None:
+        return
+    profile = m.profile
+    chunks = profile.chunks()
+    texts = vector_texts(profile)
+    assert 1 <= len(items) <= 3
+    similarities = [item["similarity"] for item in items]
+    assert similarities == sorted(similarities, reverse=True)
+    assert similarities[0] == pytest.approx(m.signals["dense"], abs=1e-3)
+    for item in items:
+        if item["type"] == "activity":
+            activity = next(a for a in profile.activities if a.id == item["id"])
+            assert (item["title"], item["year"], item["role"]) == (
+                activity.title, activity.year, activity.role
+            )
+            text = texts[len(chunks) + profile.activities.index(activity)]
+        else:
+            assert item["type"] == "description" and item["year"] is None
+            text = next(c for c in chunks if c[:160] == item["title"])
+        if pool is not None and pool.context is not None:
+            vector = rec.encoder.encode([text])[0]
+            cosine = float(vector @ pool.context.query)
+            assert item["similarity"] == pytest.approx(cosine, abs=2e-3)
+
+
+def _check_terms(request: PartnerRequest, m: Match) -> None:
+    terms = m.explanation.evidence.get("shared_terms")
+    if terms is None:
+        return
+    assert terms, "cited lexical evidence must name a term"
+    profile_tokens = _tokens(_profile_text(m.profile))
+    request_tokens = _tokens(request.document)
+    for item in terms:
+        assert item["term"] in profile_tokens, (item, m.profile_id)
+        assert item["term"] in request_tokens, (item, request.document)
+        assert 0.0 < item["share"] <= 1.0
+    assert sum(item["share"] for item in terms) <= 1.0 + 0.01
+
+
+def _check_ecosystems(rec: Recommender, m: Match) -> None:
+    eco = m.explanation.evidence.get("ecosystems")
+    if eco is None:
+        return
+    own = set(m.profile.ecosystems)
+    wanted = set(eco["wanted"])
+    assert wanted <= set(ECOSYSTEMS)
+    assert set(eco["shared"]) <= own & wanted
+    if "eco_shared" not in m.contributions:
+        assert eco["shared"] == []
+    if "eco_complementary" not in m.contributions:
+        assert eco["complementary"] == []
+    lift = rec.lifts()[0]
+    ids = list(ECOSYSTEMS)
+    for pair in eco["complementary"]:
+        assert pair["offered"] in own and pair["offered"] not in wanted
+        assert pair["wanted"] in wanted
+        assert pair["lift"] > 1.0
+        real = lift[ids.index(pair["wanted"]), ids.index(pair["offered"])]
+        assert pair["lift"] == pytest.approx(float(real), abs=0.01)
+
+
+def _check_network(rec: Recommender, m: Match, sources: list[str]) -> None:
+    links = m.explanation.evidence.get("network")
+    if links is None:
+        return
+    assert links, "cited network evidence must name a link"
+    for link in links:
+        project = link["project"]
+        if link["type"] == "direct":
+            assert link["with_id"] in sources
+            assert link["with_name"] == rec.get(link["with_id"]).name
+            assert _took_part(rec, link["with_id"], project), link
+            assert _took_part(rec, m.profile_id, project), link
+        else:
+            assert link["type"] == "indirect"
+            via = link["via_id"]
+            assert link["via_name"] == rec.get(via).name
+            assert via not in sources and via != m.profile_id
+            assert _took_part(rec, via, project), link
+            assert _took_part(rec, m.profile_id, project), link
+            # the partner really worked with one of the sources
+            assert any(
+                _took_part(rec, s, p) and _took_part(rec, via, p)
+                for s in sources
+                for p in {a.id for q in rec.profiles() for a in q.activities}
+                | {r.project for r in HISTORY}
+            )
+        assert (link["title"], link["year"]) in _project_facts(rec, project)
+
+
+def _check_country(
+    rec: Recommender, m: Match, requester: Profile | None, consortium: set[str]
+) -> None:
+    reason = m.explanation.evidence.get("country")
+    if reason is None:
+        return
+    profile = m.profile
+    assert reason.startswith(f"based in {COUNTRIES[profile.country]}")
+    same = requester is not None and requester.country == profile.country
+    assert ("same country as the requester" in reason) == same
+    abroad = requester is not None and requester.country != profile.country
+    assert ("cross-border partner" in reason) == abroad
+    assert ("adds a country" in reason) == bool(consortium and profile.country not in consortium)
+    km = re.search(r"about (\d+) km", reason)
+    if "proximity" not in m.contributions or requester is None:
+        assert km is None
+    if km is not None:
+        distance = haversine_km(requester.lat, requester.lon, np.array([profile.lat]),
+                                np.array([profile.lon]))[0]
+        assert int(km.group(1)) == pytest.approx(distance, abs=1.0)
+
+
+def _check_summary(m: Match) -> None:
+    e = m.explanation
+    assert e.summary.startswith(f"{m.profile.name} is proposed")
+    assert e.summary.endswith(".")
+    positive = {g for g, v in e.groups.items() if v > 0 and g in SIGNAL_GROUPS}
+    for group in SIGNAL_GROUPS:
+        if group not in positive:
+            assert not _mentioned(e.summary, group), (group, e.summary)
+    if positive:
+        best = max(positive, key=lambda g: e.groups[g])
+        assert _mentioned(e.summary, best), (best, e.summary)
+    else:
+        assert e.summary == f"{m.profile.name} is proposed on its overall score."
+
+
+# ---- the properties, over requests, weights and diversity ------------------------------
+@pytest.mark.parametrize("diversity", list(DIVERSITY), ids=list(DIVERSITY))
+@pytest.mark.parametrize("weights", list(WEIGHTS), ids=list(WEIGHTS))
+@pytest.mark.parametrize("request_id", list(REQUESTS), ids=list(REQUESTS))
+def test_explanations_are_faithful(
+    rec: Recommender, request_id: str, weights: str, diversity: str
+) -> None:
+    request = REQUESTS[request_id]
+    pool = rec.pool(request, k=8)
+    matches = rec.rank_pool(pool, 8, weights=WEIGHTS[weights], diversity=DIVERSITY[diversity],
+                            explain=True)
+    check_explanations(rec, request, matches, WEIGHTS[weights], pool)
+
+
+@pytest.mark.parametrize("request_id", list(REQUESTS), ids=list(REQUESTS))
+def test_recommend_explains_with_the_configured_weights(
+    hash_encoder: HashEncoder, profiles: list[Profile], request_id: str
+) -> None:
+    weights = {**WEIGHTS["all-ones"], "lexical_log": 0.0, "kind_affinity": -1.0}
+    rec = Recommender(hash_encoder, RankConfig(weights=weights)).fit(
+        _profiles(profiles), history=HISTORY
+    )
+    request = REQUESTS[request_id]
+    matches = rec.recommend(request, k=8, explain=True)
+    check_explanations(rec, request, matches, rec.weights)
+    diverse = rec.recommend(request, k=8, explain=True, diversity=Diversity(mmr_lambda=0.3))
+    check_explanations(rec, request, diverse, rec.weights)
+
+
+def test_diversity_penalties_are_shown_and_still_sum_to_the_score(rec: Recommender) -> None:
+    request = REQUESTS["battery-de"]
+    pool = rec.pool(request, k=8)
+    matches = rec.rank_pool(pool, 8, weights=WEIGHTS["all-ones"],
+                            diversity=Diversity(mmr_lambda=0.2), explain=True)
+    penalised = [m for m in matches if "diversity" in m.contributions]
+    assert penalised
+    for m in penalised:
+        assert m.contributions["diversity"] < 0.0
+        assert m.explanation.groups["diversity"] == m.contributions["diversity"]
+        assert sum(m.contributions.values()) == pytest.approx(m.score, abs=1e-9)
+    check_explanations(rec, request, matches, WEIGHTS["all-ones"], pool)
+
+
+@pytest.mark.parametrize("group", list(SIGNAL_GROUPS))
+def test_a_group_with_weight_zero_contributes_nothing_and_is_not_cited(
+    rec: Recommender, group: str
+) -> None:
+    weights = {f: 0.0 if GROUP_OF[f] == group else 1.0 for f in FEATURES}
+    cited_when_in_force = False
+    for request in REQUESTS.values():
+        pool = rec.pool(request, k=8)
+        full = rec.rank_pool(pool, 8, weights=WEIGHTS["all-ones"], explain=True)
+        cited_when_in_force |= any(EVIDENCE_KEY[group] in m.explanation.evidence for m in full)
+        matches = rec.rank_pool(pool, 8, weights=weights, explain=True)
+        for m in matches:
+            assert not set(SIGNAL_GROUPS[group]) & set(m.contributions)
+            assert group not in m.explanation.groups
+            assert EVIDENCE_KEY[group] not in m.explanation.evidence
+            assert not _mentioned(m.explanation.summary, group)
+            assert m.score == pytest.approx(
+                sum(m.signals[f] for f in FEATURES if GROUP_OF[f] != group), abs=1e-6
+            )
+        check_explanations(rec, request, matches, weights, pool)
+    # with the group in force, somebody cites it (so the absence above means something)
+    assert cited_when_in_force
+
+
+def test_groups_are_cited_when_they_count(rec: Recommender) -> None:
+    cited: set[str] = set()
+    for request in REQUESTS.values():
+        pool = rec.pool(request, k=8)
+        for m in rec.rank_pool(pool, 8, weights=WEIGHTS["all-ones"], explain=True):
+            cited |= set(m.explanation.evidence)
+    assert cited >= set(EVIDENCE_KEY.values())
+
+
+def test_a_feature_with_weight_zero_is_not_cited(rec: Recommender) -> None:
+    request = REQUESTS["battery-de"]
+    pool = rec.pool(request, k=8)
+    # es-solar shares renewables with the request; with eco_shared at 0 that is not a reason
+    weights = {**WEIGHTS["all-ones"], "eco_shared": 0.0}
+    matches = {m.profile_id: m for m in rec.rank_pool(pool, 8, weights=weights, explain=True)}
+    solar = matches["es-solar"]
+    assert "eco_shared" not in solar.contributions
+    assert solar.signals["eco_shared"] > 0  # it would have counted
+    assert solar.explanation.evidence.get("ecosystems", {}).get("shared", []) == []
+    full = {m.profile_id: m for m in rec.rank_pool(pool, 8, weights=WEIGHTS["all-ones"],
+                                                   explain=True)}
+    assert full["es-solar"].explanation.evidence["ecosystems"]["shared"] == ["renewables"]
+    # the distance is cited only while proximity counts
+    assert "km" in full["de-auto"].explanation.evidence["country"]
+    weights = {**WEIGHTS["all-ones"], "proximity": 0.0}
+    matches = {m.profile_id: m for m in rec.rank_pool(pool, 8, weights=weights, explain=True)}
+    assert "km" not in matches["de-auto"].explanation.evidence["country"]
+
+
+def test_network_links_are_cited_only_while_collaboration_counts(rec: Recommender) -> None:
+    """The network group also holds ``requester_affinity`` (resemblance to the requester);
+    when only that counts, past projects are no reason and must not be cited."""
+    request = REQUESTS["battery-de"]
+    pool = rec.pool(request, k=8)
+    full = {m.profile_id: m for m in rec.rank_pool(pool, 8, weights=WEIGHTS["all-ones"],
+                                                   explain=True)}
+    links = full["es-solar"].explanation.evidence["network"]
+    assert links and links[0]["type"] == "direct" and links[0]["with_id"] == "de-cluster"
+    collaboration = ("network_direct", "network_recent", "network_share", "network_indirect",
+                     "network_topic", "consortium")
+    weights = {**WEIGHTS["all-ones"], **{f: 0.0 for f in collaboration}}
+    matches = rec.rank_pool(pool, 8, weights=weights, explain=True)
+    for m in matches:
+        assert "network" not in m.explanation.evidence, m.profile_id
+        assert "partnered with" not in m.explanation.summary
+    check_explanations(rec, request, matches, weights, pool)
+
+
+def test_the_summary_claims_past_collaboration_only_with_evidence(rec: Recommender) -> None:
+    for request in REQUESTS.values():
+        pool = rec.pool(request, k=8)
+        for weights in WEIGHTS.values():
+            for m in rec.rank_pool(pool, 8, weights=weights, explain=True):
+                summary = _unquoted(m.explanation.summary)
+                links = m.explanation.evidence.get("network", [])
+                if "partnered with" in summary or "worked with" in summary:
+                    assert links, (m.profile_id, summary)
+                    names = {link.get("with_name") or link.get("via_name") for link in links}
+                    assert any(name in summary for name in names)
+
+
+def test_network_evidence_from_shared_activities_and_h2020_history(rec: Recommender) -> None:
+    request = REQUESTS["battery-de"]
+    pool = rec.pool(request, k=8)
+    matches = {m.profile_id: m for m in rec.rank_pool(pool, 8, weights=WEIGHTS["all-ones"],
+                                                      explain=True)}
+    # gr-region's activity a1 is de-cluster's a1: the same project id on both sides
+    links = matches["gr-region"].explanation.evidence["network"]
+    assert {(link["project"], link["title"], link["year"]) for link in links} == {
+        ("a1", "Battery storage pilot", 2021)
+    }
+    # it-agri and de-cluster were together in an H2020 project only
+    links = matches["it-agri"].explanation.evidence["network"]
+    assert [(link["type"], link["project"], link["title"], link["year"]) for link in links] == [
+        ("direct", "h2020:500", "H2020 project 500", 2018)
+    ]
+    assert matches["it-agri"].explanation.evidence["experience"]["history"] == 1
+    # pl-klaster never worked with de-cluster but with its partner it-agri
+    links = matches["pl-klaster"].explanation.evidence["network"]
+    assert [(link["type"], link["via_id"]) for link in links] == [("indirect", "it-agri")]
+    check_explanations(rec, request, list(matches.values()), WEIGHTS["all-ones"], pool)
+
+
+def test_best_activities_are_the_profiles_own_best_matches(rec: Recommender) -> None:
+    request = PartnerRequest(text="crop rotation trials")
+    pool = rec.pool(request, k=8)
+    matches = rec.rank_pool(pool, 8, weights={"dense": 1.0}, explain=True)
+    agri = next(m for m in matches if m.profile_id == "it-agri")
+    assert matches[0].profile_id == "it-agri"
+    top = agri.explanation.evidence["activities"][0]
+    assert (top["type"], top["id"], top["title"], top["year"]) == (
+        "activity", "d2", "Crop rotation", 2022
+    )
+    assert "Crop rotation" in agri.explanation.summary and "2022" in agri.explanation.summary
+    check_explanations(rec, request, matches, {"dense": 1.0}, pool)
+
+
+def test_similar_and_complementary_explanations_are_faithful(rec: Recommender) -> None:
+    for profile_id in ("de-cluster", "nl-research", "it-agri"):
+        request = rec.profile_request(profile_id)
+        check_explanations(rec, request, rec.similar(profile_id, k=8, explain=True), rec.weights)
+        weights = {**rec.weights, "eco_shared": 0.0}
+        weights["eco_complementary"] = max(weights["eco_complementary"], 0.0) + 1.0
+        matches = rec.complementary(profile_id, k=8, explain=True)
+        own = rec.get(profile_id).ecosystems
+        check_explanations(rec, replace(request, ecosystems=own), matches, weights)
+
+
+def test_without_explain_there_is_no_explanation(rec: Recommender) -> None:
+    assert all(m.explanation is None for m in rec.recommend(REQUESTS["battery-de"], k=5))
+
+
+def test_a_candidate_with_nothing_positive_gets_the_plain_summary(rec: Recommender) -> None:
+    request = REQUESTS["soil-anon"]
+    pool = rec.pool(request, k=8)
+    matches = rec.rank_pool(pool, 8, weights={"experience": -1.0}, explain=True)
+    for m in matches:
+        assert m.explanation.summary == f"{m.profile.name} is proposed on its overall score."
+    check_explanations(rec, request, matches, {"experience": -1.0}, pool)
