@@ -8,9 +8,10 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from engine.embed import HashEncoder
 from engine.errors import ValidationError
-from engine.profiles import PartnerRequest
-from engine.rank import Diversity, diversify
+from engine.profiles import PartnerRequest, Profile
+from engine.rank import Diversity, RankConfig, diversify
 from engine.recommender import Recommender
 
 
@@ -146,6 +147,13 @@ def test_random_inputs_keep_the_shown_scores_non_increasing() -> None:
 
 # ---- through the recommender ------------------------------------------------------------
 REQUEST = PartnerRequest(text="battery storage electric vehicles solar energy")
+
+
+@pytest.fixture
+def recommender(hash_encoder: HashEncoder, profiles: list[Profile]) -> Recommender:
+    """Fixed hand-set weights, so that these tests do not move with the tuned defaults."""
+    config = RankConfig(weights={"dense": 4.0, "lexical": 4.0, "experience": 1.0})
+    return Recommender(hash_encoder, config).fit(profiles)
 
 
 def test_recommend_with_caps(recommender: Recommender) -> None:

@@ -96,10 +96,15 @@ def test_complementary_honours_filters(recommender: Recommender) -> None:
 
 
 # ---- examples ---------------------------------------------------------------------------
-@pytest.mark.parametrize("config", [None, RankConfig(weights={"dense": 1.0})],
-                         ids=["default-weights", "dense-only"])
+@pytest.mark.parametrize(
+    "config",
+    [RankConfig(weights={"dense": 4.0, "lexical": 4.0, "network_direct": 0.8,
+                         "experience": 1.0}),
+     RankConfig(weights={"dense": 1.0})],
+    ids=["hand-set", "dense-only"],
+)
 def test_positive_examples_move_results_towards_them(
-    hash_encoder: HashEncoder, profiles: list[Profile], config: RankConfig | None
+    hash_encoder: HashEncoder, profiles: list[Profile], config: RankConfig
 ) -> None:
     recommender = Recommender(hash_encoder, config).fit(profiles)
     plain = recommender.recommend(BATTERY, k=8)
@@ -157,3 +162,20 @@ def test_unknown_example_ids_are_ignored(recommender: Recommender) -> None:
                                         negative_ids=("no-one",)), k=8)
     assert ids(odd) == ids(plain)
     assert [m.score for m in odd] == pytest.approx([m.score for m in plain])
+
+
+def test_a_positive_example_shares_no_recent_project_with_itself(
+    recommender: Recommender,
+) -> None:
+    # it-agri, a positive example, is also a candidate; it never worked with de-cluster, so
+    # its network signals are 0 (counting its own 2022 project as "shared" was a bug)
+    request = PartnerRequest(text="soil and crops", requester_id="de-cluster",
+                             positive_ids=("it-agri",))
+    agri = next(m for m in recommender.recommend(request, k=8) if m.profile_id == "it-agri")
+    assert agri.signals["network_direct"] == 0.0
+    assert agri.signals["network_recent"] == 0.0
+    # pl-klaster worked with it-agri in 2019, es-solar with de-cluster in 2021 (recent)
+    others = {m.profile_id: m.signals for m in recommender.recommend(request, k=8)}
+    assert others["pl-klaster"]["network_direct"] > 0.0
+    assert others["pl-klaster"]["network_recent"] == 0.0
+    assert others["es-solar"]["network_recent"] > 0.0

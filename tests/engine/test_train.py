@@ -282,6 +282,8 @@ def test_fusion_model_rejects_unknown_features(tmp_path: Path) -> None:
 def test_recommender_uses_learned_weights_except_preferences(
     recommender: Recommender,
 ) -> None:
+    recommender.config = RankConfig(weights={"dense": 4.0, "network_direct": 0.8,
+                                             "cross_border": 0.5})
     assert recommender.weights == dict(recommender.config.weights)  # no model: the config
     recommender.fusion = _model()
     weights = recommender.weights
