@@ -75,6 +75,40 @@ METRICS = (
 )
 
 
+def seed_database(index_dir: Path, url: str) -> None:
+    """Fill the new database from the index's ``profiles.jsonl`` and the bundled requests,
+    as the server's first start would, reading JSON Lines split at "\\n" only.
+
+    (``api.sync.saved_profiles`` uses ``str.splitlines()``, which also splits at U+2028
+    inside some CORDIS texts, so a first start on the full corpus fails to seed.)
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from api.store import Store
+    from api.sync import expiry
+    from engine.profiles import Profile
+    from engine.sources.jsonl import load_requests
+
+    text = (index_dir / "profiles.jsonl").read_text(encoding="utf-8")
+    profiles = []
+    for line in text.split("\n"):
+        if line.strip():
+            data = json.loads(line)
+            data.pop("slot", None)
+            profiles.append(Profile.from_dict(data))
+    now = datetime.now(UTC)
+    until = expiry(now.date() + timedelta(days=365))
+    requests = [
+        (rid, r, now, until) for rid, r in load_requests(ROOT / "data/requests/requests.jsonl")
+    ]
+    store = Store(url)
+    try:
+        store.migrate()
+        store.seed(profiles, requests)
+    finally:
+        store.close()
+
+
 def start_server(
     index_dir: Path, workdir: Path, timeout: float
 ) -> tuple[subprocess.Popen[bytes], str]:
@@ -83,6 +117,7 @@ def start_server(
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     shutil.copytree(index_dir, workdir / "index")
+    seed_database(workdir / "index", f"sqlite:///{workdir / 'ui.db'}")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_SEARCH_")}
     env.update(
         {

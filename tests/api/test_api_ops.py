@@ -127,3 +127,31 @@ def test_ready_after_restart_verifies(settings: Settings) -> None:
         with TestClient(create_app(settings)) as client:
             wait_ready(client)
             assert client.get("/ready").json()["sync"] == "verified"
+
+
+def test_engine_failure_after_commit_is_repaired_on_restart(
+    settings: Settings, curator: dict[str, str], new_profile: dict[str, object]
+) -> None:
+    """The database committed the write but the engine failed to apply it: the client gets
+    a bare 500, /ready turns 503, and the next start repairs the index from the database."""
+    from api.app import create_app
+
+    app = create_app(settings)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        wait_ready(client)
+        live = app.state.service.live
+
+        def broken(profiles: object) -> None:
+            raise RuntimeError("engine bug")
+
+        live._recommender.upsert = broken  # type: ignore[method-assign]
+        response = client.post("/v1/profiles", json=new_profile, headers=curator)
+        assert response.status_code == 500 and "engine bug" not in response.text
+        assert client.get("/ready").status_code == 503
+        assert client.get("/v1/profiles/lt-laser").status_code == 200  # it is stored
+    with TestClient(create_app(settings)) as client:
+        wait_ready(client)
+        assert client.get("/ready").json()["sync"] == "repaired"
+        body = {"text": str(new_profile["description"]), "k": 1}
+        top = client.post("/v1/recommend", json=body).json()["data"][0]
+        assert top["profile"]["id"] == "lt-laser"

@@ -86,6 +86,8 @@ def test_k_bounds_and_validation_errors(client: TestClient) -> None:
         ({"text": "x", "cross_border": 2}, "cross_border"),
         ({"text": "x", "diversity": {"mmr_lambda": 0}}, "diversity.mmr_lambda"),
         ({"text": "x", "colour": "red"}, "colour"),
+        ({"text": "x", "explain": 1}, "explain"),  # JSON types as the schema says
+        ({"text": "x", "k": "5"}, "k"),
     ):
         response = client.post("/v1/recommend", json=body)
         assert response.status_code == 422, body

@@ -137,6 +137,7 @@ def test_search_shows_ranked_explained_partners(ui: UI, ui_timings: dict[str, An
     assert "Germany (DE)" in countries
     assert "Cluster organisation" in page.inner_text("[data-chart=by-kind]")
     assert "Energy – renewables" in page.inner_text("[data-chart=by-ecosystem]")
+    page.evaluate("document.getElementById('results').scrollIntoView()")
     ui.screenshot("overview")
     page.focus("#tab-overview")
     page.keyboard.press("ArrowLeft")
@@ -348,6 +349,32 @@ def test_profile_page_with_similar_partners_and_opportunities(
     page.wait_for_function("location.hash === '#/'")
     assert page.input_value("#f-requester") == "Bavarian Battery Cluster"
     assert page.is_visible("#candidates > li")  # the results were kept
+
+    # a long activity list is paginated (8 per page)
+    activities = [
+        {"id": f"p{n}", "title": f"Pilot project {n:02d}", "year": 2010 + n} for n in range(1, 13)
+    ]
+    created = httpx.post(
+        f"{ui.server.url}/v1/profiles",
+        json={
+            "id": "many-projects",
+            "name": "Busy Consortium Partner",
+            "country": "BE",
+            "description": "Coordinates many pilot projects.",
+            "activities": activities,
+        },
+        headers=CURATOR,
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    page.goto(f"{ui.url}#/profile/many-projects")
+    listed = page.locator("#view-profile .activities .activity")
+    page.locator("#view-profile h1", has_text="Busy Consortium Partner").wait_for()
+    assert listed.count() == 8 and "Page 1 of 2" in page.inner_text("#view-profile .activities")
+    page.click("#view-profile .activities button:has-text('Next')")
+    assert listed.count() == 4 and "Pilot project 12" in page.inner_text(
+        "#view-profile .activities"
+    )
 
     # an unknown profile is a message, not a blank page
     page.goto(f"{ui.url}#/profile/no-such-org")

@@ -1,0 +1,223 @@
+"""``create_app(settings)``: the FastAPI application, with no global state.
+
+The lifespan opens the database (running migrations), stores a bootstrap key if configured,
+and loads the index in a background thread, so ``/health`` answers at once and ``/ready``
+(and every ``/v1`` route) answers 503 until the index is verified against the database.
+On shutdown an index changed since its last save is saved, so the next start verifies it
+instead of repairing it.
+
+``serve(host, port)`` (``partner-search serve``) runs it under uvicorn in one process: the
+live index is in memory, so several worker processes would not see each other's writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from threadpoolctl import threadpool_limits
+
+import engine
+from api.deps import read_access, require_key
+from api.encoding import ServiceEncoder
+from api.errors import PROBLEM_JSON, install_error_handlers
+from api.live import LiveIndex
+from api.metrics import Metrics
+from api.middleware import GuardMiddleware, MetricsMiddleware
+from api.ratelimit import TokenBuckets
+from api.routes import misc, ops, profiles, recommend, requests
+from api.schemas import Problem
+from api.security import ensure_bootstrap_key
+from api.service import PartnerSearch
+from api.settings import Settings
+from api.store import Store
+from api.sync import open_index
+
+log = logging.getLogger("api")
+STATIC_DIR = Path(__file__).parent / "static"
+
+ERRORS: dict[int, str] = {
+    400: "the body could not be read (not UTF-8 JSON)",
+    401: "no API key, or an unknown one, where one is needed",
+    403: "the key may not do this",
+    404: "no such profile or request",
+    409: "conflicts with the stored state (duplicate id, stale If-Match, expired request)",
+    413: "request body too large",
+    422: "invalid input; `errors` names each field",
+    429: "rate limit exceeded; see Retry-After",
+    500: "internal error (never with details)",
+    503: "the index is loading or failed to load",
+}
+EXEMPT = ("/health", "/ready", "/metrics", "/docs", "/openapi.json")
+
+
+def _load_index(app: FastAPI) -> None:
+    """Runs in a thread: build the service and publish it on ``app.state``."""
+    settings: Settings = app.state.settings
+    try:
+        if settings.engine_threads is not None:
+            # One thread per ranking: with N concurrent requests, per-call thread pools
+            # (OpenBLAS, the OpenMP of faiss) oversubscribe the cores (6x slower at 16
+            # clients on 2 cores, see docs/benchmarks.md).
+            threadpool_limits(limits=settings.engine_threads)
+        encoder = ServiceEncoder.from_settings(settings)
+        recommender, report = open_index(settings, app.state.store, encoder)
+        live = LiveIndex(recommender, encoder)
+        app.state.service = PartnerSearch(settings, app.state.store, live, report)
+    except Exception:  # reported by /ready; the process stays up for diagnosis
+        log.exception("the index failed to load")
+        app.state.load_failed = True
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    store = Store(settings.database_url)
+    await anyio.to_thread.run_sync(store.migrate)
+    if settings.bootstrap_key is not None:
+        key = settings.bootstrap_key.get_secret_value()
+        if await anyio.to_thread.run_sync(ensure_bootstrap_key, store, key):
+            log.info("stored the bootstrap curator key (hashed)")
+    app.state.store = store
+    loader = threading.Thread(target=_load_index, args=(app,), name="index-loader", daemon=True)
+    loader.start()
+    try:
+        yield
+    finally:
+        if loader.is_alive():
+            # Stopped while loading: abandon the load (a daemon thread; seeding is one
+            # transaction and index files are written atomically, so nothing is half-done).
+            log.warning("shutting down before the index finished loading")
+        else:
+            service: PartnerSearch | None = app.state.service
+            app.state.service = None
+            live = service.live if service is not None else None
+            # an index that missed a write is not saved: the next start repairs it
+            if live and settings.save_index_on_shutdown and live.dirty and not live.out_of_sync:
+                await anyio.to_thread.run_sync(live.save, settings.index_dir)
+            store.close()
+
+
+def _depends_on(dependant: Any, call: Any) -> bool:
+    return any(d.call is call or _depends_on(d, call) for d in dependant.dependencies)
+
+
+def key_required(routers: Sequence[APIRouter]) -> set[tuple[str, str]]:
+    """(method, path) of the operations that need a key whatever the settings (writes)."""
+    return {
+        (method.lower(), route.path)
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute) and _depends_on(route.dependant, require_key)
+        for method in route.methods
+    }
+
+
+def _finish_openapi(schema: dict[str, Any], required: set[tuple[str, str]]) -> dict[str, Any]:
+    """Error responses are ``application/problem+json``; the key is optional on reads
+    (``security: [{}, {key}]``) and required where ``required`` says."""
+    for path, item in schema.get("paths", {}).items():
+        for method, operation in item.items():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status[0] in "45" and "application/json" in content:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+            security = operation.get("security")
+            if security and (method, path) not in required:
+                operation["security"] = [{}, *security]
+    return schema
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="Partner search",
+        version=engine.__version__,
+        summary="Semantic partner recommendation for European cluster organisations.",
+        description="See docs/api.md. Errors are RFC 9457 problem documents; writes need an "
+        "`X-API-Key`.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.service = None
+    app.state.store = None
+    app.state.load_failed = False
+    app.state.metrics = Metrics()
+    install_error_handlers(app)
+
+    errors = {status: {"model": Problem, "description": text} for status, text in ERRORS.items()}
+    routers = (recommend.router, profiles.router, requests.router, misc.router)
+    for router in routers:
+        app.include_router(
+            router,
+            dependencies=[Depends(read_access)],
+            responses=errors,  # type: ignore[arg-type]
+        )
+    app.include_router(ops.router, responses={503: errors[503]})  # type: ignore[dict-item]
+    # the advisor UI (issue 5): static files at /ui/, after every API route
+    app.mount("/ui", StaticFiles(directory=STATIC_DIR, html=True), name="ui")
+    app.add_api_route("/", lambda: RedirectResponse("/ui/"), include_in_schema=False)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                summary=app.summary,
+                description=app.description,
+                routes=app.routes,
+            )
+            required = key_required(routers)
+            if settings.read_requires_key:
+                required |= {(m, p) for p, item in schema["paths"].items() for m in item}
+            app.openapi_schema = _finish_openapi(schema, required)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    limited = settings.rate_limit_enabled
+    app.add_middleware(
+        GuardMiddleware,  # type: ignore[arg-type]
+        max_body=settings.max_body_bytes,
+        per_ip=TokenBuckets(settings.rate_per_ip, settings.burst_per_ip) if limited else None,
+        per_key=TokenBuckets(settings.rate_per_key, settings.burst_per_key) if limited else None,
+        exempt=EXEMPT,
+    )
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # type: ignore[arg-type]
+    app.add_middleware(
+        CORSMiddleware,  # type: ignore[arg-type]
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Content-Type", "X-API-Key", "If-Match"],
+        expose_headers=["Retry-After", "ETag", "Location"],
+        max_age=600,
+    )
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For ``uvicorn --factory api.app:app_from_env``: settings from the environment."""
+    return create_app(Settings())
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the service under uvicorn (one process; see the module docstring)."""
+    import uvicorn
+
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)

@@ -1,0 +1,1 @@
+"""HTTP routes, a few lines each: parse, call :class:`api.service.PartnerSearch`, return."""

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from api.deps import Explain, IfMatchDep, K, Limit, Offset, PrincipalDep, ServiceDep, WriterDep
+from api.schemas import (
+    Ecosystem,
+    MatchList,
+    Page,
+    ProfileCreate,
+    ProfileDetail,
+    ProfilePublic,
+    ProfileReplace,
+    ProfileUpdate,
+    RequestMatchList,
+)
+from engine.taxonomy import Kind
+
+router = APIRouter(prefix="/v1/profiles", tags=["profiles"])
+ProfileId = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+@router.get("", response_model=Page[ProfilePublic])
+def list_profiles(
+    service: ServiceDep,
+    offset: Offset = 0,
+    limit: Limit = 20,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+    kind: Kind | None = None,
+    ecosystem: Ecosystem | None = None,  # type: ignore[valid-type]
+    q: Annotated[
+        str | None, Query(max_length=200, description="in name, acronym, city, keywords")
+    ] = None,
+) -> Page[ProfilePublic]:
+    """Profiles by country, kind, ecosystem and a text query, ordered by name."""
+    return service.list_profiles(
+        country=country,
+        kind=kind.value if kind else None,
+        ecosystem=ecosystem.value if ecosystem else None,
+        q=q,
+        offset=offset,
+        limit=limit,
+    )
+
+
+@router.get("/{profile_id}", response_model=ProfileDetail, response_model_exclude_unset=True)
+def get_profile(
+    profile_id: ProfileId, service: ServiceDep, principal: PrincipalDep, response: Response
+) -> ProfileDetail:
+    """One profile with its activities; contacts only for its owner's or a curator's key."""
+    detail = service.get_profile(profile_id, principal)
+    response.headers["ETag"] = f'"{detail.version}"'
+    return detail
+
+
+@router.get("/{profile_id}/similar", response_model=MatchList)
+def similar(
+    profile_id: ProfileId, service: ServiceDep, k: K = 10, explain: Explain = False
+) -> MatchList:
+    """Profiles most like this one."""
+    return service.similar(profile_id, k, explain)
+
+
+@router.get("/{profile_id}/partners", response_model=MatchList)
+def partners(
+    profile_id: ProfileId, service: ServiceDep, k: K = 10, explain: Explain = False
+) -> MatchList:
+    """Complementary partners: other ecosystems of the same value chains."""
+    return service.partners(profile_id, k, explain)
+
+
+@router.get("/{profile_id}/opportunities", response_model=RequestMatchList)
+def opportunities(profile_id: ProfileId, service: ServiceDep, k: K = 10) -> RequestMatchList:
+    """Open partner requests that this profile could answer."""
+    return service.opportunities(profile_id, k)
+
+
+@router.post("", status_code=201, response_model=ProfileDetail, response_model_exclude_unset=True)
+def create_profile(
+    body: ProfileCreate, service: ServiceDep, principal: WriterDep, response: Response
+) -> ProfileDetail:
+    """Add a profile (curator, or an owner for its own id)."""
+    detail = service.create_profile(body, principal)
+    response.headers["Location"] = f"/v1/profiles/{detail.id}"
+    response.headers["ETag"] = f'"{detail.version}"'
+    return detail
+
+
+@router.put("/{profile_id}", response_model=ProfileDetail, response_model_exclude_unset=True)
+def replace_profile(
+    profile_id: ProfileId,
+    body: ProfileReplace,
+    service: ServiceDep,
+    principal: WriterDep,
+    expected: IfMatchDep,
+    response: Response,
+) -> ProfileDetail:
+    """Replace a whole profile; with If-Match, only if it is still at that version."""
+    detail = service.replace_profile(profile_id, body, principal, expected)
+    response.headers["ETag"] = f'"{detail.version}"'
+    return detail
+
+
+@router.patch("/{profile_id}", response_model=ProfileDetail, response_model_exclude_unset=True)
+def update_profile(
+    profile_id: ProfileId,
+    body: ProfileUpdate,
+    service: ServiceDep,
+    principal: WriterDep,
+    expected: IfMatchDep,
+    response: Response,
+) -> ProfileDetail:
+    """Change some fields of a profile; with If-Match, only if still at that version."""
+    detail = service.update_profile(profile_id, body, principal, expected)
+    response.headers["ETag"] = f'"{detail.version}"'
+    return detail
+
+
+@router.delete("/{profile_id}", status_code=204, response_class=Response)
+def delete_profile(
+    profile_id: ProfileId, service: ServiceDep, principal: WriterDep, expected: IfMatchDep
+) -> Response:
+    """Delete a profile; it is never recommended again."""
+    service.delete_profile(profile_id, principal, expected)
+    return Response(status_code=204)

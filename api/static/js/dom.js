@@ -1,0 +1,121 @@
+// Small DOM helpers: build elements without innerHTML (all API text is untrusted).
+import { icon } from "./icons.js";
+
+/**
+ * h("button", {class: "btn", onclick: fn, "aria-pressed": "false"}, "Label", child, ...)
+ * Attributes: `class`, `dataset` (object), `on<event>` (listener), `hidden` (boolean),
+ * `text` (textContent); null/undefined/false attributes are skipped.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key === "text") el.textContent = value;
+    else if (key.startsWith("on") && typeof value === "function") {
+      el.addEventListener(key.slice(2), value);
+    } else if (key === "hidden" || key === "disabled" || key === "checked" || key === "selected") {
+      el[key] = Boolean(value);
+    } else if (key === "value") el.value = value;
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+/** A button with an inline SVG icon and a text label (the label may be visually hidden). */
+export function iconButton(name, label, attrs = {}, { hideLabel = false } = {}) {
+  const cls = ["btn", attrs.class || "btn-quiet", hideLabel ? "btn-icon" : ""].join(" ").trim();
+  return h(
+    "button",
+    { type: "button", ...attrs, class: cls, ...(hideLabel ? { "aria-label": label, title: label } : {}) },
+    icon(name),
+    hideLabel ? null : h("span", { class: "label" }, label),
+  );
+}
+
+/** Replace `[data-icon]` placeholders in static HTML with their SVG. */
+export function hydrateIcons(root = document) {
+  for (const el of root.querySelectorAll("[data-icon]")) {
+    if (el.firstChild) continue;
+    el.append(icon(el.dataset.icon));
+  }
+}
+
+let announceTimer = null;
+/** Say something to screen readers through the polite live region. */
+export function announce(message) {
+  const region = document.getElementById("announcer");
+  if (!region) return;
+  clearTimeout(announceTimer);
+  region.textContent = "";
+  announceTimer = setTimeout(() => { region.textContent = message; }, 50);
+}
+
+/** A short visual + spoken confirmation that fades away. */
+export function toast(message, kind = "info") {
+  const region = document.getElementById("toasts");
+  if (!region) return;
+  const item = h("div", { class: `toast toast-${kind}` }, icon(kind === "error" ? "alert" : "check"), h("span", {}, message));
+  region.append(item);
+  setTimeout(() => item.classList.add("toast-out"), 3600);
+  setTimeout(() => item.remove(), 4200);
+}
+
+export const fmt = {
+  int: (n) => Number(n).toLocaleString("en-GB"),
+  score: (n) => (n >= 0 ? "+" : "−") + Math.abs(n).toFixed(2),
+  num: (n, digits = 2) => Number(n).toFixed(digits),
+  pct: (n) => `${Math.round(n * 100)}%`,
+  date: (iso) => {
+    if (!iso) return "";
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString("en-GB", { year: "numeric", month: "short", day: "numeric" });
+  },
+};
+
+/** Debounce a function by `ms` milliseconds. */
+export function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/** Text with the given terms wrapped in <mark>; matching is by word start, case-insensitive,
+ * and tolerant to simple plural endings (battery → batteries). */
+export function highlight(text, terms) {
+  const stems = [...new Set((terms || []).map((t) => String(t).toLowerCase().trim()).filter((t) => t.length >= 2))]
+    .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .map((t) => (t.length > 4 ? t.replace(/(y|e|s)$/, "") : t))
+    .sort((a, b) => b.length - a.length);
+  const frag = document.createDocumentFragment();
+  if (!stems.length || !text) {
+    frag.append(text || "");
+    return frag;
+  }
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${stems.join("|")})[\\p{L}\\p{N}]*`, "giu");
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    if (match.index > last) frag.append(text.slice(last, match.index));
+    frag.append(h("mark", {}, match[0]));
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) frag.append(text.slice(last));
+  return frag;
+}
