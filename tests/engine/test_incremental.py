@@ -1,0 +1,51 @@
+"""Writes patch derived data in place; the result must equal a rebuild from scratch."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+import numpy as np
+
+from engine.profiles import Activity, PartnerRequest, Profile
+from engine.recommender import Recommender, _Columns
+
+
+def _snapshot(rec: Recommender) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    cols = rec._cols()
+    request = PartnerRequest(text="battery storage")
+    pool = rec.pool(request)  # builds graph, means and project TF-IDF
+    lexical = rec._project_lexical().toarray()
+    return ({f.name: np.array(getattr(cols, f.name)) for f in fields(_Columns)},
+            rec._mean_vectors().copy(), lexical[:, :] if lexical.size else lexical), pool
+
+
+def test_patched_caches_equal_a_rebuild(recommender: Recommender) -> None:
+    recommender.pool(PartnerRequest(text="warm every cache"))
+    first = next(iter(recommender.profiles()))
+    newcomer = Profile(
+        id="new-org", name="Newcomer Batteries", country="SE", kind="company",
+        ecosystems=("renewables",),
+        activities=(Activity(id="N1", title="Battery storage pilot", text="Grid batteries",
+                             year=2022, partners=(first.id,), role="coordinator"),),
+    )
+    recommender.upsert([newcomer])
+    recommender.upsert([replace(first, country="PT", description="Now in Portugal")])
+    victim = [p for p in recommender.profiles() if p.id not in {first.id, "new-org"}][0]
+    recommender.remove(victim.id)
+    (patched_cols, patched_means, patched_lex), pool = _snapshot(recommender)
+
+    recommender._changed()  # drop everything: rebuild from the profiles
+    (fresh_cols, fresh_means, fresh_lex), fresh_pool = _snapshot(recommender)
+    for name, values in fresh_cols.items():
+        if values.dtype.kind == "f":
+            np.testing.assert_array_equal(np.isnan(values), np.isnan(patched_cols[name]))
+            np.testing.assert_allclose(np.nan_to_num(values), np.nan_to_num(patched_cols[name]))
+        else:
+            np.testing.assert_array_equal(values, patched_cols[name], err_msg=name)
+    np.testing.assert_allclose(fresh_means, patched_means, atol=1e-6)
+    np.testing.assert_allclose(fresh_lex, patched_lex, atol=1e-6)
+    np.testing.assert_array_equal(pool.slots, fresh_pool.slots)
+    for name, values in fresh_pool.features.items():
+        np.testing.assert_allclose(values, pool.features[name], atol=1e-5, err_msg=name)
+    assert patched_cols["country"][recommender._slot[first.id]] == "PT"
+    assert not patched_cols["alive"][recommender.slot_ids().index(None)]
