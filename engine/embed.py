@@ -232,15 +232,19 @@ class CachedEncoder:
     """An encoder in front of an :class:`EmbeddingCache`: only unseen texts are encoded.
 
     Cached vectors are stored as float16; rows are re-normed on load (cosine error < 1e-3).
+    A call that encodes at least ``persist_min`` new texts writes them to disk; a smaller one
+    keeps them in memory only. With ``persist_min=64`` (what :func:`cached_sentence_encoder`
+    uses) builds are persisted and single queries do not add a file each.
     """
 
-    def __init__(self, encoder: Encoder, cache: EmbeddingCache):
+    def __init__(self, encoder: Encoder, cache: EmbeddingCache, *, persist_min: int = 1):
         if cache.model_id != encoder.model_id:
             raise EngineError(
                 f"cache is for model {cache.model_id!r}, encoder is {encoder.model_id!r}"
             )
         self.encoder = encoder
         self.cache = cache
+        self.persist_min = persist_min
         self.model_id = encoder.model_id
         self.dim = encoder.dim
 
@@ -267,7 +271,8 @@ class CachedEncoder:
                 if (start // batch) % 8 == 7:
                     self.cache.flush()
             bar.close()
-            self.cache.flush()
+            if len(items) >= self.persist_min:
+                self.cache.flush()
         if not keys:
             return np.zeros((0, self.dim), dtype=np.float32)
         return normalize_rows(np.stack([self.cache.get(k) for k in keys]))  # type: ignore[misc]
@@ -307,5 +312,5 @@ def cached_sentence_encoder(
     with the vectors shipped for the bundled data."""
     encoder = SentenceEncoder(model_path)
     return CachedEncoder(
-        encoder, EmbeddingCache(cache_dir, encoder.model_id, seed_roots=seed_dirs)
+        encoder, EmbeddingCache(cache_dir, encoder.model_id, seed_roots=seed_dirs), persist_min=64
     )
