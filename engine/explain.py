@@ -204,6 +204,13 @@ _PHRASES: dict[str, str] = {
 }
 
 
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def _summary(name: str, groups: dict[str, float], evidence: dict[str, Any]) -> str:
     positive = sorted(
         (g for g, v in groups.items() if v > 0 and g in SIGNAL_GROUPS),
@@ -215,11 +222,11 @@ def _summary(name: str, groups: dict[str, float], evidence: dict[str, Any]) -> s
         if group == "semantic" and evidence.get("activities"):
             top = evidence["activities"][0]
             year = f", {top['year']}" if top.get("year") else ""
-            phrase = f"its work on “{top['title'][:90]}”{year} matches the request"
+            phrase = f"its work on “{_clip(top['title'], 90)}”{year} matches the request"
         elif group == "network" and evidence.get("network"):
             link = evidence["network"][0]
             if link["type"] == "direct":
-                phrase = f"it partnered with {link['with_name']} in {link['title'][:60]}"
+                phrase = f"it partnered with {link['with_name']} in {_clip(link['title'], 60)}"
             else:
                 phrase = f"it worked with your partner {link['via_name']}"
         elif group == "experience" and evidence.get("experience"):

@@ -12,7 +12,7 @@ dense                     best cosine between request and any profile vector, [-
 dense_top3                mean of the three best cosines (missing count 0), [0, 1]
 dense_votes               log1p(profile vectors among the pool's 1000 best), [0, ~6.9]
 lexical                   TF-IDF cosine of request and profile document, [0, 1]
-lexical_log               log(lexical + 0.01), [-4.6, 0]: makes fusion multiplicative
+lexical_log               log1p(100 x lexical), [0, 4.6]: makes fusion multiplicative
 lexical_best              best TF-IDF cosine of the request with any one activity, [0, 1]
 eco_shared                share of the request's ecosystems the profile has, [0, 1]
 eco_complementary         learned complementarity of the profile's other ecosystems, [0, 1]

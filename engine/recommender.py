@@ -33,7 +33,7 @@ from engine.errors import ConflictError, IndexMismatchError, NotFittedError, Not
 from engine.index import VectorIndex
 from engine.lexical import LexicalIndex
 from engine.network import CollaborationGraph
-from engine.profiles import PartnerRequest, Profile
+from engine.profiles import MAX_TEXT_CHARS, PartnerRequest, Profile
 from engine.rank import (
     DEFAULT_WEIGHTS,
     PREFERENCE_FEATURES,
@@ -661,7 +661,7 @@ class Recommender:
         return {
             **dense,
             "lexical": lexical,
-            "lexical_log": np.log(lexical + 0.01).astype(np.float32),
+            "lexical_log": np.log1p(100.0 * lexical).astype(np.float32),
             "requester_affinity": requester_affinity,
             "eco_shared": signals.shared_share(context.wanted_ecosystems, candidate_eco),
             "eco_complementary": signals.complementarity(
@@ -850,7 +850,7 @@ class Recommender:
         """A profile seen as a request: its description and activities as text, itself as
         the requester (so it is never its own result)."""
         profile = self.get(profile_id)
-        text = "\n".join(vector_texts(profile)[:20])
+        text = "\n".join(vector_texts(profile)[:20])[:MAX_TEXT_CHARS]
         return PartnerRequest(
             **{"text": text, "title": profile.name, "requester_id": profile.id, **overrides}
         )

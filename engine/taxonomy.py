@@ -77,7 +77,9 @@ ECOSYSTEMS: dict[str, str] = {
 #: Term patterns per ecosystem (regular expressions, matched case-insensitively on word starts).
 ECOSYSTEM_TERMS: dict[str, tuple[str, ...]] = {
     "aerospace_defence": (
-        r"aerospace", r"aeronaut", r"aircraft", r"aviation", r"space", r"satellit", r"launcher",
+        r"aerospace", r"aeronaut", r"aircraft", r"aviation", r"outer space", r"spacecraft",
+        r"space (?:technolog|science|system|mission|research|debris|weather|segment|sector)",
+        r"satellit", r"launcher",
         r"defen[cs]e", r"military", r"drone", r"unmanned aerial", r"astronom", r"earth observation",
     ),
     "agri_food": (

@@ -6,9 +6,9 @@ limits. The executed copy stays in memory: the committed notebooks keep the outp
 full-data run. Each notebook tags one cell ``headline`` that prints a JSON object of real
 results; the test parses it and checks the values are plausible.
 
-The notebooks use the real packaged model through the embedding cache in ``models/cache``
-(or ``PARTNER_SEARCH_CACHE``): the first run on a fresh machine encodes the slice profiles'
-keyword passages (not among the shipped vectors) once, later runs read them from the cache.
+The notebooks use the real packaged model behind the embedding cache (``models/cache``, or
+``PARTNER_SEARCH_CACHE``), seeded with the shipped vectors of every project text in
+``data/embeddings/``, so nothing is encoded on the slice.
 """
 
 from __future__ import annotations
