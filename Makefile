@@ -38,6 +38,7 @@ browser:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 test: $(STAMP) browser
+	$(BIN)/ruff check engine api tests bench
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -61,7 +61,9 @@ def load_queries(
         for line, row in enumerate(reader, start=2):
             if not row["query_id"].strip() or not row["relevant_pics"].strip():
                 field = "query_id" if not row["query_id"].strip() else "relevant_pics"
-                raise ValidationError(f"{field} is empty", field=field, source=f"{queries_path}:{line}")
+                raise ValidationError(
+                    f"{field} is empty", field=field, source=f"{queries_path}:{line}"
+                )
             wanted.append(row)
     if limit is not None and limit < len(wanted):
         keep = sorted(random.Random(seed).sample(range(len(wanted)), limit))

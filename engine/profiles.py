@@ -73,7 +73,8 @@ class Activity:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", _text(self.id, "activity.id", required=True, limit=200))
-        object.__setattr__(self, "title", _text(self.title, "activity.title", limit=MAX_TITLE_CHARS))
+        title = _text(self.title, "activity.title", limit=MAX_TITLE_CHARS)
+        object.__setattr__(self, "title", title)
         object.__setattr__(self, "text", _text(self.text, "activity.text"))
         if not (self.title or self.text):
             raise ValidationError("an activity needs a title or a text", field="activity.title")
@@ -97,7 +98,8 @@ class Activity:
         return f"{self.title}. {self.text}".strip(". ") if self.text else self.title
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "partners": list(self.partners), "ecosystems": list(self.ecosystems)}
+        data = asdict(self)
+        return {**data, "partners": list(self.partners), "ecosystems": list(self.ecosystems)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Activity:
@@ -155,7 +157,9 @@ class Profile:
         set_(
             self,
             "ecosystems",
-            tuple(dict.fromkeys(normalize_ecosystem(e) for e in _strings(self.ecosystems, "ecosystems"))),
+            tuple(dict.fromkeys(
+                normalize_ecosystem(e) for e in _strings(self.ecosystems, "ecosystems")
+            )),
         )
         set_(self, "keywords", _strings(self.keywords, "keywords"))
         set_(self, "contacts", _strings(self.contacts, "contacts"))
@@ -291,7 +295,8 @@ class PartnerRequest:
         data = asdict(self)
         data["collaboration_type"] = self.collaboration_type.value
         data["kinds"] = [k.value for k in self.kinds]
-        for name in ("countries", "exclude_countries", "ecosystems", "positive_ids", "negative_ids"):
+        listed = ("countries", "exclude_countries", "ecosystems", "positive_ids", "negative_ids")
+        for name in listed:
             data[name] = list(getattr(self, name))
         return data
 

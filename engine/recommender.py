@@ -556,7 +556,6 @@ class Recommender:
     ) -> Pool:
         """First-stage candidates (dense top, lexical top, the consortium's network),
         filtered, with all their features."""
-        cols = self._cols()
         if mask is None:
             mask = self.allowed_slots(request)
         context = self._context(request, query)
