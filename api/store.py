@@ -310,16 +310,7 @@ class Store:
                     self._insert_batch(s, pending)
             self._insert_batch(s, pending)
             for request_id, request, created_at, expires_at in requests:
-                s.add(
-                    RequestRow(
-                        id=request_id,
-                        document=request.to_dict(),
-                        requester_id=request.requester_id,
-                        created_at=created_at,
-                        expires_at=expires_at,
-                        status="open",
-                    )
-                )
+                s.add(_request_row(request_id, request, created_at, expires_at))
         return n
 
     def _insert_batch(self, s: Session, profiles: list[Profile]) -> None:
@@ -395,16 +386,7 @@ class Store:
             with self.session() as s, s.begin():
                 if s.get(RequestRow, request_id) is not None:
                     raise ConflictError(f"a request with id {request_id!r} already exists")
-                s.add(
-                    RequestRow(
-                        id=request_id,
-                        document=request.to_dict(),
-                        requester_id=request.requester_id,
-                        created_at=created_at,
-                        expires_at=expires_at,
-                        status="open",
-                    )
-                )
+                s.add(_request_row(request_id, request, created_at, expires_at))
         except IntegrityError:
             raise ConflictError(f"a request with id {request_id!r} already exists") from None
         return RequestRecord(request_id, request, created_at, expires_at, "open")
@@ -565,3 +547,17 @@ def _key(row: ApiKeyRow) -> KeyRecord:
 
 def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False)
+
+
+def _request_row(
+    request_id: str, request: PartnerRequest, created_at: datetime, expires_at: datetime
+) -> RequestRow:
+    """A new open request's row."""
+    return RequestRow(
+        id=request_id,
+        document=request.to_dict(),
+        requester_id=request.requester_id,
+        created_at=created_at,
+        expires_at=expires_at,
+        status="open",
+    )
