@@ -5,8 +5,8 @@
 - Request texts (every ``/recommend`` call) are kept only in a bounded in-memory LRU: writing
   each visitor's query to disk would grow the cache folder without bound.
 
-The engine's ``CachedEncoder`` mutates shared dicts and writes shards on every miss, so it is
-not safe under concurrent requests; one lock serialises every call into the model.
+The engine's ``CachedEncoder`` mutates shared dicts, so it is not safe under concurrent
+requests; one lock serialises every call into the model.
 """
 
 from __future__ import annotations
@@ -97,3 +97,4 @@ class ServiceEncoder:
             return
         with self._lock:
             self.cached.encode(list(texts), progress=progress)
+            self.cached.cache.flush()  # a few texts stay in memory unless flushed

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import serve  # bench/serve.py: scripts here run as `python bench/NAME.py`
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -174,25 +174,12 @@ def writer(url: str, key: str, stop: threading.Event, interval: float, results: 
 
 def start_server(args: argparse.Namespace, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     """A throw-away server on a free loopback port with a temporary database."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_SEARCH_")}
-    env.update(
-        {
-            "PARTNER_SEARCH_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
-            "PARTNER_SEARCH_ENCODER": args.encoder,
-            "PARTNER_SEARCH_BOOTSTRAP_KEY": BENCH_KEY,
-            "PARTNER_SEARCH_RATE_LIMIT_ENABLED": "false",
-            "PARTNER_SEARCH_LOG_LEVEL": "warning",
-            "PARTNER_SEARCH_DATA_DIR": str(ROOT / "data"),
-            "PARTNER_SEARCH_CACHE_DIR": str(ROOT / "models" / "cache"),
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
-        }
-    )
+    settings = {
+        "PARTNER_SEARCH_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+        "PARTNER_SEARCH_ENCODER": args.encoder,
+        "PARTNER_SEARCH_BOOTSTRAP_KEY": BENCH_KEY,
+        "PARTNER_SEARCH_INDEX_DIR": str(args.index_dir),
+    }
     if args.encoder == "hash":
         # a small index of the bundled cluster profiles: the hash encoder is for tests and
         # would take long on the whole corpus
@@ -201,28 +188,8 @@ def start_server(args: argparse.Namespace, workdir: Path) -> tuple[subprocess.Po
         from engine.sources.jsonl import load_profiles
 
         Recommender(HashEncoder(64)).fit(load_profiles(args.profiles)).save(workdir / "index")
-        env["PARTNER_SEARCH_INDEX_DIR"] = str(workdir / "index")
-    else:
-        env["PARTNER_SEARCH_INDEX_DIR"] = str(args.index_dir)
-    log = open(workdir / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
-    process = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=workdir,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + args.startup_timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.terminate()
-    raise SystemExit(f"server not ready; see {workdir / 'server.log'}")
+        settings["PARTNER_SEARCH_INDEX_DIR"] = str(workdir / "index")
+    return serve.start_server(workdir, settings, args.startup_timeout)
 
 
 def run(args: argparse.Namespace, url: str, key: str) -> tuple[dict[str, Any], bool]:

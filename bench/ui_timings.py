@@ -26,16 +26,15 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+import serve  # bench/serve.py: scripts here run as `python bench/NAME.py`
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -75,83 +74,21 @@ METRICS = (
 )
 
 
-def seed_database(index_dir: Path, url: str) -> None:
-    """Fill the new database from the index's ``profiles.jsonl`` and the bundled requests,
-    as the server's first start would, reading JSON Lines split at "\\n" only.
-
-    (``api.sync.saved_profiles`` uses ``str.splitlines()``, which also splits at U+2028
-    inside some CORDIS texts, so a first start on the full corpus fails to seed.)
-    """
-    from datetime import UTC, datetime, timedelta
-
-    from api.store import Store
-    from api.sync import expiry
-    from engine.profiles import Profile
-    from engine.sources.jsonl import load_requests
-
-    text = (index_dir / "profiles.jsonl").read_text(encoding="utf-8")
-    profiles = []
-    for line in text.split("\n"):
-        if line.strip():
-            data = json.loads(line)
-            data.pop("slot", None)
-            profiles.append(Profile.from_dict(data))
-    now = datetime.now(UTC)
-    until = expiry(now.date() + timedelta(days=365))
-    requests = [
-        (rid, r, now, until) for rid, r in load_requests(ROOT / "data/requests/requests.jsonl")
-    ]
-    store = Store(url)
-    try:
-        store.migrate()
-        store.seed(profiles, requests)
-    finally:
-        store.close()
-
-
 def start_server(
     index_dir: Path, workdir: Path, timeout: float
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """``partner-search serve`` on a free loopback port: a copy of the index, a new database."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    """``partner-search serve`` on a copy of the index with a new database (seeded from the
+    index's profiles at its first start)."""
     shutil.copytree(index_dir, workdir / "index")
-    seed_database(workdir / "index", f"sqlite:///{workdir / 'ui.db'}")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_SEARCH_")}
-    env.update(
+    return serve.start_server(
+        workdir,
         {
             "PARTNER_SEARCH_DATABASE_URL": f"sqlite:///{workdir / 'ui.db'}",
             "PARTNER_SEARCH_INDEX_DIR": str(workdir / "index"),
-            "PARTNER_SEARCH_DATA_DIR": str(ROOT / "data"),
-            "PARTNER_SEARCH_CACHE_DIR": str(ROOT / "models" / "cache"),
-            "PARTNER_SEARCH_RATE_LIMIT_ENABLED": "false",
             "PARTNER_SEARCH_SAVE_INDEX_ON_SHUTDOWN": "false",
-            "PARTNER_SEARCH_LOG_LEVEL": "warning",
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
-        }
+        },
+        timeout,
     )
-    log = open(workdir / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
-    process = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=workdir,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    print(f"starting the server on {url} (index {index_dir}) ...", file=sys.stderr)
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    process.terminate()
-    raise SystemExit(f"the server did not become ready; see {workdir / 'server.log'}")
 
 
 def one_run(browser: Any, url: str, requester: str, text: str) -> dict[str, float]:

@@ -163,6 +163,7 @@ def benchmark(
     from tqdm.auto import tqdm
 
     ids = recommender.slot_ids()
+    slot_of = {pid: slot for slot, pid in enumerate(ids) if pid is not None}
     counts = recommender.activity_counts()
     alive = np.array([i is not None for i in ids])
     kinds = np.array([recommender.get(i).kind.value if i else "" for i in ids])
@@ -197,8 +198,8 @@ def benchmark(
             if not relevant:
                 continue
             own = mask.copy()
-            if query.requester_id in recommender:
-                own[ids.index(query.requester_id)] = False
+            if query.requester_id in slot_of:
+                own[slot_of[query.requester_id]] = False
             ranked = {name: _top_ids(values, ids, own, 100) for name, values in baselines.items()}
             pool = recommender.pool(replace(request, **extra), vector, k=100)
             engine = recommender.rank_pool(pool, 100)

@@ -37,6 +37,8 @@ class VectorIndex:
         self.model_id = model_id
         self.threads = threads
         self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        #: (sorted ids, their storage rows), rebuilt after a write: removals shift rows
+        self._positions: tuple[np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -59,26 +61,35 @@ class VectorIndex:
             return
         self.remove(ids)
         self._index.add_with_ids(vectors, ids)
+        self._positions = None
 
     def remove(self, ids: np.ndarray) -> int:
         """Remove the given ids (absent ones are ignored); returns how many were removed."""
         ids = np.ascontiguousarray(ids, dtype=np.int64)
         if len(ids) == 0 or len(self) == 0:
             return 0
+        self._positions = None
         return int(self._index.remove_ids(faiss.IDSelectorBatch(ids)))
 
-    def similarities(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cosine of one query with *every* stored vector: (ids, scores) in storage order.
+    def similarities(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Cosine of one query with the stored vectors of ``ids`` (all present), in order.
 
-        Reads the flat storage in place (no copy), so scoring a whole candidate pool costs
-        one matrix-vector product instead of a reconstruct per candidate.
+        Reads the flat storage in place (no reconstruct copy), touching only those rows, so
+        scoring a candidate pool costs a fraction of a full scan.
         """
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        if len(ids) == 0:
+            return np.zeros(0, dtype=np.float32)
+        if self._positions is None:
+            stored = self.ids()
+            order = np.argsort(stored, kind="stable")
+            self._positions = (stored[order], order)
+        sorted_ids, order = self._positions
+        rows = order[np.searchsorted(sorted_ids, ids)]
         flat = faiss.downcast_index(self._index.index)
         n = len(self)
-        if n == 0:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
         vectors = faiss.rev_swig_ptr(flat.get_xb(), n * self.dim).reshape(n, self.dim)
-        return self.ids(), vectors @ np.asarray(query, dtype=np.float32)
+        return vectors[rows] @ np.asarray(query, dtype=np.float32)
 
     def reconstruct(self, ids: np.ndarray) -> np.ndarray:
         """The stored vectors of ``ids`` (which must all be present)."""

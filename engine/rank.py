@@ -39,7 +39,7 @@ kind_affinity             log2 lift of (requester kind, candidate kind) in conso
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,13 +137,6 @@ class RankConfig:
     def with_weights(self, **weights: float) -> RankConfig:
         """A copy with some weights changed."""
         return RankConfig(**{**self.to_dict(), "weights": {**self.weights, **weights}})
-
-    def only(self, features: Sequence[str]) -> RankConfig:
-        """A copy in which every feature not listed has weight 0."""
-        return RankConfig(
-            **{**self.to_dict(), "weights": {f: self.weights[f] if f in features else 0.0
-                                             for f in FEATURES}}
-        )
 
 
 def fuse(

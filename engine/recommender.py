@@ -164,7 +164,6 @@ class Recommender:
         self._columns: _Columns | None = None
         self._graph_cache: CollaborationGraph | None = None
         self._vector_project_cache: list[np.ndarray] | None = None
-        self._rows_cache: tuple[np.ndarray, np.ndarray] | None = None
         self._means_cache: np.ndarray | None = None
         self._project_lexical_cache: sp.csc_matrix | None = None
         self._project_rows: dict[str, int] = {}
@@ -232,7 +231,6 @@ class Recommender:
                 self._patch_means(slots)
         self._graph_cache = None
         self._vector_project_cache = None
-        self._rows_cache = None
         self._project_lexical_cache = None
         self._lifts = None
         self.version += 1
@@ -396,14 +394,15 @@ class Recommender:
             return
         size = len(self._profiles)
         names = [f.name for f in fields(_Columns) if f.name != "as_of"]
+        empty = self._column_values(None, cols.as_of)
+        values = {slot: self._column_values(self._profiles[slot], cols.as_of) for slot in slots}
         for i, name in enumerate(names):
             array = getattr(cols, name)
             if len(array) < size:
-                pad = np.array([self._column_values(None, cols.as_of)[i]] * (size - len(array)),
-                               dtype=array.dtype)
+                pad = np.array([empty[i]] * (size - len(array)), dtype=array.dtype)
                 array = np.concatenate([array, pad])
-            for slot in slots:
-                array[slot] = self._column_values(self._profiles[slot], cols.as_of)[i]
+            for slot, row in values.items():
+                array[slot] = row[i]
             setattr(cols, name, array)
 
     def _patch_means(self, slots: Sequence[int]) -> None:
@@ -706,8 +705,7 @@ class Recommender:
         and positive examples): past partners on *this* topic.
         """
         counts = self._cols().n_vectors[slots]
-        _, every = self._require_index().similarities(query)
-        sims = every[self._storage_rows(self._slot_vector_ids(slots))]
+        sims = self._require_index().similarities(query, self._slot_vector_ids(slots))
         starts = np.cumsum(counts) - counts
         groups = np.repeat(np.arange(len(slots)), counts)
         means = self._mean_vectors()[slots]
@@ -792,15 +790,6 @@ class Recommender:
     def _profile_vectors(self, slots: np.ndarray) -> np.ndarray:
         """One unit vector per slot: the normalised mean of its vectors."""
         return self._mean_vectors()[np.asarray(slots, dtype=np.int64)]
-
-    def _storage_rows(self, vids: np.ndarray) -> np.ndarray:
-        """Positions of vector ids in the index's storage order (cached until a write)."""
-        if self._rows_cache is None:
-            ids = self._require_index().ids()
-            order = np.argsort(ids, kind="stable")
-            self._rows_cache = (ids[order], order)
-        sorted_ids, order = self._rows_cache
-        return order[np.searchsorted(sorted_ids, vids)]
 
     def _mean_vectors(self) -> np.ndarray:
         """Normalised mean vector of every slot (zero rows for removed slots), cached."""

@@ -46,10 +46,6 @@ class Project:
     keywords: tuple[str, ...]
     ecosystems: tuple[str, ...]
 
-    @property
-    def activity_text(self) -> str:
-        return self.objective
-
 
 @dataclass(frozen=True)
 class Participation:
@@ -224,7 +220,7 @@ def build_profiles(
             seen[row.project_id] = Activity(
                 id=project.id,
                 title=project.title,
-                text=project.activity_text,
+                text=project.objective,
                 year=project.start.year,
                 partners=tuple(dict.fromkeys(m for m in members[project.id] if m != pic)),
                 role=row.role,

@@ -1,0 +1,57 @@
+"""Start ``partner-search serve`` for a benchmark: a free loopback port, offline model,
+rate limits off, then wait until ``/ready``. Shared by ``load.py`` and ``ui_timings.py``."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_server(
+    workdir: Path, settings: dict[str, str], timeout: float
+) -> tuple[subprocess.Popen[bytes], str]:
+    """A server process with ``settings`` (PARTNER_SEARCH_* variables) on top of the
+    bench defaults; its log goes to ``workdir/server.log``. Exits if it never gets ready."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_SEARCH_")}
+    env.update(
+        {
+            "PARTNER_SEARCH_DATA_DIR": str(ROOT / "data"),
+            "PARTNER_SEARCH_CACHE_DIR": str(ROOT / "models" / "cache"),
+            "PARTNER_SEARCH_RATE_LIMIT_ENABLED": "false",
+            "PARTNER_SEARCH_LOG_LEVEL": "warning",
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            **settings,
+        }
+    )
+    log = open(workdir / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
+    process = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    print(f"starting the server on {url} ...", file=sys.stderr)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.terminate()
+    raise SystemExit(f"the server did not become ready; see {workdir / 'server.log'}")
