@@ -284,6 +284,9 @@ class MatchList(BaseModel):
     took_ms: float
     model: str
     index_version: int
+    cached: bool = Field(
+        False, description="answered from the result cache of this index version"
+    )
 
 
 # ---- partner requests ------------------------------------------------------------------

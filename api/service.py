@@ -9,11 +9,12 @@ re-verified against the database at start-up).
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ import numpy as np
 
 from api.errors import ApiError, field_error
 from api.live import LiveIndex
+from api.results import ResultCache
 from api.schemas import (
     Candidate,
     CountryTerm,
@@ -117,6 +119,12 @@ def profile_detail(record: ProfileRecord, contacts: list[str] | None) -> Profile
     return detail
 
 
+def _request_key(request: PartnerRequest, k: int, explain: bool) -> tuple[Any, ...]:
+    """Result-cache key of a stored request's matches: its content, not its id (an id may
+    be deleted and reused for another request without a new index version)."""
+    return ("request", json.dumps(request.to_dict(), sort_keys=True, default=str), k, explain)
+
+
 def _new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:16]}"
 
@@ -133,6 +141,7 @@ class PartnerSearch:
         self.live = live
         self.sync = sync
         self._writes = threading.Lock()
+        self.results: ResultCache[list[Candidate]] = ResultCache(settings.result_cache_size)
 
     @staticmethod
     def now() -> datetime:
@@ -173,18 +182,29 @@ class PartnerSearch:
         )
 
     # ---- recommendations -----------------------------------------------------------
-    def _matches(self, run: Callable[[Recommender], list[Match]], explain: bool) -> MatchList:
+    def _matches(
+        self,
+        run: Callable[[Recommender], list[Match]],
+        explain: bool,
+        key: Hashable,
+    ) -> MatchList:
+        """Rank with ``run`` under the read lock, or answer from the result cache when the
+        same ``key`` was ranked on this index version."""
         started = time.perf_counter()
         with self.live.reading() as rec:
-            matches = run(rec)
             version = rec.version
-        data = [candidate(m, explain) for m in matches]
+            data = self.results.get(version, key)
+            cached = data is not None
+            if data is None:
+                data = [candidate(m, explain) for m in run(rec)]
+                self.results.put(version, key, data)
         return MatchList(
             data=data,
             count=len(data),
             took_ms=round((time.perf_counter() - started) * 1e3, 3),
             model=self.live.model_id,
             index_version=version,
+            cached=cached,
         )
 
     def recommend(self, body: RecommendIn) -> MatchList:
@@ -193,13 +213,22 @@ class PartnerSearch:
         return self._matches(
             lambda rec: rec.recommend(request, body.k, explain=body.explain, diversity=diversity),
             body.explain,
+            ("recommend", body.model_dump_json()),
         )
 
     def similar(self, profile_id: str, k: int, explain: bool) -> MatchList:
-        return self._matches(lambda rec: rec.similar(profile_id, k, explain=explain), explain)
+        return self._matches(
+            lambda rec: rec.similar(profile_id, k, explain=explain),
+            explain,
+            ("similar", profile_id, k, explain),
+        )
 
     def partners(self, profile_id: str, k: int, explain: bool) -> MatchList:
-        return self._matches(lambda rec: rec.complementary(profile_id, k, explain=explain), explain)
+        return self._matches(
+            lambda rec: rec.complementary(profile_id, k, explain=explain),
+            explain,
+            ("partners", profile_id, k, explain),
+        )
 
     def opportunities(self, profile_id: str, k: int) -> RequestMatchList:
         started = time.perf_counter()
@@ -355,7 +384,11 @@ class PartnerSearch:
         with self._writes:
             record = self.store.add_request(request_id, request, now, expires_at)
             self.live.add_requests([(request_id, request, expires_on)])
-        matches = self._matches(lambda rec: rec.recommend(request, k, explain=explain), explain)
+        matches = self._matches(
+            lambda rec: rec.recommend(request, k, explain=explain),
+            explain,
+            _request_key(request, k, explain),
+        )
         with self.live.reading() as rec:
             related = rec.requests_for_request(request, 10, today=today, exclude_id=request_id)
         return RequestCreated(
@@ -383,7 +416,11 @@ class PartnerSearch:
 
     def request_matches(self, request_id: str, k: int, explain: bool) -> MatchList:
         request = self.store.get_request(request_id).request
-        return self._matches(lambda rec: rec.recommend(request, k, explain=explain), explain)
+        return self._matches(
+            lambda rec: rec.recommend(request, k, explain=explain),
+            explain,
+            _request_key(request, k, explain),
+        )
 
     def delete_request(self, request_id: str, principal: Principal) -> None:
         with self._writes:

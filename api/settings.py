@@ -40,6 +40,9 @@ class Settings(BaseSettings):
         "default); concurrency comes from serving requests in parallel",
     )
     query_cache_size: int = Field(4096, ge=0, description="request embeddings kept in memory")
+    result_cache_size: int = Field(
+        1024, ge=0, description="ranked result lists kept for the current index version (0: off)"
+    )
 
     # ---- access ---------------------------------------------------------------------------
     read_requires_key: bool = False

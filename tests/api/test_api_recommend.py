@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+
+from api.app import create_app
+from engine.profiles import Profile
+
+from .conftest import wait_ready, write_data
 
 SUMMARY_KEYS = {
     "id",
@@ -32,7 +38,7 @@ def post(client: TestClient, **body: Any) -> dict[str, Any]:
 
 def test_response_shape(client: TestClient) -> None:
     body = post(client, text="battery storage for the grid", k=3)
-    assert set(body) == {"data", "count", "took_ms", "model", "index_version"}
+    assert set(body) == {"data", "count", "took_ms", "model", "index_version", "cached"}
     assert body["count"] == len(body["data"]) == 3
     assert body["model"] == "hash-bow-64" and body["index_version"] >= 0
     assert body["took_ms"] >= 0
@@ -149,3 +155,34 @@ def test_write_is_visible_within_one_second(
     writer.join()
     assert found_at is not None and acknowledged
     assert found_at - acknowledged[0] < 1.0
+
+
+def test_result_cache_answers_repeats_until_a_write(
+    client: TestClient, curator: dict[str, str]
+) -> None:
+    """The same request on the same index version comes from the cache with the same
+    candidates; another k is another entry; a write (new version) ranks afresh, and the
+    changed profile shows its new data."""
+    first = post(client, text="battery storage for the grid", k=3)
+    again = post(client, text="battery storage for the grid", k=3)
+    assert (first["cached"], again["cached"]) == (False, True)
+    assert again["data"] == first["data"] and again["index_version"] == first["index_version"]
+    assert post(client, text="battery storage for the grid", k=4)["cached"] is False
+    top = first["data"][0]["profile"]["id"]
+    response = client.patch(f"/v1/profiles/{top}", json={"acronym": "RENAMED"}, headers=curator)
+    assert response.status_code == 200, response.text
+    after = post(client, text="battery storage for the grid", k=3)
+    assert after["cached"] is False and after["index_version"] > first["index_version"]
+    renamed = [c["profile"] for c in after["data"] if c["profile"]["id"] == top]
+    assert renamed and renamed[0]["acronym"] == "RENAMED"
+    metrics = client.get("/metrics").text
+    assert "partner_search_result_cache_hits_total 1" in metrics
+
+
+def test_result_cache_can_be_switched_off(tmp_path: Path, profiles: list[Profile]) -> None:
+    settings = write_data(tmp_path, profiles).model_copy(update={"result_cache_size": 0})
+    with TestClient(create_app(settings)) as client:
+        wait_ready(client)
+        bodies = [post(client, text="battery storage for the grid", k=3) for _ in range(2)]
+    assert [b["cached"] for b in bodies] == [False, False]
+    assert bodies[0]["data"] == bodies[1]["data"]
