@@ -43,6 +43,12 @@ class VectorIndex:
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
+    def copy(self) -> VectorIndex:
+        """An independent copy (its own faiss storage)."""
+        other = VectorIndex(self.dim, self.model_id, threads=self.threads)
+        other._index = faiss.clone_index(self._index)
+        return other
+
     def ids(self) -> np.ndarray:
         """All ids, in storage order."""
         return faiss.vector_to_array(self._index.id_map).astype(np.int64)

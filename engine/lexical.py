@@ -63,6 +63,14 @@ class LexicalIndex:
         self._terms = None
         return self
 
+    def copy(self) -> LexicalIndex:
+        """An independent copy. Writes replace the matrix rather than change it in place,
+        so the copy shares the fitted vectorizer and the current matrix."""
+        other = LexicalIndex()
+        other._vectorizer = self._vectorizer
+        other._matrix = self._matrix
+        return other
+
     def transform(self, texts: list[str]) -> sp.csr_matrix:
         vectorizer, _ = self._check()
         return vectorizer.transform(texts).tocsr()

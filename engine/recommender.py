@@ -248,6 +248,27 @@ class Recommender:
         items = np.arange(int(counts.sum()), dtype=np.int64) - starts
         return np.repeat(slots.astype(np.int64) << ITEM_BITS, counts) + items
 
+    def copy(self) -> Recommender:
+        """An independent copy: a write to one never shows in the other.
+
+        A service keeps two and writes them in turn, so that readers never wait for a write
+        (see ``api/live.py``). Profiles, history, fusion weights and the lexical vocabulary
+        never change in place and are shared; the vector index, slot maps and request book
+        are copied; derived data (columns, graph, projections) is rebuilt on first use.
+        """
+        other = Recommender(self.encoder, self.config)
+        other.fusion = self.fusion
+        other._profiles = list(self._profiles)
+        other._slot = dict(self._slot)
+        other._history = self._history
+        other._index = None if self._index is None else self._index.copy()
+        other._lexical = self._lexical.copy()
+        other._project_rows = dict(self._project_rows)
+        other._project_store = self._project_store
+        other.requests = self.requests.copy()
+        other.version = self.version
+        return other
+
     def _require_index(self) -> VectorIndex:
         if self._index is None:
             raise NotFittedError("the recommender has no index; call fit() or load() first")

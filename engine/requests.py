@@ -58,6 +58,12 @@ class RequestBook:
     def __len__(self) -> int:
         return len(self._requests)
 
+    def copy(self) -> RequestBook:
+        other = RequestBook(self.encoder)
+        other._requests = dict(self._requests)
+        other._vectors = dict(self._vectors)
+        return other
+
     def __contains__(self, request_id: object) -> bool:
         return request_id in self._requests
 

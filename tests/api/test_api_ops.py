@@ -144,7 +144,8 @@ def test_engine_failure_after_commit_is_repaired_on_restart(
         def broken(profiles: object) -> None:
             raise RuntimeError("engine bug")
 
-        live._recommender.upsert = broken  # type: ignore[method-assign]
+        for copy in live._copies:
+            copy.upsert = broken  # type: ignore[method-assign]
         response = client.post("/v1/profiles", json=new_profile, headers=curator)
         assert response.status_code == 500 and "engine bug" not in response.text
         assert client.get("/ready").status_code == 503

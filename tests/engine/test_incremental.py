@@ -49,3 +49,34 @@ def test_patched_caches_equal_a_rebuild(recommender: Recommender) -> None:
         np.testing.assert_allclose(values, pool.features[name], atol=1e-5, err_msg=name)
     assert patched_cols["country"][recommender._slot[first.id]] == "PT"
     assert not patched_cols["alive"][recommender.slot_ids().index(None)]
+
+
+def _ranking(rec: Recommender, text: str = "battery storage") -> list[tuple[str, float]]:
+    return [(m.profile_id, round(m.score, 6)) for m in rec.recommend(PartnerRequest(text=text), 5)]
+
+
+def test_a_copy_ranks_the_same_and_writes_stay_apart(recommender: Recommender) -> None:
+    """``copy`` gives a second, independent recommender (the service writes two in turn):
+    same answers at first, then each sees only its own writes, and writing the same change
+    to both brings them back to the same answers."""
+    recommender.add_requests([("req-1", PartnerRequest(text="battery partners"), None)])
+    twin = recommender.copy()
+    assert _ranking(twin) == _ranking(recommender) and twin.version == recommender.version
+    first = next(iter(recommender.profiles()))
+    newcomer = Profile(
+        id="new-org", name="Newcomer Batteries", country="SE", kind="company",
+        description="Battery storage for the grid, battery storage pilots",
+        activities=(Activity(id="N1", title="Battery storage pilot", text="Grid batteries",
+                             year=2022, partners=(first.id,), role="coordinator"),),
+    )
+    twin.upsert([newcomer])
+    twin.remove_request("req-1")
+    assert "new-org" in twin and "new-org" not in recommender
+    assert "new-org" in [pid for pid, _ in _ranking(twin)]
+    assert "new-org" not in [pid for pid, _ in _ranking(recommender)]
+    assert len(recommender.requests) == 1 and len(twin.requests) == 0
+    assert recommender._require_index().ids().size < twin._require_index().ids().size
+
+    recommender.upsert([newcomer])
+    recommender.remove_request("req-1")
+    assert _ranking(twin) == _ranking(recommender) and twin.version == recommender.version

@@ -1,0 +1,55 @@
+"""``LiveIndex``: readers are never blocked by a write and never see half of one."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+from api.encoding import ServiceEncoder
+from api.live import LiveIndex
+from engine.embed import HashEncoder
+from engine.profiles import PartnerRequest, Profile
+from engine.recommender import Recommender
+
+QUERY = PartnerRequest(text="battery storage for the grid")
+
+
+def test_reads_go_on_during_a_write_and_see_it_once_acknowledged(
+    profiles: list[Profile],
+) -> None:
+    encoder = ServiceEncoder(HashEncoder(64))
+    live = LiveIndex(Recommender(encoder).fit(profiles), encoder)
+    writing, read_during_write = threading.Event(), threading.Event()
+    seen: list[tuple[int, str]] = []
+
+    def slow(original):  # type: ignore[no-untyped-def]
+        def upsert(batch: list[Profile]) -> None:
+            writing.set()
+            # the write only goes on once a reader has finished meanwhile: were readers
+            # blocked by the write, this would time out
+            assert read_during_write.wait(timeout=10)
+            original(batch)
+
+        return upsert
+
+    for copy in live._copies:
+        copy.upsert = slow(copy.upsert)  # type: ignore[method-assign]
+
+    def reader() -> None:
+        writing.wait(timeout=10)
+        with live.reading() as rec:
+            seen.append((rec.version, rec.get(profiles[0].id).name))
+        read_during_write.set()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    before = live.version
+    live.upsert([replace(profiles[0], name="Renamed during the write")])
+    thread.join(timeout=10)
+    assert seen == [(before, profiles[0].name)]  # the reader saw the old state, whole
+    assert live.out_of_sync is None
+    for _ in range(2):  # whichever copy is active, it holds the write
+        with live.reading() as rec:
+            assert rec.get(profiles[0].id).name == "Renamed during the write"
+            assert rec.version == live.version > before
+        live._active = 1 - live._active
