@@ -73,7 +73,12 @@ def _load_index(app: FastAPI) -> None:
             threadpool_limits(limits=settings.engine_threads)
         encoder = ServiceEncoder.from_settings(settings)
         recommender, report = open_index(settings, app.state.store, encoder)
-        live = LiveIndex(recommender, encoder)
+        live = LiveIndex(
+            recommender,
+            encoder,
+            cache_size=settings.result_cache_size,
+            refresh=settings.result_cache_refresh,
+        )
         app.state.service = PartnerSearch(settings, app.state.store, live, report)
     except Exception:  # reported by /ready; the process stays up for diagnosis
         log.exception("the index failed to load")

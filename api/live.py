@@ -6,21 +6,28 @@ sees one consistent index version. A writer (one at a time) applies the change t
 *standby* copy and rebuilds its derived data (the collaboration graph alone takes ~0.6 s on
 the bundled corpus), makes it the active one, then waits for the readers still on the old
 copy to finish and applies the same change there. A write is acknowledged when both copies
-hold it; from the switch on, every new reader sees it. Writes are applied after the database
-committed them (see :mod:`api.service`), so the index never holds a change the database
-does not. The two copies share profiles and history; the second costs the vector storage
-and the derived data again (a few hundred MB on the bundled corpus).
+hold it; from the switch on, every new reader sees it.
+
+Ranked lists are cached per index version (:class:`api.results.ResultCache`); before a
+switch the writer recomputes the most recently used ones on the updated copy, so hot
+requests do not all miss, and queue for the cores, right after each write.
+
+Writes are applied after the database committed them (see :mod:`api.service`), so the
+index never holds a change the database does not. The two copies share profiles and
+history; the second costs the vector storage and the derived data again.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from api.encoding import ServiceEncoder
+from api.results import ResultCache
 from api.rwlock import ReadWriteLock
 from engine.errors import NotFoundError
 from engine.profiles import PartnerRequest, Profile
@@ -38,8 +45,17 @@ def _warm(recommender: Recommender) -> None:
 
 
 class LiveIndex:
-    def __init__(self, recommender: Recommender, encoder: ServiceEncoder):
+    def __init__(
+        self,
+        recommender: Recommender,
+        encoder: ServiceEncoder,
+        *,
+        cache_size: int = 0,
+        refresh: int = 0,
+    ):
         self._copies = [recommender, recommender.copy()]
+        self.results: ResultCache[Recommender, Any] = ResultCache(cache_size)
+        self.refresh = refresh
         self._locks = [ReadWriteLock(), ReadWriteLock()]
         self._active = 0
         self._writer = threading.Lock()
@@ -56,6 +72,18 @@ class LiveIndex:
         active = self._active
         with self._locks[active].read():
             yield self._copies[active]
+
+    def ranked(self, key: Hashable, compute: Callable[[Recommender], Any]) -> tuple[Any, int, bool]:
+        """(``compute(recommender)``, the index version it ran on, whether it came from the
+        result cache): a pure function of the index, cached under ``key`` per version."""
+        with self.reading() as rec:
+            version = rec.version
+            value = self.results.get(version, key)
+            if value is not None:
+                return value, version, True
+            value = compute(rec)
+            self.results.put(version, key, value, compute)
+            return value, version, False
 
     @property
     def version(self) -> int:
@@ -78,12 +106,16 @@ class LiveIndex:
         re-raised."""
         with self._writer:
             try:
-                for _ in range(2):
+                for turn in range(2):
                     standby = 1 - self._active
+                    updated = self._copies[standby]
                     with self._locks[standby].write():  # waits for its last readers
-                        change(self._copies[standby])
+                        change(updated)
                         if warm:
-                            _warm(self._copies[standby])
+                            _warm(updated)
+                        if turn == 0 and updated.version != self.version:
+                            fresh = self.results.recompute(updated, self.refresh)
+                            self.results.install(updated.version, fresh)
                     self._active = standby
             except Exception as exc:
                 self.out_of_sync = f"{type(exc).__name__}: {exc}"

@@ -4,25 +4,32 @@ A ranking is a pure function of the request and the index, and the index version
 every write, so an entry keyed by version can never be served stale: the first lookup or
 store under a newer version drops every older entry. Partner-request forms re-send the same
 request (paging, refreshing, several visitors of one call for partners); a hit skips the
-encoder and the ranking. Only the read side of the index lock is held while a caller checks
-and fills the cache, so a version read there is the version the results were ranked on.
+encoder and the ranking. Each entry keeps the function that computed it, so that a writer
+can recompute the most recently used entries on the new index version before readers see
+it (``recompute`` + ``install``): hot requests stay cached across writes instead of all
+missing at once after each write.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
+from engine.errors import EngineError
+
 T = TypeVar("T")
+S = TypeVar("S")
 
 
-class ResultCache(Generic[T]):
+class ResultCache(Generic[S, T]):
+    """Values of type ``T`` computed from a source of type ``S`` (the recommender)."""
+
     def __init__(self, size: int):
         self.size = size
         self._version: int | None = None
-        self._entries: OrderedDict[Hashable, T] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[T, Callable[[S], T]]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -38,25 +45,51 @@ class ResultCache(Generic[T]):
                 self.misses += 1  # a reader that started before a write: never cached
                 return None
             self._at(version)
-            value = self._entries.get(key)
-            if value is None:
+            entry = self._entries.get(key)
+            if entry is None:
                 self.misses += 1
-            else:
-                self.hits += 1
-                self._entries.move_to_end(key)
-            return value
+                return None
+            self.hits += 1
+            self._entries.move_to_end(key)
+            return entry[0]
 
-    def put(self, version: int, key: Hashable, value: T) -> None:
+    def put(self, version: int, key: Hashable, value: T, compute: Callable[[S], T]) -> None:
+        """Store ``value``, which ``compute`` returned on index ``version``."""
         if self.size == 0:
             return
         with self._lock:
             if self._version is not None and version < self._version:
                 return
             self._at(version)
-            self._entries[key] = value
+            self._entries[key] = (value, compute)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+
+    def recompute(self, source: S, limit: int) -> list[tuple[Hashable, T, Callable[[S], T]]]:
+        """The ``limit`` most recently used entries computed again on ``source`` (a new
+        index version nobody reads yet), most recent last; the cache is not changed. An
+        entry whose computation now fails (its profile was deleted) is left out: a reader
+        asking for it again gets the error from its own computation."""
+        with self._lock:
+            recent = list(self._entries.items())[-limit:] if limit > 0 else []
+        fresh = []
+        for key, (_, compute) in recent:
+            try:
+                fresh.append((key, compute(source), compute))
+            except EngineError:
+                continue
+        return fresh
+
+    def install(self, version: int, entries: list[tuple[Hashable, T, Callable[[S], T]]]) -> None:
+        """Make ``version`` current with ``entries`` (from ``recompute``) as its cache."""
+        with self._lock:
+            if self._version is not None and version < self._version:
+                return
+            self._at(version)
+            for key, value, compute in entries:
+                self._entries[key] = (value, compute)
+                self._entries.move_to_end(key)
 
     def __len__(self) -> int:
         return len(self._entries)

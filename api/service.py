@@ -22,7 +22,6 @@ import numpy as np
 
 from api.errors import ApiError, field_error
 from api.live import LiveIndex
-from api.results import ResultCache
 from api.schemas import (
     Candidate,
     CountryTerm,
@@ -141,7 +140,6 @@ class PartnerSearch:
         self.live = live
         self.sync = sync
         self._writes = threading.Lock()
-        self.results: ResultCache[list[Candidate]] = ResultCache(settings.result_cache_size)
 
     @staticmethod
     def now() -> datetime:
@@ -188,16 +186,12 @@ class PartnerSearch:
         explain: bool,
         key: Hashable,
     ) -> MatchList:
-        """Rank with ``run`` under the read lock, or answer from the result cache when the
-        same ``key`` was ranked on this index version."""
+        """Rank with ``run``, or answer from the result cache when the same ``key`` was
+        ranked on this index version."""
         started = time.perf_counter()
-        with self.live.reading() as rec:
-            version = rec.version
-            data = self.results.get(version, key)
-            cached = data is not None
-            if data is None:
-                data = [candidate(m, explain) for m in run(rec)]
-                self.results.put(version, key, data)
+        data, version, cached = self.live.ranked(
+            key, lambda rec: [candidate(m, explain) for m in run(rec)]
+        )
         return MatchList(
             data=data,
             count=len(data),

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     result_cache_size: int = Field(
         1024, ge=0, description="ranked result lists kept for the current index version (0: off)"
     )
+    result_cache_refresh: int = Field(
+        32, ge=0, description="most recently used result lists recomputed by each write"
+    )
 
     # ---- access ---------------------------------------------------------------------------
     read_requires_key: bool = False

@@ -38,10 +38,10 @@ def metrics(request: Request) -> PlainTextResponse:
             ("embedding_cache_hits_total", "texts embedded from a cache", encoder.cache_hits),
             ("embedding_cache_misses_total", "texts run through the model", encoder.cache_misses),
             ("result_cache_hits_total", "rankings answered from the result cache",
-             service.results.hits),
-            ("result_cache_misses_total", "rankings computed", service.results.misses),
+             service.live.results.hits),
+            ("result_cache_misses_total", "rankings computed", service.live.results.misses),
             ("result_cache_entries", "ranked lists cached for this index version",
-             len(service.results)),
+             len(service.live.results)),
         ]
     return PlainTextResponse(
         state.metrics.render(gauges), media_type="text/plain; version=0.0.4; charset=utf-8"

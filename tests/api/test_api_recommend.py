@@ -161,8 +161,8 @@ def test_result_cache_answers_repeats_until_a_write(
     client: TestClient, curator: dict[str, str]
 ) -> None:
     """The same request on the same index version comes from the cache with the same
-    candidates; another k is another entry; a write (new version) ranks afresh, and the
-    changed profile shows its new data."""
+    candidates; another k is another entry. A write recomputes the recently used entries on
+    the new version before readers see it: still a cache hit, with the changed data."""
     first = post(client, text="battery storage for the grid", k=3)
     again = post(client, text="battery storage for the grid", k=3)
     assert (first["cached"], again["cached"]) == (False, True)
@@ -172,11 +172,25 @@ def test_result_cache_answers_repeats_until_a_write(
     response = client.patch(f"/v1/profiles/{top}", json={"acronym": "RENAMED"}, headers=curator)
     assert response.status_code == 200, response.text
     after = post(client, text="battery storage for the grid", k=3)
-    assert after["cached"] is False and after["index_version"] > first["index_version"]
+    assert after["cached"] is True and after["index_version"] > first["index_version"]
     renamed = [c["profile"] for c in after["data"] if c["profile"]["id"] == top]
     assert renamed and renamed[0]["acronym"] == "RENAMED"
     metrics = client.get("/metrics").text
-    assert "partner_search_result_cache_hits_total 1" in metrics
+    assert "partner_search_result_cache_hits_total 2" in metrics
+
+
+def test_without_refresh_a_write_empties_the_cache(
+    tmp_path: Path, profiles: list[Profile], curator: dict[str, str]
+) -> None:
+    settings = write_data(tmp_path, profiles).model_copy(update={"result_cache_refresh": 0})
+    with TestClient(create_app(settings)) as client:
+        wait_ready(client)
+        first = [post(client, text="battery storage for the grid", k=3) for _ in range(2)]
+        top = first[0]["data"][0]["profile"]["id"]
+        response = client.patch(f"/v1/profiles/{top}", json={"acronym": "X"}, headers=curator)
+        assert response.status_code == 200, response.text
+        after = post(client, text="battery storage for the grid", k=3)
+    assert [b["cached"] for b in first] == [False, True] and after["cached"] is False
 
 
 def test_result_cache_can_be_switched_off(tmp_path: Path, profiles: list[Profile]) -> None:
