@@ -78,19 +78,7 @@ class LexicalIndex:
     def set_rows(self, slots: list[int], documents: list[str]) -> None:
         """Replace (or append, growing the matrix) the rows of ``slots``."""
         _, matrix = self._check()
-        rows = self.transform(documents)
-        size = max([matrix.shape[0], *[s + 1 for s in slots]])
-        if size > matrix.shape[0]:
-            matrix = sp.vstack(
-                [matrix, sp.csr_matrix((size - matrix.shape[0], matrix.shape[1]), dtype=np.float32)]
-            ).tocsr()
-        keep = np.ones(size, dtype=bool)
-        keep[slots] = False
-        placed = sp.csr_matrix(
-            (np.ones(len(slots), dtype=np.float32), (slots, np.arange(len(slots)))),
-            shape=(size, len(slots)),
-        )
-        self._matrix = (sp.diags(keep.astype(np.float32)) @ matrix + placed @ rows).tocsr()
+        self._matrix = _with_rows(matrix, slots, self.transform(documents))
         self._by_term = None
 
     def clear_rows(self, slots: list[int]) -> None:
@@ -146,3 +134,32 @@ class LexicalIndex:
         index._vectorizer = vectorizer
         index._matrix = sp.load_npz(folder / "lexical.npz").tocsr()
         return index
+
+
+def _with_rows(matrix: sp.csr_matrix, slots: list[int], rows: sp.csr_matrix) -> sp.csr_matrix:
+    """A copy of ``matrix`` with row ``slots[i]`` replaced by ``rows[i]`` (the last one wins
+    for a repeated slot), grown with empty rows to reach every slot. Unchanged rows are
+    copied as whole runs, so the cost is a copy of the arrays, not sparse arithmetic."""
+    size = max([matrix.shape[0], *[s + 1 for s in slots]])
+    latest = {slot: i for i, slot in enumerate(slots)}
+    indptr = np.r_[matrix.indptr, np.full(size - matrix.shape[0], matrix.indptr[-1])]
+    data: list[np.ndarray] = []
+    indices: list[np.ndarray] = []
+    lengths = np.diff(indptr)
+    start = 0
+    for slot in sorted(latest):
+        data.append(matrix.data[indptr[start]:indptr[slot]])
+        indices.append(matrix.indices[indptr[start]:indptr[slot]])
+        row = latest[slot]
+        begin, end = rows.indptr[row], rows.indptr[row + 1]
+        data.append(rows.data[begin:end])
+        indices.append(rows.indices[begin:end])
+        lengths[slot] = end - begin
+        start = slot + 1
+    data.append(matrix.data[indptr[start]:indptr[-1]])
+    indices.append(matrix.indices[indptr[start]:indptr[-1]])
+    return sp.csr_matrix(
+        (np.concatenate(data).astype(matrix.dtype), np.concatenate(indices),
+         np.r_[0, np.cumsum(lengths)]),
+        shape=(size, matrix.shape[1]),
+    )

@@ -8,6 +8,7 @@ diagonal is zero. All per-query work is sparse row slicing, never Python loops o
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,25 +29,42 @@ class SharedProject:
 
 
 class CollaborationGraph:
-    """Shared-project counts between profile slots."""
+    """Shared-project counts between profile slots.
+
+    ``counts`` holds, per (slot, project), how many sources state that the slot took part: its
+    own activity, a partner list of another profile naming it, an external history row.
+    ``incidence`` is where that is positive. Keeping the support counts (and an index of who
+    names whom as partner) lets ``updated`` apply a write exactly, touching only the rows of
+    the changed profiles and their partners instead of rebuilding the graph.
+    """
 
     def __init__(
         self,
-        incidence: sp.csr_matrix,
-        projects: list[str],
+        counts: sp.csr_matrix,
+        project_index: dict[str, int],
         titles: dict[str, tuple[str, int | None]],
         item_projects: list[np.ndarray],
+        listed: dict[str, list[tuple[int, int]]],
+        history: dict[str, list[tuple[str, int | None]]],
+        co: sp.csr_matrix | None = None,
     ):
-        self.incidence = incidence.tocsr()
+        self.counts = counts.tocsr()
+        self.incidence = (self.counts > 0).astype(np.float32).tocsr()
+        self.project_index = project_index
+        self.projects = list(project_index)  # dicts keep insertion order = column order
+        self.titles = titles
         #: per slot, the project column of each of its activities (in activity order)
         self.item_projects = item_projects
+        #: partner id -> (slot, project column) of every activity that names it as partner
+        self.listed = listed
+        #: organisation id -> (project, year) of its external history, profile or not yet
+        self.history = history
         self._recent_cols: np.ndarray | None = None
         self._recent_since = 0
-        self.projects = projects
-        self.titles = titles
-        co = (self.incidence @ self.incidence.T).tocsr().astype(np.float32)
-        co.setdiag(0)
-        co.eliminate_zeros()
+        if co is None:
+            co = (self.incidence @ self.incidence.T).tocsr().astype(np.float32)
+            co.setdiag(0)
+            co.eliminate_zeros()
         self.co = co
         self.linked = (co > 0).astype(np.float32).tocsr()
 
@@ -60,6 +78,7 @@ class CollaborationGraph:
         """Graph over ``profiles`` (by slot) from their activities and external history."""
         project_index: dict[str, int] = {}
         titles: dict[str, tuple[str, int | None]] = {}
+        listed: dict[str, list[tuple[int, int]]] = defaultdict(list)
         rows: list[int] = []
         cols: list[int] = []
         item_projects: list[np.ndarray] = []
@@ -75,27 +94,119 @@ class CollaborationGraph:
                 rows.append(slot)
                 cols.append(col)
                 for partner in activity.partners:
+                    listed[partner].append((slot, col))
                     other = slot_of.get(partner)
                     if other is not None and profiles[other] is not None:
                         rows.append(other)
                         cols.append(col)
             item_projects.append(np.array(own, dtype=np.int64))
+        by_organisation: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
         for row in history:
+            by_organisation[row.pic].append((row.project, row.year))
             slot = slot_of.get(row.pic)
             if slot is not None and profiles[slot] is not None:
-                col = project_index.setdefault(row.project, len(project_index))
-                titles.setdefault(row.project, (f"H2020 project {row.project[6:]}", row.year))
                 rows.append(slot)
-                cols.append(col)
-        data = np.ones(len(rows), dtype=np.float32)
-        incidence = sp.csr_matrix(
-            (data, (rows, cols)), shape=(len(profiles), max(len(project_index), 1))
+                cols.append(_history_column(project_index, titles, row.project, row.year))
+        counts = sp.csr_matrix(  # duplicate (row, col) pairs add up: the support counts
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(len(profiles), max(len(project_index), 1)),
         )
-        incidence.data[:] = 1.0  # duplicates (listed by both sides) count once
-        projects = [""] * len(project_index)
-        for key, col in project_index.items():
-            projects[col] = key
-        return cls(incidence, projects, titles, item_projects)
+        return cls(counts, project_index, titles, item_projects, listed, dict(by_organisation))
+
+    def updated(
+        self,
+        changes: Sequence[tuple[int, Profile | None, Profile | None]],
+        profiles: Sequence[Profile | None],
+        slot_of: dict[str, int],
+    ) -> CollaborationGraph:
+        """The graph after a write: ``changes`` are (slot, profile before, profile after), with
+        None for absent; ``profiles`` and ``slot_of`` are the state after the write. Equal to
+        ``build`` on that state (up to the order of project columns), at the cost of the
+        changed rows.
+
+        This graph is left as it was (readers may still use it); the new one shares what did
+        not change.
+        """
+        changed = {slot for slot, _, _ in changes}
+        before = {slot: old for slot, old, _ in changes}
+        slots = dict(slot_of)
+        for slot, old, _ in changes:
+            if old is not None:
+                slots.setdefault(old.id, slot)  # removed profiles: their slot, to see them
+
+        def profile_in(world: str, slot: int) -> Profile | None:
+            return before[slot] if world == "old" and slot in changed else profiles[slot]
+
+        project_index = dict(self.project_index)
+        titles = dict(self.titles)
+        listed = dict(self.listed)  # lists are replaced, never changed in place
+        item_projects = list(self.item_projects)
+        item_projects += [np.zeros(0, dtype=np.int64)] * (len(profiles) - len(item_projects))
+
+        def entries(world: str) -> tuple[list[int], list[int]]:
+            """Support entries that the changed slots bring in ``world`` ("old"/"new")."""
+            rows: list[int] = []
+            cols: list[int] = []
+            for slot in changed:
+                profile = profile_in(world, slot)
+                if profile is None:
+                    continue
+                for activity in profile.activities:
+                    col = project_index.setdefault(activity.id, len(project_index))
+                    titles.setdefault(activity.id, (activity.title, activity.year))
+                    rows.append(slot)
+                    cols.append(col)
+                    for partner in activity.partners:
+                        other = slots.get(partner)
+                        if other is not None and profile_in(world, other) is not None:
+                            rows.append(other)
+                            cols.append(col)
+                for lister, col in self.listed.get(profile.id, ()):
+                    if lister not in changed:  # named by an unchanged profile's activity
+                        rows.append(slot)
+                        cols.append(col)
+                for project, year in self.history.get(profile.id, ()):
+                    rows.append(slot)
+                    cols.append(_history_column(project_index, titles, project, year))
+            return rows, cols
+
+        old_rows, old_cols = entries("old")
+        new_rows, new_cols = entries("new")
+        named_before: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        named_after: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for slot, old, new in changes:
+            for profile, names in ((old, named_before), (new, named_after)):
+                for activity in profile.activities if profile is not None else ():
+                    for partner in activity.partners:
+                        names[partner].append((slot, project_index[activity.id]))
+            item_projects[slot] = np.array(
+                [project_index[a.id] for a in new.activities] if new is not None else [],
+                dtype=np.int64,
+            )
+        for partner in named_before.keys() | named_after.keys():
+            names = list(listed.get(partner, ()))
+            for entry in named_before.get(partner, ()):
+                names.remove(entry)
+            listed[partner] = names + named_after.get(partner, [])
+        shape = (len(profiles), max(len(project_index), 1))
+        delta = sp.csr_matrix(
+            (
+                np.r_[np.ones(len(new_rows)), -np.ones(len(old_rows))].astype(np.float32),
+                (np.r_[new_rows, old_rows].astype(np.int64),
+                 np.r_[new_cols, old_cols].astype(np.int64)),
+            ),
+            shape=shape,
+        )
+        counts = self.counts.copy()
+        counts.resize(shape)
+        counts = (counts + delta).tocsr()
+        counts.eliminate_zeros()
+        incidence = (counts > 0).astype(np.float32).tocsr()
+        rows = np.unique(np.r_[new_rows, old_rows]).astype(np.int64)
+        co = _replace_rows(self.co, incidence, rows, len(profiles))
+        return CollaborationGraph(
+            counts, project_index, titles, item_projects, listed, self.history, co
+        )
 
     def recent(self, sources: np.ndarray, candidates: np.ndarray, since: int) -> np.ndarray:
         """Projects starting in ``since`` or later that each candidate shared with a source."""
@@ -175,3 +286,41 @@ class CollaborationGraph:
                 if partner != candidate and (best is None or strength > best[0]):
                     best = (strength, int(source), int(partner))
         return None if best is None else (best[1], best[2])
+
+
+def _history_column(
+    project_index: dict[str, int],
+    titles: dict[str, tuple[str, int | None]],
+    project: str,
+    year: int | None,
+) -> int:
+    """The column of an external project, added on first use."""
+    titles.setdefault(project, (f"H2020 project {project[6:]}", year))
+    return project_index.setdefault(project, len(project_index))
+
+
+def _replace_rows(
+    co: sp.csr_matrix, incidence: sp.csr_matrix, rows: np.ndarray, n: int
+) -> sp.csr_matrix:
+    """``co`` (shared-project counts, zero diagonal) grown to n x n, with the rows and columns
+    of ``rows`` recomputed from ``incidence``: the rest of co = I I^T is unchanged. Only the
+    difference in those rows is formed, so the cost beyond them is one sparse addition."""
+    co = co.copy()
+    co.resize((n, n))
+    if len(rows) == 0:
+        return co.tocsr()
+    fresh = (incidence[rows] @ incidence.T).tocsr().astype(np.float32)  # |rows| x n
+    own_row = np.repeat(np.arange(len(rows)), np.diff(fresh.indptr))
+    fresh.data[fresh.indices == rows[own_row]] = 0.0  # no self-links
+    diff = (fresh - co[rows]).tocsr()  # |rows| x n
+    inside = np.zeros(n, dtype=np.float32)
+    inside[rows] = 1.0
+    place = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, np.arange(len(rows)))), shape=(n, len(rows))
+    )
+    in_rows = place @ diff  # n x n, non-zero only in `rows`
+    # the block rows x rows is in both in_rows and its transpose: count it once
+    in_cols = sp.diags(1.0 - inside) @ in_rows.T
+    result = (co + (in_rows + in_cols)).tocsr().astype(np.float32)
+    result.eliminate_zeros()
+    return result

@@ -4,9 +4,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from engine.errors import NotFittedError
-from engine.lexical import LexicalIndex
+from engine.lexical import LexicalIndex, _with_rows
 
 DOCUMENTS = [
     "solar panels with battery storage",
@@ -100,3 +101,15 @@ def test_a_tiny_corpus_still_fits(documents: list[str]) -> None:
     out = scores(index, documents[0])
     assert out[0] == pytest.approx(1.0, abs=1e-5)
     assert out.shape == (len(documents),)
+
+
+def test_with_rows_replaces_grows_and_keeps_the_last_of_a_repeated_slot() -> None:
+    matrix = sp.random(6, 9, density=0.4, random_state=1, format="csr", dtype=np.float32)
+    rows = sp.random(4, 9, density=0.5, random_state=2, format="csr", dtype=np.float32)
+    slots = [4, 0, 8, 4]  # 8 grows the matrix; 4 twice: the last row wins
+    result = _with_rows(matrix, slots, rows).toarray()
+    expected = np.zeros((9, 9), dtype=np.float32)
+    expected[:6] = matrix.toarray()
+    for i, slot in enumerate(slots):
+        expected[slot] = rows[i].toarray()
+    np.testing.assert_array_equal(result, expected)

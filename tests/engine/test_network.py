@@ -214,3 +214,52 @@ def test_a_graph_without_projects() -> None:
     assert graph.indirect(np.array([0]), np.array([1])).tolist() == [0]
     assert graph.partners(0, 5).tolist() == []
     assert graph.bridge(np.array([0]), 1) is None
+
+
+def _state(graph: CollaborationGraph) -> dict[str, object]:
+    """Everything of a graph that does not depend on how its project columns are numbered."""
+    counts = graph.counts.tocoo()
+    return {
+        "co": graph.co.toarray().tolist(),
+        "linked": graph.linked.toarray().tolist(),
+        "counts": {(int(r), graph.projects[c]): float(v)
+                   for r, c, v in zip(counts.row, counts.col, counts.data, strict=True) if v},
+        "items": [[graph.projects[c] for c in cols] for cols in graph.item_projects],
+        "listed": {k: sorted((s, graph.projects[c]) for s, c in v)
+                   for k, v in graph.listed.items() if v},
+    }
+
+
+def test_updated_equals_a_rebuild_after_every_kind_of_write() -> None:
+    """Replace (partners change), remove (others named it), add a profile that others
+    already name, add one with external history, add one naming a removed profile: after
+    each step the updated graph equals a rebuild of the same state."""
+    profiles = _profiles()
+    slot_of = {k: v for k, v in SLOT_OF.items() if profiles[v] is not None}
+    graph = CollaborationGraph.build(profiles, slot_of, HISTORY)
+    steps: list[tuple[str, Profile | None]] = [
+        ("A", _profile("A", Activity("p1", "Project one", year=2019, partners=("D",)),
+                       Activity("p2", "Project two", year=2023, partners=("unknown-org",)))),
+        ("C", None),
+        ("G", _profile("G", Activity("p5", "Project five", year=2022, partners=("C", "F")),
+                       Activity("p9", "Project nine", year=2024, partners=("B", "G")))),
+        ("unknown-org", _profile("unknown-org")),
+        ("999999999", _profile("999999999", Activity("p9", "Project nine", year=2024))),
+        ("C", _profile("C", Activity("p3", "Project three", year=2021, partners=("D",)))),
+        ("B", None),
+    ]
+    for pid, new in steps:
+        slot = slot_of.get(pid)
+        if slot is None:
+            slot = len(profiles)
+            profiles.append(None)
+        old = profiles[slot]
+        profiles[slot] = new
+        if new is None:
+            slot_of.pop(pid)
+        else:
+            slot_of[pid] = slot
+        graph = graph.updated([(slot, old, new)], profiles, slot_of)
+        rebuilt = CollaborationGraph.build(profiles, slot_of, HISTORY)
+        assert _state(graph) == _state(rebuilt), pid
+    assert graph.co[slot_of["G"], slot_of["999999999"]] == 1  # p9, with external history too
