@@ -5,8 +5,9 @@
 - Request texts (every ``/recommend`` call) are kept only in a bounded in-memory LRU: writing
   each visitor's query to disk would grow the cache folder without bound.
 
-The engine's ``CachedEncoder`` mutates shared dicts, so it is not safe under concurrent
-requests; one lock serialises every call into the model.
+Two locks: one guards the caches' dicts and is held only for lookups and stores; the other
+lets one call at a time into the model (its tokenizer is not safe for concurrent use). A
+request whose text is cached never waits behind another request's encoding.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ class ServiceEncoder:
         self.dim = self.base.dim
         self.memory_size = memory
         self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the caches' dicts
+        self._model = threading.Lock()  # the model
         self.hits = 0
         self.misses = 0
 
@@ -61,22 +63,36 @@ class ServiceEncoder:
             self._memory.move_to_end(key)
         return vector
 
+    def _split(
+        self, texts: Sequence[str]
+    ) -> tuple[list[str], dict[str, np.ndarray], dict[str, str]]:
+        """(keys, cached vectors by key, missing texts by key), under the cache lock."""
+        keys = [text_key(t) for t in texts]
+        with self._lock:
+            found = {k: v for k in dict.fromkeys(keys) if (v := self._lookup(k)) is not None}
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+        return keys, found, missing
+
+    def _through_model(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        with self._model:
+            return self.base.encode(texts, progress=progress)
+
     def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         """Vectors of ``texts``; unseen ones are encoded and remembered in memory only."""
         if not len(texts):
             return np.zeros((0, self.dim), dtype=np.float32)
-        keys = [text_key(t) for t in texts]
+        keys, found, missing = self._split(texts)
+        vectors = self._through_model(list(missing.values()), progress=progress) if missing \
+            else None
         with self._lock:
-            found = {k: v for k in dict.fromkeys(keys) if (v := self._lookup(k)) is not None}
-            missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
             self.hits += len(keys) - sum(1 for k in keys if k in missing)
             self.misses += len(missing)
-            if missing:
-                vectors = self.base.encode(list(missing.values()), progress=progress)
+            if vectors is not None:
                 for key, vector in zip(missing, vectors, strict=True):
                     found[key] = vector
                     if self.memory_size:
                         self._memory[key] = vector
+                        self._memory.move_to_end(key)
                 while len(self._memory) > self.memory_size:
                     self._memory.popitem(last=False)
         return normalize_rows(np.stack([found[k] for k in keys]))
@@ -95,6 +111,13 @@ class ServiceEncoder:
         """Encode ``texts`` into the persistent cache (profile texts before an index write)."""
         if self.cached is None or not len(texts):
             return
+        _, _, missing = self._split(texts)
+        if not missing:
+            return
+        vectors = self._through_model(list(missing.values()), progress=progress)
         with self._lock:
-            self.cached.encode(list(texts), progress=progress)
-            self.cached.cache.flush()  # a few texts stay in memory unless flushed
+            cache = self.cached.cache
+            for key, vector in zip(missing, vectors, strict=True):
+                cache.put(key, vector)
+            cache.misses += len(missing)
+            cache.flush()

@@ -5,9 +5,10 @@ every write, so an entry keyed by version can never be served stale: the first l
 store under a newer version drops every older entry. Partner-request forms re-send the same
 request (paging, refreshing, several visitors of one call for partners); a hit skips the
 encoder and the ranking. Each entry keeps the function that computed it, so that a writer
-can recompute the most recently used entries on the new index version before readers see
-it (``recompute`` + ``install``): hot requests stay cached across writes instead of all
-missing at once after each write.
+can recompute the most recently used *repeated* entries (hit at least once) on the new index
+version before readers see it (``recompute`` + ``install``): hot requests stay cached across
+writes instead of all missing at once after each write, and one-off requests cost the
+writer nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from engine.errors import EngineError
 
@@ -29,7 +30,8 @@ class ResultCache(Generic[S, T]):
     def __init__(self, size: int):
         self.size = size
         self._version: int | None = None
-        self._entries: OrderedDict[Hashable, tuple[T, Callable[[S], T]]] = OrderedDict()
+        #: key -> [value, the function that computed it, hits]
+        self._entries: OrderedDict[Hashable, list[Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -50,6 +52,7 @@ class ResultCache(Generic[S, T]):
                 self.misses += 1
                 return None
             self.hits += 1
+            entry[2] += 1
             self._entries.move_to_end(key)
             return entry[0]
 
@@ -61,20 +64,21 @@ class ResultCache(Generic[S, T]):
             if self._version is not None and version < self._version:
                 return
             self._at(version)
-            self._entries[key] = (value, compute)
+            self._entries[key] = [value, compute, 0]
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
     def recompute(self, source: S, limit: int) -> list[tuple[Hashable, T, Callable[[S], T]]]:
-        """The ``limit`` most recently used entries computed again on ``source`` (a new
-        index version nobody reads yet), most recent last; the cache is not changed. An
-        entry whose computation now fails (its profile was deleted) is left out: a reader
-        asking for it again gets the error from its own computation."""
+        """The ``limit`` most recently used entries that were hit at least once, computed
+        again on ``source`` (a new index version nobody reads yet), most recent last; the
+        cache is not changed. An entry whose computation now fails (its profile was deleted)
+        is left out: a reader asking for it again gets the error from its own computation."""
         with self._lock:
-            recent = list(self._entries.items())[-limit:] if limit > 0 else []
+            repeated = [(key, entry[1]) for key, entry in self._entries.items() if entry[2]]
+        recent = repeated[-limit:] if limit > 0 else []
         fresh = []
-        for key, (_, compute) in recent:
+        for key, compute in recent:
             try:
                 fresh.append((key, compute(source), compute))
             except EngineError:
@@ -88,7 +92,7 @@ class ResultCache(Generic[S, T]):
                 return
             self._at(version)
             for key, value, compute in entries:
-                self._entries[key] = (value, compute)
+                self._entries[key] = [value, compute, 1]  # known to be asked for again
                 self._entries.move_to_end(key)
 
     def __len__(self) -> int:

@@ -11,6 +11,10 @@ acknowledged change within 1 s. Prints throughput, latency percentiles and error
     partner-search serve --port 8000   # with PARTNER_SEARCH_RATE_LIMIT_ENABLED=false
     python bench/load.py --url http://127.0.0.1:8000 --key $CURATOR_KEY --duration 60
 
+Request texts cycle through a fixed list, so after the first round the service's result
+cache answers most reads (the report's ``cached_share``); ``--unique`` makes every text new
+and measures first-time requests (encoding and ranking) instead.
+
 Exit status 1 when any request failed or a write was seen stale after 1 s.
 """
 
@@ -51,6 +55,7 @@ QUERIES = [
 @dataclass
 class Results:
     latencies: list[float] = field(default_factory=list)
+    cached: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     write_latencies: list[float] = field(default_factory=list)
     freshness: list[float] = field(default_factory=list)
@@ -88,6 +93,7 @@ def reader(
     texts: list[str],
     offset: int,
     results: Results,
+    unique: bool,
 ) -> None:
     with httpx.Client(base_url=url, timeout=30) as client:
         for text in cycle(texts[offset:] + texts[:offset]):
@@ -95,6 +101,8 @@ def reader(
                 if stop.is_set() or budget[0] <= 0:
                     return
                 budget[0] -= 1
+                if unique:  # a text never sent before: no cache can answer it
+                    text = f"{text} (request {budget[0]})"
             started = time.perf_counter()
             try:
                 response = client.post(
@@ -109,6 +117,7 @@ def reader(
                 continue
             with results.lock:
                 results.latencies.append(elapsed)
+                results.cached += b'"cached":true' in response.content
 
 
 def writer(url: str, key: str, stop: threading.Event, interval: float, results: Results) -> None:
@@ -126,9 +135,15 @@ def writer(url: str, key: str, stop: threading.Event, interval: float, results: 
             profile = targets[n % len(targets)]
             marker = f"W{n}"
             started = time.perf_counter()
-            response = client.patch(
-                f"/v1/profiles/{profile['id']}", json={"acronym": marker}, headers=headers
-            )
+            try:
+                response = client.patch(
+                    f"/v1/profiles/{profile['id']}", json={"acronym": marker}, headers=headers
+                )
+            except httpx.HTTPError as exc:
+                results.error(f"writer {type(exc).__name__}")
+                stop.wait(interval)
+                n += 1
+                continue
             acknowledged = time.perf_counter()
             if response.status_code != 200:
                 results.error(f"writer HTTP {response.status_code}")
@@ -198,7 +213,9 @@ def run(args: argparse.Namespace, url: str, key: str) -> tuple[dict[str, Any], b
     stop = threading.Event()
     budget = [args.max_requests]
     threads = [
-        threading.Thread(target=reader, args=(url, stop, budget, texts, i % len(texts), results))
+        threading.Thread(
+            target=reader, args=(url, stop, budget, texts, i % len(texts), results, args.unique)
+        )
         for i in range(args.clients)
     ]
     if args.writes:
@@ -230,6 +247,7 @@ def run(args: argparse.Namespace, url: str, key: str) -> tuple[dict[str, Any], b
         "p99_ms": percentile(ms, 99),
         "max_ms": round(max(ms), 1) if ms else None,
         "mean_ms": round(statistics.fmean(ms), 1) if ms else None,
+        "cached_share": round(results.cached / len(ms), 3) if ms else None,
         "errors": sum(results.errors.values()),
         "error_kinds": results.errors,
         "writes": len(results.write_latencies),
@@ -265,6 +283,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds (at most)")
     parser.add_argument("--max-requests", type=int, default=100_000, help="requests (at most)")
+    parser.add_argument(
+        "--unique",
+        action="store_true",
+        help="make every request text new, so that neither the embedding nor the result "
+        "cache can answer (the cost of a first-time request)",
+    )
     parser.add_argument("--no-writes", dest="writes", action="store_false")
     parser.add_argument("--write-interval", type=float, default=0.5)
     parser.add_argument("--startup-timeout", type=float, default=900.0)

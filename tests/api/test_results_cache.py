@@ -41,8 +41,9 @@ def test_size_zero_stores_nothing() -> None:
 
 
 def test_recompute_renews_recent_entries_for_a_new_version() -> None:
-    """A writer recomputes the most recently used entries on the new source; entries whose
-    computation now fails are left out; installing makes the new version current."""
+    """A writer recomputes the most recently used repeated entries on the new source;
+    one-off entries and entries whose computation now fails are left out; installing makes
+    the new version current."""
     from engine.errors import NotFoundError
 
     def gone(source: int) -> str:
@@ -52,6 +53,9 @@ def test_recompute_renews_recent_entries_for_a_new_version() -> None:
     cache.put(1, "old", "a1", lambda source: f"a{source}")
     cache.put(1, "deleted", "b1", gone)
     cache.put(1, "recent", "c1", lambda source: f"c{source}")
+    cache.put(1, "once", "d1", lambda source: f"d{source}")
+    for key in ("old", "deleted", "recent"):
+        assert cache.get(1, key) is not None
     fresh = cache.recompute(2, limit=2)
     assert [(key, value) for key, value, _ in fresh] == [("recent", "c2")]
     assert cache.get(1, "recent") == "c1"  # nothing changes until installed
