@@ -1,6 +1,7 @@
 """Benchmark: build throughput, `recommend` latency and peak memory on the bundled corpus.
 
     python bench/recommend_latency.py [--index models/index] [--queries 200] [--encode 256]
+                                      [--writes 30]
 
 Prints a Markdown table. Latency is wall time of ``Recommender.recommend`` per request
 measured sequentially in one process. Request texts are a fixed sample of real project
@@ -20,6 +21,7 @@ import resource
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +48,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("data"))
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--encode", type=int, default=256, help="texts for the throughput run")
+    parser.add_argument("--writes", type=int, default=30, help="profiles changed one by one")
     args = parser.parse_args()
 
     texts = sample_texts(args.data / "cordis" / "projects.csv.gz", args.queries + args.encode)
@@ -83,6 +86,18 @@ def main() -> None:
             recommender.rank_pool(pool, 10, **kwargs)
             times.append((time.perf_counter() - t0) * 1000)
         rows.append((label, times))
+    # writes: change one profile (a new acronym, a dropped activity), then rank again; the
+    # first ranking after a write includes what the write left to rebuild lazily
+    upserts, firsts = [], []
+    profiles = [p for p in recommender.profiles() if len(p.activities) > 1][: args.writes]
+    for i, profile in enumerate(profiles):
+        changed = replace(profile, acronym=f"W{i}", activities=profile.activities[1:])
+        t0 = time.perf_counter()
+        recommender.upsert([changed])
+        t1 = time.perf_counter()
+        recommender.recommend(requests[i % len(requests)], k=10, explain=True)
+        upserts.append((t1 - t0) * 1000)
+        firsts.append((time.perf_counter() - t1) * 1000)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"machine: {os.cpu_count()} cores; index: {len(recommender)} profiles, "
           f"{recommender.n_vectors} vectors; {args.queries} requests\n")
@@ -93,6 +108,10 @@ def main() -> None:
     for label, times in rows:
         print(f"| recommend {label}: p50 / p99 | {statistics.median(times):.1f} ms / "
               f"{percentile(times, 99):.1f} ms |")
+    print(f"| write: upsert of one changed profile, p50 / p99 | {statistics.median(upserts):.0f} "
+          f"ms / {percentile(upserts, 99):.0f} ms |")
+    print(f"| first ranking after a write (explain), p50 / p99 | "
+          f"{statistics.median(firsts):.0f} ms / {percentile(firsts, 99):.0f} ms |")
     print(f"| peak memory (RSS) | {peak_mb:.0f} MiB |")
 
 

@@ -1,5 +1,6 @@
 """Start ``partner-search serve`` for a benchmark: a free loopback port, offline model,
-rate limits off, then wait until ``/ready``. Shared by ``load.py`` and ``ui_timings.py``."""
+rate limits off, the index never saved on shutdown, then wait until ``/ready``. Shared by
+``load.py`` and ``ui_timings.py``."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def start_server(
             "PARTNER_SEARCH_DATA_DIR": str(ROOT / "data"),
             "PARTNER_SEARCH_CACHE_DIR": str(ROOT / "models" / "cache"),
             "PARTNER_SEARCH_RATE_LIMIT_ENABLED": "false",
+            # a benchmark's writes must not end up in the shared index folder
+            "PARTNER_SEARCH_SAVE_INDEX_ON_SHUTDOWN": "false",
             "PARTNER_SEARCH_LOG_LEVEL": "warning",
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
