@@ -86,6 +86,7 @@ def main() -> None:
             recommender.rank_pool(pool, 10, **kwargs)
             times.append((time.perf_counter() - t0) * 1000)
         rows.append((label, times))
+    size = f"{len(recommender)} profiles, {recommender.n_vectors} vectors"
     # writes: change one profile (a new acronym, a dropped activity), then rank again; the
     # first ranking after a write includes what the write left to rebuild lazily
     upserts, firsts = [], []
@@ -99,8 +100,7 @@ def main() -> None:
         upserts.append((t1 - t0) * 1000)
         firsts.append((time.perf_counter() - t1) * 1000)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"machine: {os.cpu_count()} cores; index: {len(recommender)} profiles, "
-          f"{recommender.n_vectors} vectors; {args.queries} requests\n")
+    print(f"machine: {os.cpu_count()} cores; index: {size}; {args.queries} requests\n")
     print("| measure | value |")
     print("|---|---|")
     print(f"| encoding throughput (MiniLM, uncached) | {throughput:.1f} texts/s |")
