@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import time
 from collections.abc import Sequence
@@ -158,11 +159,29 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from engine.recommender import Recommender
     from engine.sources.cordis import load_cordis
     from engine.sources.h2020 import load_h2020
-    from engine.train import fit_weights, train_fusion
+    from engine.train import fit_weights, history_queries, train_fusion
 
     started = time.perf_counter()
     encoder = _encoder(args)
     h2020 = _history_path(args)
+    cutoff = args.cutoff
+    if args.validation:
+        # the training protocol one window back: queries from the window before the cut-off
+        # against profiles from before that window; nothing at or after the cut-off is read
+        queries, cutoff = history_queries(
+            args.projects, args.participants, args.cutoff, args.window_days
+        )
+        if not queries:
+            raise EngineError(
+                f"no validation queries in the {args.window_days} days before {args.cutoff}"
+            )
+        if args.limit is not None and args.limit < len(queries):
+            keep = sorted(random.Random(args.seed).sample(range(len(queries)), args.limit))
+            queries = [queries[i] for i in keep]
+        print(f"validation: queries from {cutoff} to {args.cutoff}, profiles before {cutoff}",
+              file=sys.stderr)
+    else:
+        queries = load_queries(args.queries, args.projects, limit=args.limit)
     pools = []
     if args.fusion is not None:
         fusion = FusionModel.load(args.fusion)
@@ -170,13 +189,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         fusion = None
     else:
         fusion, pools = train_fusion(
-            args.projects, args.participants, h2020, args.cutoff, encoder,
+            args.projects, args.participants, h2020, cutoff, encoder,
             max_queries=args.max_queries, seed=args.seed, window_days=args.window_days,
             progress=True,
         )
-    profiles = load_cordis(args.projects, args.participants, cutoff=args.cutoff, progress=True)
-    history = load_h2020(h2020, cutoff=args.cutoff) if h2020 else []
-    queries = load_queries(args.queries, args.projects, limit=args.limit)
+    profiles = load_cordis(args.projects, args.participants, cutoff=cutoff, progress=True)
+    history = load_h2020(h2020, cutoff=cutoff) if h2020 else []
     print(f"{len(profiles)} candidate organisations, {len(queries)} queries", file=sys.stderr)
     recommender = Recommender(encoder).fit(profiles, history=history, progress=True)
     recommender.fusion = fusion
@@ -286,6 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help="rank with the hand-set weights (no training)")
     evaluate.add_argument("--ablation", action="store_true",
                           help="also retrain and score with each signal group removed")
+    evaluate.add_argument("--validation", action="store_true",
+                          help="instead of --queries, evaluate one window before the cut-off "
+                          "(queries: projects of the --window-days before it; training one "
+                          "window earlier): a split to tune on without reading the dev set")
     evaluate.set_defaults(func=cmd_evaluate)
 
     serve = sub.add_parser("serve", help="run the HTTP API and UI")

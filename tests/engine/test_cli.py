@@ -212,3 +212,21 @@ def test_evaluate_without_history_to_train_on_says_so(
     assert code == 2
     assert "error:" in err and "--hand-weights" in err
     assert "Traceback" not in err
+
+
+def test_evaluate_validation_reads_no_dev_queries(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
+) -> None:
+    """``--validation`` builds its queries from the window before the cut-off and never opens
+    the benchmark file (here: one that does not exist); with no project in that window that
+    qualifies, it says so."""
+    cordis = cordis_dir / "cordis"
+    code, _, err = run(
+        capsys, "evaluate", "--validation", "--projects", cordis / "projects.csv.gz",
+        "--participants", cordis / "participants.csv.gz", "--queries", tmp_path / "absent.csv",
+        "--cutoff", "2024-01-01", "--data", cordis_dir, "--cache", tmp_path / "cache",
+        "--h2020", tmp_path / "none.csv", "--hand-weights",
+    )
+    assert code == 2
+    assert "no validation queries in the 182 days before 2024-01-01" in err
+    assert "absent.csv" not in err and "Traceback" not in err
