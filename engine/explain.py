@@ -89,7 +89,7 @@ def explain_match(rec: Recommender, context: _Context, match: Match) -> Explanat
     if "kind" in cited:
         evidence["kind"] = {"kind": profile.kind.value, "label": KIND_LABELS[profile.kind]}
     return Explanation(
-        summary=_summary(profile.name, groups, evidence),
+        summary=_summary(profile.name, groups, evidence, match.contributions),
         contributions=dict(match.contributions),
         groups=groups,
         evidence=evidence,
@@ -197,10 +197,17 @@ _PHRASES: dict[str, str] = {
     "lexical": "it shares key terms with the request",
     "thematic": "its sectors fit the request",
     "geography": "its location fits",
-    # without a cited link the network score is resemblance or ties to the other candidates
-    "network": "it is close to your consortium",
+    # without a cited link: see _NETWORK_PHRASES
+    "network": "its collaboration network fits the request",
     "experience": "it has a strong track record",
     "kind": "its type of organisation fits the consortium",
+}
+
+
+#: The network group without a cited past project: what its largest contribution means.
+_NETWORK_PHRASES: dict[str, str] = {
+    "consortium": "it often works with the other leading candidates",
+    "requester_affinity": "its work resembles the requester's",
 }
 
 
@@ -211,7 +218,12 @@ def _clip(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def _summary(name: str, groups: dict[str, float], evidence: dict[str, Any]) -> str:
+def _summary(
+    name: str,
+    groups: dict[str, float],
+    evidence: dict[str, Any],
+    contributions: dict[str, float],
+) -> str:
     positive = sorted(
         (g for g, v in groups.items() if v > 0 and g in SIGNAL_GROUPS),
         key=lambda g: -groups[g],
@@ -229,6 +241,9 @@ def _summary(name: str, groups: dict[str, float], evidence: dict[str, Any]) -> s
                 phrase = f"it partnered with {link['with_name']} in {_clip(link['title'], 60)}"
             else:
                 phrase = f"it worked with your partner {link['via_name']}"
+        elif group == "network":
+            strongest = max(SIGNAL_GROUPS["network"], key=lambda f: contributions.get(f, 0.0))
+            phrase = _NETWORK_PHRASES.get(strongest, phrase)
         elif group == "experience" and evidence.get("experience"):
             phrase = f"it has {evidence['experience']['activities']} past projects"
         elif group == "thematic" and evidence.get("ecosystems"):

@@ -42,7 +42,8 @@ SUMMARY_MARKERS = {
     "lexical": ("key terms",),
     "thematic": ("sectors fit", "it brings", "it works in"),
     "geography": ("location fits",),
-    "network": ("partnered with", "worked with", "your consortium"),
+    "network": ("partnered with", "worked with", "works with the other leading candidates",
+                "resembles the requester's", "collaboration network"),
     "experience": ("track record", "past projects"),
     "kind": ("type of organisation",),
 }
@@ -534,3 +535,20 @@ def test_a_candidate_with_nothing_positive_gets_the_plain_summary(rec: Recommend
     for m in matches:
         assert m.explanation.summary == f"{m.profile.name} is proposed on its overall score."
     check_explanations(rec, request, matches, {"experience": -1.0}, pool)
+
+
+def test_without_a_requester_the_summary_never_says_your_consortium(rec: Recommender) -> None:
+    """Without a requester the network group can only score ties to the other leading
+    candidates (``consortium``): the summary says that, not "your consortium"."""
+    request = REQUESTS["soil-anon"]
+    assert request.requester_id is None
+    pool = rec.pool(request, k=8)
+    weights = {"consortium": 1.0}
+    matches = rec.rank_pool(pool, 8, weights=weights, explain=True)
+    tied = [m for m in matches if m.contributions.get("consortium", 0.0) > 0]
+    assert tied
+    for m in tied:
+        assert "often works with the other leading candidates" in m.explanation.summary
+    for m in matches:
+        assert "your" not in m.explanation.summary
+    check_explanations(rec, request, matches, weights, pool)
