@@ -3,10 +3,9 @@ readers never wait for a write.
 
 Readers take the *active* copy and hold its read lock for the whole ranking call, so each
 sees one consistent index version. A writer (one at a time) applies the change to the
-*standby* copy and rebuilds its derived data (the collaboration graph alone takes ~0.6 s on
-the bundled corpus), makes it the active one, then waits for the readers still on the old
-copy to finish and applies the same change there. A write is acknowledged when both copies
-hold it; from the switch on, every new reader sees it.
+*standby* copy, updates its derived data, makes it the active one and acknowledges: from the
+switch on, every new reader sees the write. The other copy catches up in the background,
+after the readers still on it have finished, and always before the next write or a save.
 
 Ranked lists are cached per index version (:class:`api.results.ResultCache`); before a
 switch the writer recomputes the most recently used ones on the updated copy, so hot
@@ -19,6 +18,7 @@ history; the second costs the vector storage and the derived data again.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,6 +32,8 @@ from api.rwlock import ReadWriteLock
 from engine.errors import NotFoundError
 from engine.profiles import PartnerRequest, Profile
 from engine.recommender import Recommender, vector_texts
+
+log = logging.getLogger(__name__)
 
 #: the request used to warm the recommender's derived data (any text works)
 WARM_UP = PartnerRequest(text="partner search warm-up: research and innovation cooperation")
@@ -59,6 +61,8 @@ class LiveIndex:
         self._locks = [ReadWriteLock(), ReadWriteLock()]
         self._active = 0
         self._writer = threading.Lock()
+        #: the last write, while the standby copy still lacks it
+        self._lagging: tuple[Callable[[Recommender], None], bool] | None = None
         self.encoder = encoder
         self.saved_version = recommender.version
         self.out_of_sync: str | None = None
@@ -100,26 +104,56 @@ class LiveIndex:
 
     # ---- writes (the caller has committed them to the database) -----------------------
     def _write(self, change: Callable[[Recommender], None], *, warm: bool) -> None:
-        """Apply ``change`` to the standby copy, switch readers to it, then apply it to the
-        other. If the engine fails, the index no longer matches the database: that is
-        recorded (``/ready`` turns 503, a restart repairs the index from the database) and
-        re-raised."""
+        """Apply ``change`` to the standby copy and switch readers to it; the other copy
+        catches up right after, in the background (and before any later write or save).
+
+        If the engine fails, the index no longer matches the database: that is recorded
+        (``/ready`` turns 503, a restart repairs the index from the database) and re-raised.
+        """
+        with self._writer:
+            self._catch_up()
+            standby = 1 - self._active
+            updated = self._copies[standby]
+            with self._guard(), self._locks[standby].write():  # waits for its last readers
+                change(updated)
+                if warm:
+                    _warm(updated)
+                if updated.version != self.version:
+                    fresh = self.results.recompute(updated, self.refresh)
+                    self.results.install(updated.version, fresh)
+            self._active = standby
+            self._lagging = (change, warm)
+        threading.Thread(target=self.settle, name="index-catch-up", daemon=True).start()
+
+    def _catch_up(self) -> None:
+        """Apply the last write to the copy that lacks it (the caller holds the writer
+        lock). Readers are on the other copy; a reader that picked this one just before the
+        switch is waited for."""
+        if self._lagging is None:
+            return
+        change, warm = self._lagging
+        standby = 1 - self._active
+        with self._guard(), self._locks[standby].write():
+            self._lagging = None
+            change(self._copies[standby])
+            if warm:
+                _warm(self._copies[standby])
+
+    def settle(self) -> None:
+        """Wait until both copies hold every acknowledged write."""
         with self._writer:
             try:
-                for turn in range(2):
-                    standby = 1 - self._active
-                    updated = self._copies[standby]
-                    with self._locks[standby].write():  # waits for its last readers
-                        change(updated)
-                        if warm:
-                            _warm(updated)
-                        if turn == 0 and updated.version != self.version:
-                            fresh = self.results.recompute(updated, self.refresh)
-                            self.results.install(updated.version, fresh)
-                    self._active = standby
-            except Exception as exc:
-                self.out_of_sync = f"{type(exc).__name__}: {exc}"
-                raise
+                self._catch_up()
+            except Exception:
+                log.exception("the second index copy failed to apply a write")
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            self.out_of_sync = f"{type(exc).__name__}: {exc}"
+            raise
 
     def upsert(self, profiles: Sequence[Profile]) -> None:
         self.encoder.remember([t for p in profiles for t in vector_texts(p)])
@@ -153,6 +187,7 @@ class LiveIndex:
     def save(self, folder: Path) -> None:
         """Write the index folder from the active copy (readers continue; writers wait
         until it is written)."""
+        self.settle()
         with self._writer, self.reading() as rec:
             rec.save(folder)
             self.saved_version = rec.version

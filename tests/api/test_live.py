@@ -48,8 +48,30 @@ def test_reads_go_on_during_a_write_and_see_it_once_acknowledged(
     thread.join(timeout=10)
     assert seen == [(before, profiles[0].name)]  # the reader saw the old state, whole
     assert live.out_of_sync is None
+    with live.reading() as rec:  # acknowledged: every reader from now on sees it
+        assert rec.get(profiles[0].id).name == "Renamed during the write"
+    live.settle()  # the other copy catches up in the background
     for _ in range(2):  # whichever copy is active, it holds the write
         with live.reading() as rec:
             assert rec.get(profiles[0].id).name == "Renamed during the write"
             assert rec.version == live.version > before
         live._active = 1 - live._active
+
+
+def test_the_second_copy_catches_up_before_the_next_write(profiles: list[Profile]) -> None:
+    """Writes in a row: each is acknowledged after one copy; the other copy catches up in
+    the background or, at the latest, before the next write. Both end equal."""
+    encoder = ServiceEncoder(HashEncoder(64))
+    live = LiveIndex(Recommender(encoder).fit(profiles), encoder)
+    for i in range(5):
+        live.upsert([replace(profiles[i % 3], name=f"Name {i}")])
+    live.remove(profiles[4].id)
+    live.settle()
+    names = []
+    for copy in live._copies:
+        names.append(sorted((p.id, p.name) for p in copy.profiles()))
+        assert copy.version == live.version
+    assert names[0] == names[1]
+    assert profiles[4].id not in dict(names[0])
+    assert dict(names[0])[profiles[1].id] == "Name 4"
+    assert live.out_of_sync is None
