@@ -294,6 +294,10 @@ class Recommender:
     def upsert(self, profiles: Sequence[Profile]) -> None:
         """Add new profiles or replace existing ones, without a rebuild."""
         index = self._require_index()
+        ids = [p.id for p in profiles]
+        if len(set(ids)) != len(ids):
+            dup = next(i for i in ids if ids.count(i) > 1)
+            raise ConflictError(f"profile id {dup!r} appears more than once in one upsert")
         texts: list[str] = []
         vids: list[np.ndarray] = []
         slots: list[int] = []

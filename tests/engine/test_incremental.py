@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import fields, replace
 
 import numpy as np
+import pytest
 
+from engine.errors import ConflictError
 from engine.profiles import Activity, PartnerRequest, Profile
 from engine.recommender import Pool, Recommender, _Columns
 
@@ -89,3 +91,13 @@ def test_a_copy_ranks_the_same_and_writes_stay_apart(recommender: Recommender) -
     recommender.upsert([newcomer])
     recommender.remove_request("req-1")
     assert _ranking(twin) == _ranking(recommender) and twin.version == recommender.version
+
+
+def test_an_upsert_naming_a_profile_twice_is_refused_and_changes_nothing(
+    recommender: Recommender,
+) -> None:
+    first = next(iter(recommender.profiles()))
+    version = recommender.version
+    with pytest.raises(ConflictError, match="more than once"):
+        recommender.upsert([replace(first, name="A"), replace(first, name="B")])
+    assert recommender.version == version and recommender.get(first.id).name == first.name
