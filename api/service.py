@@ -455,6 +455,27 @@ class PartnerSearch:
             limit=limit,
         )
 
+    def list_feedback(
+        self,
+        principal: Principal,
+        *,
+        label: str | None,
+        profile_id: str | None,
+        offset: int,
+        limit: int,
+    ) -> Page[FeedbackPublic]:
+        if not principal.is_curator:
+            raise ApiError(403, "only a curator key may read feedback")
+        records, total = self.store.feedback(
+            label=label, profile_id=profile_id, offset=offset, limit=limit
+        )
+        return Page[FeedbackPublic](
+            data=[FeedbackPublic(**vars(r)) for r in records],
+            count=total,
+            offset=offset,
+            limit=limit,
+        )
+
     def add_feedback(self, body: FeedbackCreate, principal: Principal) -> FeedbackPublic:
         text = (body.request_text or "").strip()
         if (body.request_id is None) == (not text):

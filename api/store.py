@@ -496,6 +496,24 @@ class Store:
                 row.id, query_hash, request_id, profile_id, label, rank, row.created_at
             )
 
+    def feedback(
+        self, *, label: str | None, profile_id: str | None, offset: int, limit: int
+    ) -> tuple[list[FeedbackRecord], int]:
+        """Stored feedback, oldest first, optionally of one label or profile; and the total."""
+        stmt = select(FeedbackRow)
+        if label:
+            stmt = stmt.where(FeedbackRow.label == label)
+        if profile_id:
+            stmt = stmt.where(FeedbackRow.profile_id == profile_id)
+        with self.session() as s:
+            total = int(s.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+            rows = s.scalars(stmt.order_by(FeedbackRow.id).offset(offset).limit(limit))
+            return [
+                FeedbackRecord(r.id, r.query_hash, r.request_id, r.profile_id, r.label, r.rank,
+                               r.created_at)
+                for r in rows
+            ], total
+
     # ---- API keys ----------------------------------------------------------------------
     def add_key(self, key_hash: str, scope: str, profile_id: str | None, label: str) -> KeyRecord:
         try:
