@@ -94,6 +94,8 @@ class ResultCache(Generic[S, T]):
             for key, value, compute in entries:
                 self._entries[key] = [value, compute, 1]  # known to be asked for again
                 self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._entries)
