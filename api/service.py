@@ -495,12 +495,4 @@ class PartnerSearch:
             rank=body.rank,
             key_id=principal.key_id,
         )
-        return FeedbackPublic(
-            id=record.id,
-            profile_id=record.profile_id,
-            label=record.label,
-            request_id=record.request_id,
-            query_hash=record.query_hash,
-            rank=record.rank,
-            created_at=record.created_at,
-        )
+        return FeedbackPublic(**vars(record))

@@ -143,6 +143,13 @@ def _record(row: ProfileRow) -> ProfileRecord:
     return ProfileRecord(_profile(row), row.version, row.created_at, row.updated_at)
 
 
+def _feedback(row: FeedbackRow) -> FeedbackRecord:
+    return FeedbackRecord(
+        row.id, row.query_hash, row.request_id, row.profile_id, row.label, row.rank,
+        row.created_at,
+    )
+
+
 def _request_record(row: RequestRow) -> RequestRecord:
     return RequestRecord(
         row.id,
@@ -492,9 +499,7 @@ class Store:
             )
             s.add(row)
             s.flush()
-            return FeedbackRecord(
-                row.id, query_hash, request_id, profile_id, label, rank, row.created_at
-            )
+            return _feedback(row)
 
     def feedback(
         self, *, label: str | None, profile_id: str | None, offset: int, limit: int
@@ -508,11 +513,7 @@ class Store:
         with self.session() as s:
             total = int(s.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
             rows = s.scalars(stmt.order_by(FeedbackRow.id).offset(offset).limit(limit))
-            return [
-                FeedbackRecord(r.id, r.query_hash, r.request_id, r.profile_id, r.label, r.rank,
-                               r.created_at)
-                for r in rows
-            ], total
+            return [_feedback(r) for r in rows], total
 
     # ---- API keys ----------------------------------------------------------------------
     def add_key(self, key_hash: str, scope: str, profile_id: str | None, label: str) -> KeyRecord:

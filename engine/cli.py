@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 from collections.abc import Sequence
@@ -154,7 +153,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from engine.evaluate import benchmark, format_table, load_queries
+    from engine.evaluate import benchmark, format_table, load_queries, sample_in_order
     from engine.rank import DEFAULT_WEIGHTS, FEATURES, SIGNAL_GROUPS, FusionModel
     from engine.recommender import Recommender
     from engine.sources.cordis import load_cordis
@@ -175,9 +174,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             raise EngineError(
                 f"no validation queries in the {args.window_days} days before {args.cutoff}"
             )
-        if args.limit is not None and args.limit < len(queries):
-            keep = sorted(random.Random(args.seed).sample(range(len(queries)), args.limit))
-            queries = [queries[i] for i in keep]
+        queries = sample_in_order(queries, args.limit, args.seed)
         print(f"validation: queries from {cutoff} to {args.cutoff}, profiles before {cutoff}",
               file=sys.stderr)
     else:

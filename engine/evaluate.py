@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -24,6 +24,8 @@ from engine.errors import ValidationError
 from engine.profiles import PartnerRequest
 from engine.recommender import Recommender
 from engine.taxonomy import Kind
+
+T = TypeVar("T")
 
 CUTOFFS = (10, 50, 100)
 METRICS = ("recall@10", "recall@50", "recall@100", "mrr", "ndcg@10")
@@ -41,6 +43,14 @@ class Query:
 
     def request(self) -> PartnerRequest:
         return PartnerRequest(text=self.text, title=self.title, requester_id=self.requester_id)
+
+
+def sample_in_order(items: Sequence[T], limit: int | None, seed: int = 0) -> list[T]:
+    """A fixed random sample (seeded) of ``limit`` of ``items``, in their order; all of them
+    when ``limit`` is None or not smaller."""
+    if limit is None or limit >= len(items):
+        return list(items)
+    return [items[i] for i in sorted(random.Random(seed).sample(range(len(items)), limit))]
 
 
 def load_queries(
@@ -65,9 +75,7 @@ def load_queries(
                     f"{field} is empty", field=field, source=f"{queries_path}:{line}"
                 )
             wanted.append(row)
-    if limit is not None and limit < len(wanted):
-        keep = sorted(random.Random(seed).sample(range(len(wanted)), limit))
-        wanted = [wanted[i] for i in keep]
+    wanted = sample_in_order(wanted, limit, seed)
     ids = {row["query_id"] for row in wanted}
     texts: dict[str, tuple[str, str]] = {}
     opener = gzip.open if projects_path.suffix == ".gz" else open

@@ -83,9 +83,9 @@ class LexicalIndex:
 
     def clear_rows(self, slots: list[int]) -> None:
         _, matrix = self._check()
-        keep = np.ones(matrix.shape[0], dtype=np.float32)
-        keep[[s for s in slots if s < matrix.shape[0]]] = 0.0
-        self._matrix = (sp.diags(keep) @ matrix).tocsr()
+        slots = [s for s in slots if s < matrix.shape[0]]
+        empty = sp.csr_matrix((len(slots), matrix.shape[1]), dtype=matrix.dtype)
+        self._matrix = _with_rows(matrix, slots, empty)
         self._by_term = None
 
     def scores(self, query: sp.csr_matrix) -> np.ndarray:

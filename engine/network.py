@@ -46,10 +46,10 @@ class CollaborationGraph:
         item_projects: list[np.ndarray],
         listed: dict[str, list[tuple[int, int]]],
         history: dict[str, list[tuple[str, int | None]]],
-        co: sp.csr_matrix | None = None,
+        derived: tuple[sp.csr_matrix, sp.csr_matrix] | None = None,
     ):
+        """``derived``: (incidence, co) when the caller already has them (``updated``)."""
         self.counts = counts.tocsr()
-        self.incidence = (self.counts > 0).astype(np.float32).tocsr()
         self.project_index = project_index
         self.projects = list(project_index)  # dicts keep insertion order = column order
         self.titles = titles
@@ -61,12 +61,14 @@ class CollaborationGraph:
         self.history = history
         self._recent_cols: np.ndarray | None = None
         self._recent_since = 0
-        if co is None:
-            co = (self.incidence @ self.incidence.T).tocsr().astype(np.float32)
+        if derived is None:
+            incidence = _incidence(self.counts)
+            co = (incidence @ incidence.T).tocsr().astype(np.float32)
             co.setdiag(0)
             co.eliminate_zeros()
-        self.co = co
-        self.linked = (co > 0).astype(np.float32).tocsr()
+            derived = incidence, co
+        self.incidence, self.co = derived
+        self.linked = (self.co > 0).astype(np.float32).tocsr()
 
     @classmethod
     def build(
@@ -201,11 +203,11 @@ class CollaborationGraph:
         counts.resize(shape)
         counts = (counts + delta).tocsr()
         counts.eliminate_zeros()
-        incidence = (counts > 0).astype(np.float32).tocsr()
+        incidence = _incidence(counts)
         rows = np.unique(np.r_[new_rows, old_rows]).astype(np.int64)
         co = _replace_rows(self.co, incidence, rows, len(profiles))
         return CollaborationGraph(
-            counts, project_index, titles, item_projects, listed, self.history, co
+            counts, project_index, titles, item_projects, listed, self.history, (incidence, co)
         )
 
     def recent(self, sources: np.ndarray, candidates: np.ndarray, since: int) -> np.ndarray:
@@ -286,6 +288,11 @@ class CollaborationGraph:
                 if partner != candidate and (best is None or strength > best[0]):
                     best = (strength, int(source), int(partner))
         return None if best is None else (best[1], best[2])
+
+
+def _incidence(counts: sp.csr_matrix) -> sp.csr_matrix:
+    """1 where a slot took part in a project (its support count is positive)."""
+    return (counts > 0).astype(np.float32).tocsr()
 
 
 def _history_column(

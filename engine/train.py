@@ -35,7 +35,7 @@ from tqdm.auto import tqdm
 
 from engine.embed import Encoder
 from engine.errors import EngineError
-from engine.evaluate import Query
+from engine.evaluate import Query, sample_in_order
 from engine.rank import FEATURES, PREFERENCE_FEATURES, FusionModel
 from engine.recommender import Recommender
 from engine.sources.cordis import (
@@ -168,9 +168,7 @@ def train_fusion(
             f"too little history before {cutoff} to learn fusion weights (no training "
             "queries); use --hand-weights"
         )
-    if len(queries) > max_queries:
-        keep = sorted(np.random.default_rng(seed).choice(len(queries), max_queries, replace=False))
-        queries = [queries[i] for i in keep]
+    queries = sample_in_order(queries, max_queries, seed)
     projects = read_projects(projects_path, profile_cutoff)
     profiles = build_profiles(projects, read_participants(participants_path, set(projects)))
     history = load_h2020(h2020_path, cutoff=profile_cutoff) if h2020_path else []
