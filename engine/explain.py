@@ -88,6 +88,8 @@ def explain_match(rec: Recommender, context: _Context, match: Match) -> Explanat
         }
     if "kind" in cited:
         evidence["kind"] = {"kind": profile.kind.value, "label": KIND_LABELS[profile.kind]}
+    if "mentioned" in cited:
+        evidence["mentioned"] = _mentioned(rec, context, match)
     return Explanation(
         summary=_summary(profile.name, groups, evidence, match.contributions),
         contributions=dict(match.contributions),
@@ -172,6 +174,24 @@ def _network(
     return links
 
 
+def _mentioned(rec: Recommender, context: _Context, match: Match) -> list[dict[str, str]]:
+    """What of the candidate the request names, one item per counted mention feature,
+    largest contribution first."""
+    profile = match.profile
+    organisation, place = rec.named(context.mentions, np.array([rec._slot[profile.id]]))[0]
+    texts = {
+        "named": ("organisation", organisation),
+        "named_place": ("place", place.title()),
+        "named_country": ("country", COUNTRIES.get(profile.country, profile.country)),
+    }
+    counted = sorted(
+        (f for f in SIGNAL_GROUPS["mentioned"]
+         if match.contributions.get(f, 0.0) != 0.0 and match.signals.get(f, 0.0) > 0),
+        key=lambda f: -match.contributions[f],
+    )
+    return [{"what": texts[f][0], "text": texts[f][1]} for f in counted if texts[f][1]]
+
+
 def _country_reason(rec: Recommender, context: _Context, match: Match) -> str:
     profile = match.profile
     country = COUNTRIES.get(profile.country, profile.country or "an unknown country")
@@ -201,6 +221,14 @@ _PHRASES: dict[str, str] = {
     "network": "its collaboration network fits the request",
     "experience": "it has a strong track record",
     "kind": "its type of organisation fits the consortium",
+    "mentioned": "the request mentions it or where it is",
+}
+
+#: The mentioned group: how each kind of mention reads in the summary.
+_MENTION_PHRASES: dict[str, str] = {
+    "organisation": "the request names it ({})",
+    "place": "the request names its location ({})",
+    "country": "the request names its country ({})",
 }
 
 
@@ -244,6 +272,9 @@ def _summary(
         elif group == "network":
             strongest = max(SIGNAL_GROUPS["network"], key=lambda f: contributions.get(f, 0.0))
             phrase = _NETWORK_PHRASES.get(strongest, phrase)
+        elif group == "mentioned" and evidence.get("mentioned"):
+            first = evidence["mentioned"][0]
+            phrase = _MENTION_PHRASES[first["what"]].format(first["text"])
         elif group == "experience" and evidence.get("experience"):
             phrase = f"it has {evidence['experience']['activities']} past projects"
         elif group == "thematic" and evidence.get("ecosystems"):

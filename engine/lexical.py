@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from engine.atomic import atomic_write, atomic_write_json
 from engine.errors import NotFittedError
@@ -100,6 +100,17 @@ class LexicalIndex:
         query = query.tocsr()
         columns = self._by_term[:, query.indices]
         return np.asarray(columns @ query.data, dtype=np.float32).ravel()
+
+    def common_word(self, word: str, share: float = 0.01) -> bool:
+        """Whether ``word`` (lower case) is an English stop word or appears in more than
+        about ``share`` of the fitted documents: with smoothed IDF, ``idf = ln((1 + n) /
+        (1 + df)) + 1``, which is below ``ln(1 / share) + 1`` when ``df / n`` is above
+        ``share``. Words the vocabulary dropped as too rare count as uncommon."""
+        vectorizer, _ = self._check()
+        if word in ENGLISH_STOP_WORDS:
+            return True
+        column = vectorizer.vocabulary_.get(word)
+        return column is not None and bool(vectorizer.idf_[column] < np.log(1.0 / share) + 1.0)
 
     def shared_terms(self, query: sp.csr_matrix, slot: int, n: int = 6) -> list[tuple[str, float]]:
         """The terms that contributed most to ``slot``'s score, with their share of it."""

@@ -33,6 +33,9 @@ recency                   log1p(activities in the last 3 years of the index)
 coordination              log1p(activities it coordinated)
 history                   log1p(H2020 participations)
 kind_affinity             log2 lift of (requester kind, candidate kind) in consortia, [-2, 2]
+named                     1 if the request names the organisation (acronym or full name)
+named_place               1 if the request names its city or region
+named_country             1 if the request names its country
 ========================  ==============================================================
 """
 
@@ -60,6 +63,7 @@ SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "experience": ("experience", "recency", "coordination", "history"),
     "kind": ("kind_affinity",),
+    "mentioned": ("named", "named_place", "named_country"),
 }
 FEATURES: tuple[str, ...] = tuple(f for group in SIGNAL_GROUPS.values() for f in group)
 GROUP_OF: dict[str, str] = {f: g for g, fs in SIGNAL_GROUPS.items() for f in fs}
@@ -93,6 +97,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "coordination": 0.0,
     "history": 0.0,
     "kind_affinity": 0.0,
+    "named": 1.0,
+    "named_place": 0.2,
+    "named_country": 0.1,
 }
 
 

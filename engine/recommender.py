@@ -32,6 +32,7 @@ from engine.embed import Encoder, normalize_rows, text_key
 from engine.errors import ConflictError, IndexMismatchError, NotFittedError, NotFoundError
 from engine.index import VectorIndex
 from engine.lexical import LexicalIndex
+from engine.mentions import Mentions, place_keys, usable_acronym
 from engine.network import CollaborationGraph
 from engine.profiles import MAX_TEXT_CHARS, PartnerRequest, Profile
 from engine.rank import (
@@ -115,6 +116,7 @@ class _Context:
     requester: int | None
     wanted_ecosystems: np.ndarray  # 0/1 over ECOSYSTEMS
     lexical_query: sp.csr_matrix
+    mentions: Mentions
 
 
 @dataclass
@@ -170,6 +172,8 @@ class Recommender:
         self._project_store: sp.csr_matrix | None = None
         #: slot -> "activity id NUL text hash" of each activity, the keys of _project_rows
         self._activity_keys: dict[int, list[str]] = {}
+        #: slot -> (usable acronym, name, place keys): how a request can name the profile
+        self._name_keys: dict[int, tuple[str, str, tuple[str, ...]]] = {}
         self._history_counts: dict[str, int] | None = None
         self._lifts: tuple[np.ndarray, np.ndarray] | None = None
         self.requests = RequestBook(encoder)
@@ -232,6 +236,7 @@ class Recommender:
             self._project_rows = {}
             self._project_store = None
             self._activity_keys = {}
+            self._name_keys = {}
             self._history_counts = None
             self._graph_cache = None
             self._vector_project_cache = None
@@ -247,6 +252,7 @@ class Recommender:
                 self._patch_vector_projects(slots)
             for slot in slots:
                 self._activity_keys.pop(slot, None)
+                self._name_keys.pop(slot, None)
         self._project_lexical_cache = None
         self._lifts = None
         self.version += 1
@@ -282,6 +288,7 @@ class Recommender:
         other._project_rows = dict(self._project_rows)
         other._project_store = self._project_store
         other._activity_keys = dict(self._activity_keys)
+        other._name_keys = dict(self._name_keys)
         other.requests = self.requests.copy()
         other.version = self.version
         return other
@@ -592,6 +599,7 @@ class Recommender:
             requester=requester,
             wanted_ecosystems=wanted_vector,
             lexical_query=self._lexical.transform([request.document]),
+            mentions=Mentions.of(request.document),
         )
 
     def pool(
@@ -704,6 +712,7 @@ class Recommender:
             requester_affinity = (means @ own).astype(np.float32)
         lexical = np.maximum(lexical, 0.0).astype(np.float32)
         direct = graph.direct(context.sources, slots)
+        named = self.named(context.mentions, slots)
         return {
             **dense,
             "lexical": lexical,
@@ -738,7 +747,25 @@ class Recommender:
             "kind_affinity": signals.kind_affinity(
                 KIND_INDEX[home.kind.value] if home else None, kinds, kind_lift
             ),
+            "named": np.array([bool(n[0]) for n in named], dtype=np.float32),
+            "named_place": np.array([bool(n[1]) for n in named], dtype=np.float32),
+            "named_country": signals.in_values(context.mentions.countries, cols.country[slots]),
         }
+
+    def named(self, mentions: Mentions, slots: np.ndarray) -> list[tuple[str, str]]:
+        """For each of ``slots``, how the request names the organisation and its place
+        (the matched text, "" if not named): see :mod:`engine.mentions`."""
+        out = []
+        for slot in slots.tolist():
+            keys = self._name_keys.get(slot)
+            if keys is None:
+                profile = self._profiles[slot]
+                assert profile is not None
+                acronym = usable_acronym(profile.acronym, self._lexical.common_word)
+                keys = (acronym, profile.name, place_keys(profile.city, profile.region_name))
+                self._name_keys[slot] = keys
+            out.append((mentions.organisation(keys[0], keys[1]), mentions.place(keys[2])))
+        return out
 
     def _dense_scores(
         self, query: np.ndarray, slots: np.ndarray, sources: np.ndarray, top: int = 3

@@ -51,6 +51,13 @@ def same_value(value: str, values: np.ndarray) -> np.ndarray:
     return (values == value).astype(np.float32)
 
 
+def in_values(wanted: frozenset[str] | set[str], values: np.ndarray) -> np.ndarray:
+    """1.0 where ``values`` is one of ``wanted`` (e.g. the countries a request names), else 0."""
+    if not wanted:
+        return np.zeros(len(values), dtype=np.float32)
+    return np.isin(values, list(wanted)).astype(np.float32)
+
+
 def new_country(covered: set[str], countries: np.ndarray) -> np.ndarray:
     """1.0 where a candidate's country is not yet covered by the consortium (the requester
     and the positive examples), i.e. it extends the consortium's reach; 0 if unknown."""

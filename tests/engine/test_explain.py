@@ -18,6 +18,7 @@ import pytest
 from engine.embed import HashEncoder
 from engine.explain import Explanation
 from engine.lexical import PARAMS
+from engine.mentions import Mentions, fold, place_keys
 from engine.profiles import Activity, PartnerRequest, Profile
 from engine.rank import DEFAULT_WEIGHTS, FEATURES, GROUP_OF, SIGNAL_GROUPS, Diversity, RankConfig
 from engine.recommender import Match, Pool, Recommender, vector_texts
@@ -34,6 +35,7 @@ EVIDENCE_KEY = {
     "geography": "country",
     "experience": "experience",
     "kind": "kind",
+    "mentioned": "mentioned",
 }
 
 #: Phrases of the summary that name a group (checked outside quoted titles).
@@ -46,6 +48,7 @@ SUMMARY_MARKERS = {
                 "resembles the requester's", "collaboration network"),
     "experience": ("track record", "past projects"),
     "kind": ("type of organisation",),
+    "mentioned": ("the request names", "the request mentions"),
 }
 
 COORDINATES = {
@@ -76,6 +79,10 @@ def _profiles(profiles: list[Profile]) -> list[Profile]:
         if p.id == "de-cluster":
             p = replace(p, activities=(replace(p.activities[0], role="coordinator"),
                                        *p.activities[1:]))
+        if p.id == "es-solar":
+            p = replace(p, acronym="SOLIB", city="Sevilla", region_name="Andalucía")
+        if p.id == "nl-research":
+            p = replace(p, acronym="DIL", city="Delft")
         if p.id == "gr-region":
             p = replace(p, activities=(Activity(
                 "a1", "Battery storage pilot", "Island grid battery storage for tourism",
@@ -96,6 +103,8 @@ REQUESTS = {
                                 requester_id="fr-univ", positive_ids=("pl-klaster",)),
     "soil-anon": PartnerRequest(text="soil sensors for farming and crops",
                                 ecosystems=("agri_food", "health")),
+    "named-de": PartnerRequest(text="battery storage pilots in Seville with SOLIB; Dutch "
+                               "imaging partners and a Greek island", requester_id="de-cluster"),
     "tourism-it": PartnerRequest(text="sustainable tourism on islands with solar energy",
                                  requester_id="it-agri", cross_border=-0.5),
 }
@@ -208,6 +217,7 @@ def check_explanations(
         _check_ecosystems(rec, m)
         _check_network(rec, m, sources)
         _check_country(rec, m, requester, consortium)
+        _check_mentioned(request, m)
         if "experience" in e.evidence:
             experience = e.evidence["experience"]
             assert experience["activities"] == profile.n_activities
@@ -332,6 +342,29 @@ def _check_country(
         distance = haversine_km(requester.lat, requester.lon, np.array([profile.lat]),
                                 np.array([profile.lon]))[0]
         assert int(km.group(1)) == pytest.approx(distance, abs=1.0)
+
+
+def _check_mentioned(request: PartnerRequest, m: Match) -> None:
+    """Each cited mention is the profile's own acronym, place or country, named in the
+    request, for a mention feature that counted."""
+    items = m.explanation.evidence.get("mentioned")
+    if items is None:
+        return
+    profile = m.profile
+    feature = {"organisation": "named", "place": "named_place", "country": "named_country"}
+    said = Mentions.of(request.document)
+    assert items
+    for item in items:
+        assert m.contributions.get(feature[item["what"]], 0.0) != 0.0
+        if item["what"] == "organisation":
+            assert item["text"] in (profile.acronym, profile.name)
+            assert item["text"] in request.document
+        elif item["what"] == "place":
+            assert fold(item["text"]) in place_keys(profile.city, profile.region_name)
+            assert fold(item["text"]) in fold(request.document)
+        else:
+            assert item["text"] == COUNTRIES[profile.country]
+            assert profile.country in said.countries
 
 
 def _check_summary(m: Match) -> None:

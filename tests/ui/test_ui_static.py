@@ -83,3 +83,19 @@ def test_every_icon_used_is_defined() -> None:
 def test_static_files_are_package_data() -> None:
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     assert "static/**/*" in config["tool"]["setuptools"]["package-data"]["api"]
+
+
+def test_ui_groups_mirror_the_engine_signal_groups() -> None:
+    """groups.js colours and labels every feature of engine.rank.SIGNAL_GROUPS under the same
+    group: a feature missing there would be drawn as "Other" in the contribution bar."""
+    from engine.rank import SIGNAL_GROUPS
+
+    text = (STATIC_DIR / "js" / "groups.js").read_text(encoding="utf-8")
+    entries = re.findall(r'\{ id: "(\w+)".*?features: \[([^\]]*)\]', text, re.DOTALL)
+    ui = {group: tuple(re.findall(r'"(\w+)"', features)) for group, features in entries}
+    for group, features in SIGNAL_GROUPS.items():
+        assert ui.get(group) == features, group
+        for feature in features:
+            assert re.search(rf"\b{feature}: \"", text), f"no label for {feature}"
+    for group in ui:
+        assert f"--g-{group}:" in (STATIC_DIR / "app.css").read_text(encoding="utf-8"), group

@@ -4,7 +4,7 @@ export const GROUPS = [
   { id: "semantic", label: "Meaning", long: "Semantic match of past work", color: "var(--g-semantic)",
     features: ["dense", "dense_top3", "dense_votes"] },
   { id: "lexical", label: "Terms", long: "Shared key terms", color: "var(--g-lexical)",
-    features: ["lexical", "lexical_log"] },
+    features: ["lexical", "lexical_log", "lexical_best"] },
   { id: "thematic", label: "Sectors", long: "Ecosystems shared or complementary", color: "var(--g-thematic)",
     features: ["eco_shared", "eco_complementary"] },
   { id: "geography", label: "Location", long: "Country, region and distance", color: "var(--g-geography)",
@@ -14,6 +14,8 @@ export const GROUPS = [
   { id: "experience", label: "Experience", long: "Track record of projects", color: "var(--g-experience)",
     features: ["experience", "recency", "coordination", "history"] },
   { id: "kind", label: "Kind", long: "Type of organisation", color: "var(--g-kind)", features: ["kind_affinity"] },
+  { id: "mentioned", label: "Named", long: "Named in the request: the organisation, its place or country", color: "var(--g-mentioned)",
+    features: ["named", "named_place", "named_country"] },
   { id: "diversity", label: "Diversity", long: "Variety penalty (MMR / caps)", color: "var(--g-diversity)", features: ["diversity"] },
   { id: "other", label: "Other", long: "Other signals", color: "var(--g-other)", features: [] },
 ];
@@ -22,7 +24,7 @@ const GROUP_OF = Object.fromEntries(GROUPS.flatMap((g) => g.features.map((f) => 
 
 export const FEATURE_LABELS = {
   dense: "best semantic similarity", dense_top3: "top-3 similarity", dense_votes: "similar items",
-  lexical: "term overlap (TF-IDF)", lexical_log: "term overlap (log)",
+  lexical: "term overlap (TF-IDF)", lexical_log: "term overlap (log)", lexical_best: "best-matching project terms",
   eco_shared: "shared ecosystems", eco_complementary: "complementary ecosystems",
   same_country: "same country", same_region: "same region", proximity: "distance",
   new_country: "new country for the consortium", cross_border: "cross-border preference",
@@ -31,7 +33,8 @@ export const FEATURE_LABELS = {
   network_topic: "network on this topic", requester_affinity: "affinity with you",
   consortium: "consortium fit", experience: "projects", recency: "recent activity",
   coordination: "coordination experience", history: "earlier programmes",
-  kind_affinity: "organisation type", diversity: "diversity penalty",
+  kind_affinity: "organisation type", named: "named in the request", named_place: "its place named",
+  named_country: "its country named", diversity: "diversity penalty",
 };
 
 export function groupOf(feature) {

@@ -128,6 +128,11 @@ export function evidencePanel(candidate, ctx) {
       x.history ? `, ${x.history} in earlier programmes` : "")));
   }
   if (ev.kind) parts.push(section("kind", "Type of organisation", "spark", h("p", {}, ev.kind.label || ev.kind.kind)));
+  if (ev.mentioned?.length) {
+    const said = { organisation: "The request names it: ", place: "The request names its location: ", country: "The request names its country: " };
+    parts.push(section("mentioned", "Named in the request", "search", h("ul", { class: "plain" },
+      ev.mentioned.map((m) => h("li", {}, said[m.what] || "", h("strong", {}, m.text))))));
+  }
 
   // the numbers: every group with its features
   const groups = groupContributions(candidate.contributions);

@@ -1,0 +1,115 @@
+"""What a request names: organisations, places and countries (engine.mentions), and the
+three signals and explanations built on it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from engine.embed import HashEncoder
+from engine.lexical import LexicalIndex
+from engine.mentions import Mentions, fold, place_keys, usable_acronym
+from engine.profiles import PartnerRequest, Profile
+from engine.rank import DEFAULT_WEIGHTS, RankConfig
+from engine.recommender import Recommender
+
+
+def never_common(word: str) -> bool:
+    return False
+
+
+def test_fold_strips_accents_and_case() -> None:
+    assert fold("MÜNCHEN") == fold("München") == "munchen"
+    assert fold(" Andalucía ") == "andalucia"
+
+
+def test_place_keys_split_names_and_add_exonyms() -> None:
+    assert place_keys("Bruxelles / Brussel", "") == ("bruxelles", "brussels", "brussel")
+    assert place_keys("MUNCHEN", "Oberbayern") == ("munchen", "munich", "oberbayern", "bavaria")
+    assert place_keys("Ede", "") == ()  # too short to tell from an abbreviation
+
+
+@pytest.mark.parametrize(
+    ("acronym", "usable"),
+    [("SINTEF", "SINTEF"), ("Fraunhofer", "Fraunhofer"), ("TU Delft", "TU Delft"),
+     ("sustainable", ""), ("EU", ""), ("FAIR", ""), ("", "")],
+)
+def test_usable_acronym(acronym: str, usable: str) -> None:
+    def common(word: str) -> bool:
+        return word == "fair"
+
+    assert usable_acronym(acronym, common) == usable
+
+
+def test_mentions_match_whole_words_and_case_of_acronyms() -> None:
+    said = Mentions.of("Pilots in Seville and the Greek islands, with SINTEF and Klaster ICT "
+                       "polska; Spanish SMEs.")
+    assert said.organisation("SINTEF", "Stiftelsen Sintef") == "SINTEF"
+    assert said.organisation("SINT", "Sint") == ""  # part of a word
+    assert said.organisation("ICT", "x") == "ICT"
+    assert said.organisation("", "KLASTER ICT POLSKA") == "KLASTER ICT POLSKA"  # full name
+    assert said.organisation("Sintef", "") == ""  # an acronym keeps its case
+    assert said.place(place_keys("Sevilla", "Andalucía")) == "seville"
+    assert said.place(place_keys("Madrid", "")) == ""
+    assert said.countries == {"GR", "ES"}
+    assert said.country("ES") and not said.country("IT") and not said.country("")
+
+
+def test_common_word_uses_document_share() -> None:
+    docs = [f"doc {i} energy" if i % 2 else f"doc {i} grid" for i in range(40)]
+    docs[0] += " sintef"
+    docs[1] += " sintef"
+    lexical = LexicalIndex().fit(docs)
+    assert lexical.common_word("grid")  # in half of the documents
+    assert not lexical.common_word("sintef", share=0.1)  # in 2 of 40 documents (5 %)
+    assert lexical.common_word("sintef", share=0.01)
+    assert lexical.common_word("the")  # stop word
+    assert not lexical.common_word("unseen")
+
+
+@pytest.fixture
+def named_rec(hash_encoder: HashEncoder, profiles: list[Profile]) -> Recommender:
+    edits = {
+        "es-solar": {"acronym": "SOLIB", "city": "Sevilla", "region_name": "Andalucía"},
+        "nl-research": {"acronym": "DIL", "city": "Delft"},
+    }
+    return Recommender(hash_encoder).fit(
+        [replace(p, **edits.get(p.id, {})) for p in profiles]
+    )
+
+
+def test_named_signals_and_their_evidence(named_rec: Recommender) -> None:
+    request = PartnerRequest(
+        text="Battery storage pilots in Seville with SOLIB, and Dutch imaging partners.",
+        requester_id="de-cluster",
+    )
+    matches = {m.profile_id: m for m in named_rec.recommend(request, k=8, explain=True)}
+    solar = matches["es-solar"]
+    assert (solar.signals["named"], solar.signals["named_place"]) == (1.0, 1.0)
+    assert solar.signals["named_country"] == 0.0
+    assert solar.explanation.evidence["mentioned"] == [
+        {"what": "organisation", "text": "SOLIB"}, {"what": "place", "text": "Seville"}
+    ]
+    dutch = matches["nl-research"]
+    assert (dutch.signals["named"], dutch.signals["named_country"]) == (0.0, 1.0)
+    assert dutch.explanation.evidence["mentioned"] == [
+        {"what": "country", "text": "Netherlands"}
+    ]
+    assert all(m.signals["named"] == 0.0 for pid, m in matches.items() if pid != "es-solar")
+
+
+def test_a_named_partner_is_said_in_the_summary(named_rec: Recommender) -> None:
+    named_rec.config = RankConfig(weights={**DEFAULT_WEIGHTS, "named": 50.0})
+    request = PartnerRequest(text="we look for SOLIB", requester_id="de-cluster")
+    top = named_rec.recommend(request, k=3, explain=True)[0]
+    assert top.profile_id == "es-solar"
+    assert "the request names it (SOLIB)" in top.explanation.summary
+
+
+def test_a_write_refreshes_how_a_profile_is_named(named_rec: Recommender) -> None:
+    request = PartnerRequest(text="partners in Porto", requester_id="de-cluster")
+    assert all(m.signals["named_place"] == 0.0 for m in named_rec.recommend(request, k=8))
+    named_rec.upsert([replace(named_rec.get("es-solar"), city="Porto")])
+    matches = {m.profile_id: m for m in named_rec.recommend(request, k=8)}
+    assert matches["es-solar"].signals["named_place"] == 1.0
