@@ -32,7 +32,7 @@ from engine.embed import Encoder, normalize_rows, text_key
 from engine.errors import ConflictError, IndexMismatchError, NotFittedError, NotFoundError
 from engine.index import VectorIndex
 from engine.lexical import LexicalIndex
-from engine.mentions import Mentions, place_keys, usable_acronym
+from engine.mentions import Mentions, fold, place_keys, usable_acronym
 from engine.network import CollaborationGraph
 from engine.profiles import MAX_TEXT_CHARS, PartnerRequest, Profile
 from engine.rank import (
@@ -61,6 +61,10 @@ RECENT_YEARS = 3
 VOTES = 1000
 CONSORTIUM_SEEDS = 10
 EXPANSION = 30
+#: Organisations in the places and countries a request names that join the first stage.
+NAMED_POOL = 50
+#: Slots by usable acronym, by folded full name and by place key (see ``_name_lookup``).
+NameLookup = tuple[dict[str, set[int]], dict[str, set[int]], dict[str, set[int]]]
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,8 @@ class Recommender:
         self._activity_keys: dict[int, list[str]] = {}
         #: slot -> (usable acronym, name, place keys): how a request can name the profile
         self._name_keys: dict[int, tuple[str, str, tuple[str, ...]]] = {}
+        #: (version, lookups) of _name_lookup
+        self._name_index: tuple[int, NameLookup] | None = None
         self._history_counts: dict[str, int] | None = None
         self._lifts: tuple[np.ndarray, np.ndarray] | None = None
         self.requests = RequestBook(encoder)
@@ -289,6 +295,7 @@ class Recommender:
         other._project_store = self._project_store
         other._activity_keys = dict(self._activity_keys)
         other._name_keys = dict(self._name_keys)
+        other._name_index = self._name_index
         other.requests = self.requests.copy()
         other.version = self.version
         return other
@@ -622,7 +629,7 @@ class Recommender:
         lexical_all = np.where(mask, lexical_all, -1.0)
         lex_top = np.argpartition(-lexical_all, min(size, len(lexical_all) - 1))[:size]
         lex_top = lex_top[lexical_all[lex_top] > 0]
-        parts = [dense_top, lex_top]
+        parts = [dense_top, lex_top, self._named_top(context.mentions, mask, lexical_all)]
         for source in context.sources:
             partners = self._graph().partners(int(source), size)
             parts.append(partners[mask[partners]])
@@ -752,19 +759,70 @@ class Recommender:
             "named_country": signals.in_values(context.mentions.countries, cols.country[slots]),
         }
 
+    def _named_top(
+        self, mentions: Mentions, mask: np.ndarray, lexical_all: np.ndarray
+    ) -> np.ndarray:
+        """First-stage candidates the request names: every named organisation, and the
+        ``NAMED_POOL`` lexically best organisations in the named places and countries (a
+        city like Paris holds hundreds)."""
+        by_acronym, by_name, by_place = self._name_lookup()
+        organisations: set[int] = set()
+        places: set[int] = set()
+        for gram in mentions.exact:
+            organisations |= by_acronym.get(gram, set())
+        for gram in mentions.folded:
+            organisations |= by_name.get(gram, set())
+            places |= by_place.get(gram, set())
+        cols = self._cols()
+        parts = [np.array(sorted(organisations), dtype=np.int64)]
+        for where in (
+            np.array(sorted(places), dtype=np.int64),
+            np.flatnonzero(signals.in_values(mentions.countries, cols.country) > 0),
+        ):
+            if len(where) > NAMED_POOL:
+                where = where[np.argpartition(-lexical_all[where], NAMED_POOL)[:NAMED_POOL]]
+            parts.append(where)
+        named = np.concatenate(parts)
+        return named[mask[named]]
+
+    def _name_lookup(self) -> NameLookup:
+        """Slots by usable acronym (as written), by full name and by place key (folded);
+        rebuilt after a write."""
+        if self._name_index is None or self._name_index[0] != self.version:
+            alive = np.flatnonzero(self._cols().alive)
+            by_acronym: dict[str, set[int]] = {}
+            by_name: dict[str, set[int]] = {}
+            by_place: dict[str, set[int]] = {}
+            for slot in alive.tolist():
+                acronym, name, places = self._keys(slot)
+                if acronym:
+                    by_acronym.setdefault(acronym, set()).add(slot)
+                folded = fold(name)
+                if " " in folded:
+                    by_name.setdefault(folded, set()).add(slot)
+                for key in places:
+                    by_place.setdefault(key, set()).add(slot)
+            self._name_index = (self.version, (by_acronym, by_name, by_place))
+        return self._name_index[1]
+
+    def _keys(self, slot: int) -> tuple[str, str, tuple[str, ...]]:
+        """How a request can name the profile in ``slot``: usable acronym, name, places."""
+        keys = self._name_keys.get(slot)
+        if keys is None:
+            profile = self._profiles[slot]
+            assert profile is not None
+            acronym = usable_acronym(profile.acronym, self._lexical.common_word)
+            keys = (acronym, profile.name, place_keys(profile.city, profile.region_name))
+            self._name_keys[slot] = keys
+        return keys
+
     def named(self, mentions: Mentions, slots: np.ndarray) -> list[tuple[str, str]]:
         """For each of ``slots``, how the request names the organisation and its place
         (the matched text, "" if not named): see :mod:`engine.mentions`."""
         out = []
         for slot in slots.tolist():
-            keys = self._name_keys.get(slot)
-            if keys is None:
-                profile = self._profiles[slot]
-                assert profile is not None
-                acronym = usable_acronym(profile.acronym, self._lexical.common_word)
-                keys = (acronym, profile.name, place_keys(profile.city, profile.region_name))
-                self._name_keys[slot] = keys
-            out.append((mentions.organisation(keys[0], keys[1]), mentions.place(keys[2])))
+            acronym, name, places = self._keys(slot)
+            out.append((mentions.organisation(acronym, name), mentions.place(places)))
         return out
 
     def _dense_scores(

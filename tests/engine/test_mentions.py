@@ -113,3 +113,23 @@ def test_a_write_refreshes_how_a_profile_is_named(named_rec: Recommender) -> Non
     named_rec.upsert([replace(named_rec.get("es-solar"), city="Porto")])
     matches = {m.profile_id: m for m in named_rec.recommend(request, k=8)}
     assert matches["es-solar"].signals["named_place"] == 1.0
+
+
+def test_named_organisations_join_the_first_stage(
+    named_rec: Recommender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a one-candidate first stage, the named organisation is still in the pool, and of
+    the organisations in a named country only the NAMED_POOL lexically best join it."""
+    import engine.recommender as recommender_module
+
+    named_rec.config = RankConfig(pool_size=1)
+    request = PartnerRequest(text="soil sensors, with SOLIB", requester_id="it-agri")
+    assert "es-solar" in {named_rec.slot_ids()[s] for s in named_rec.pool(request).slots}
+    monkeypatch.setattr(recommender_module, "NAMED_POOL", 1)
+    german = PartnerRequest(text="electric vehicle battery packs from German suppliers",
+                            requester_id="it-agri")
+    mentions = Mentions.of(german.document)
+    lexical = named_rec._lexical.scores(named_rec._lexical.transform([german.document]))
+    mask = named_rec.allowed_slots(german)
+    picked = {named_rec.slot_ids()[s] for s in named_rec._named_top(mentions, mask, lexical)}
+    assert picked == {"de-auto"}  # of de-auto and de-cluster, the better lexical match
