@@ -113,6 +113,13 @@ def place_keys(*names: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def name_key(name: str) -> str:
+    """The folded full name under which a request can name an organisation ("" for a
+    one-word name: that is matched as an acronym, with its case)."""
+    folded = " ".join(fold(w) for w in _WORD.findall(name))
+    return folded if " " in folded else ""
+
+
 def usable_acronym(acronym: str, common: Callable[[str], bool]) -> str:
     """``acronym`` if a request naming it most likely names the organisation, else "".
 
@@ -142,16 +149,16 @@ class Mentions:
         exact = _grams(words)
         return cls(
             exact=frozenset(exact),
-            folded=frozenset(fold(g) for g in exact),
+            folded=frozenset(_grams([fold(w) for w in words])),
             countries=frozenset(_COUNTRY_BY_NAME[g] for g in exact if g in _COUNTRY_BY_NAME),
         )
 
     def organisation(self, acronym: str, name: str) -> str:
-        """The acronym or full name of an organisation as the request names it, or ""."""
+        """Which of an organisation's usable acronym (:func:`usable_acronym`) and name key
+        (:func:`name_key`) the request names, acronym first, or ""."""
         if acronym and acronym in self.exact:
             return acronym
-        folded = fold(name)
-        if " " in folded and folded in self.folded:
+        if name and name in self.folded:
             return name
         return ""
 

@@ -32,7 +32,7 @@ from engine.embed import Encoder, normalize_rows, text_key
 from engine.errors import ConflictError, IndexMismatchError, NotFittedError, NotFoundError
 from engine.index import VectorIndex
 from engine.lexical import LexicalIndex
-from engine.mentions import Mentions, fold, place_keys, usable_acronym
+from engine.mentions import Mentions, name_key, place_keys, usable_acronym
 from engine.network import CollaborationGraph
 from engine.profiles import MAX_TEXT_CHARS, PartnerRequest, Profile
 from engine.rank import (
@@ -63,8 +63,8 @@ CONSORTIUM_SEEDS = 10
 EXPANSION = 30
 #: Organisations in the places and countries a request names that join the first stage.
 NAMED_POOL = 50
-#: Slots by usable acronym, by folded full name and by place key (see ``_name_lookup``).
-NameLookup = tuple[dict[str, set[int]], dict[str, set[int]], dict[str, set[int]]]
+#: How a request can name a profile: usable acronym, name key, place keys (engine.mentions).
+NameKeys = tuple[str, str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -177,9 +177,9 @@ class Recommender:
         #: slot -> "activity id NUL text hash" of each activity, the keys of _project_rows
         self._activity_keys: dict[int, list[str]] = {}
         #: slot -> (usable acronym, name, place keys): how a request can name the profile
-        self._name_keys: dict[int, tuple[str, str, tuple[str, ...]]] = {}
-        #: (version, lookups) of _name_lookup
-        self._name_index: tuple[int, NameLookup] | None = None
+        self._name_keys: dict[int, NameKeys] = {}
+        #: name key (acronym, name key or place key) -> slots; see _name_lookup
+        self._name_index: dict[str, frozenset[int]] | None = None
         self._history_counts: dict[str, int] | None = None
         self._lifts: tuple[np.ndarray, np.ndarray] | None = None
         self.requests = RequestBook(encoder)
@@ -243,6 +243,7 @@ class Recommender:
             self._project_store = None
             self._activity_keys = {}
             self._name_keys = {}
+            self._name_index = None
             self._history_counts = None
             self._graph_cache = None
             self._vector_project_cache = None
@@ -258,7 +259,7 @@ class Recommender:
                 self._patch_vector_projects(slots)
             for slot in slots:
                 self._activity_keys.pop(slot, None)
-                self._name_keys.pop(slot, None)
+            self._patch_name_lookup(slots)
         self._project_lexical_cache = None
         self._lifts = None
         self.version += 1
@@ -765,14 +766,14 @@ class Recommender:
         """First-stage candidates the request names: every named organisation, and the
         ``NAMED_POOL`` lexically best organisations in the named places and countries (a
         city like Paris holds hundreds)."""
-        by_acronym, by_name, by_place = self._name_lookup()
+        lookup = self._name_lookup()
         organisations: set[int] = set()
         places: set[int] = set()
         for gram in mentions.exact:
-            organisations |= by_acronym.get(gram, set())
+            organisations |= lookup.get(f"acronym:{gram}", frozenset())
         for gram in mentions.folded:
-            organisations |= by_name.get(gram, set())
-            places |= by_place.get(gram, set())
+            organisations |= lookup.get(f"name:{gram}", frozenset())
+            places |= lookup.get(f"place:{gram}", frozenset())
         cols = self._cols()
         parts = [np.array(sorted(organisations), dtype=np.int64)]
         for where in (
@@ -785,44 +786,58 @@ class Recommender:
         named = np.concatenate(parts)
         return named[mask[named]]
 
-    def _name_lookup(self) -> NameLookup:
-        """Slots by usable acronym (as written), by full name and by place key (folded);
-        rebuilt after a write."""
-        if self._name_index is None or self._name_index[0] != self.version:
-            alive = np.flatnonzero(self._cols().alive)
-            by_acronym: dict[str, set[int]] = {}
-            by_name: dict[str, set[int]] = {}
-            by_place: dict[str, set[int]] = {}
-            for slot in alive.tolist():
-                acronym, name, places = self._keys(slot)
-                if acronym:
-                    by_acronym.setdefault(acronym, set()).add(slot)
-                folded = fold(name)
-                if " " in folded:
-                    by_name.setdefault(folded, set()).add(slot)
-                for key in places:
-                    by_place.setdefault(key, set()).add(slot)
-            self._name_index = (self.version, (by_acronym, by_name, by_place))
-        return self._name_index[1]
+    def _name_lookup(self) -> dict[str, frozenset[int]]:
+        """Slots by "acronym:" + usable acronym (as written), "name:" + name key and
+        "place:" + place key. Built once, then patched by writes (``_patch_name_lookup``)."""
+        if self._name_index is None:
+            lookup: dict[str, set[int]] = {}
+            for slot in np.flatnonzero(self._cols().alive).tolist():
+                for key in _lookup_keys(self._keys(slot)):
+                    lookup.setdefault(key, set()).add(slot)
+            self._name_index = {key: frozenset(found) for key, found in lookup.items()}
+        return self._name_index
 
-    def _keys(self, slot: int) -> tuple[str, str, tuple[str, ...]]:
-        """How a request can name the profile in ``slot``: usable acronym, name, places."""
+    def _patch_name_lookup(self, slots: Sequence[int]) -> None:
+        """Move written ``slots`` to their new keys. The lookup is copied, not changed in
+        place, as a copy of the recommender may share it."""
+        old = {slot: self._name_keys.pop(slot, None) for slot in slots}
+        if self._name_index is None:
+            return
+        lookup = dict(self._name_index)
+        for slot, keys in old.items():
+            for key in _lookup_keys(keys) if keys is not None else ():
+                lookup[key] = lookup[key] - {slot}
+                if not lookup[key]:
+                    del lookup[key]
+            if self._profiles[slot] is not None:
+                for key in _lookup_keys(self._keys(slot)):
+                    lookup[key] = lookup.get(key, frozenset()) | {slot}
+        self._name_index = lookup
+
+    def _keys(self, slot: int) -> NameKeys:
+        """How a request can name the profile in ``slot``: usable acronym, name key, places."""
         keys = self._name_keys.get(slot)
         if keys is None:
             profile = self._profiles[slot]
             assert profile is not None
-            acronym = usable_acronym(profile.acronym, self._lexical.common_word)
-            keys = (acronym, profile.name, place_keys(profile.city, profile.region_name))
+            keys = (
+                usable_acronym(profile.acronym, self._lexical.common_word),
+                name_key(profile.name),
+                place_keys(profile.city, profile.region_name),
+            )
             self._name_keys[slot] = keys
         return keys
 
     def named(self, mentions: Mentions, slots: np.ndarray) -> list[tuple[str, str]]:
-        """For each of ``slots``, how the request names the organisation and its place
-        (the matched text, "" if not named): see :mod:`engine.mentions`."""
+        """For each of ``slots``, how the request names the organisation (its acronym or
+        name) and its place (the place key), "" if not: see :mod:`engine.mentions`."""
         out = []
         for slot in slots.tolist():
             acronym, name, places = self._keys(slot)
-            out.append((mentions.organisation(acronym, name), mentions.place(places)))
+            said = mentions.organisation(acronym, name)
+            if said and said == name:
+                said = self._profiles[slot].name  # type: ignore[union-attr]
+            out.append((said, mentions.place(places)))
         return out
 
     def _dense_scores(
@@ -1126,3 +1141,12 @@ def data_fingerprint(profiles: Iterable[Profile], model_id: str) -> str:
     for fp in sorted(p.fingerprint() for p in profiles):
         digest.update(fp.encode())
     return digest.hexdigest()[:20]
+
+
+def _lookup_keys(keys: NameKeys) -> list[str]:
+    """The entries of the name lookup for one profile's name keys."""
+    acronym, name, places = keys
+    out = [f"acronym:{acronym}"] if acronym else []
+    if name:
+        out.append(f"name:{name}")
+    return out + [f"place:{place}" for place in places]

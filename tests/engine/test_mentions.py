@@ -9,7 +9,7 @@ import pytest
 
 from engine.embed import HashEncoder
 from engine.lexical import LexicalIndex
-from engine.mentions import Mentions, fold, place_keys, usable_acronym
+from engine.mentions import Mentions, fold, name_key, place_keys, usable_acronym
 from engine.profiles import PartnerRequest, Profile
 from engine.rank import DEFAULT_WEIGHTS, RankConfig
 from engine.recommender import Recommender
@@ -45,11 +45,14 @@ def test_usable_acronym(acronym: str, usable: str) -> None:
 def test_mentions_match_whole_words_and_case_of_acronyms() -> None:
     said = Mentions.of("Pilots in Seville and the Greek islands, with SINTEF and Klaster ICT "
                        "polska; Spanish SMEs.")
-    assert said.organisation("SINTEF", "Stiftelsen Sintef") == "SINTEF"
-    assert said.organisation("SINT", "Sint") == ""  # part of a word
-    assert said.organisation("ICT", "x") == "ICT"
-    assert said.organisation("", "KLASTER ICT POLSKA") == "KLASTER ICT POLSKA"  # full name
+    assert said.organisation("SINTEF", name_key("Stiftelsen Sintef")) == "SINTEF"
+    assert said.organisation("SINT", "") == ""  # part of a word
+    assert said.organisation("ICT", "") == "ICT"
+    full = name_key("KLASTER ICT POLSKA")
+    assert full == "klaster ict polska" and said.organisation("", full) == full  # full name
     assert said.organisation("Sintef", "") == ""  # an acronym keeps its case
+    assert name_key("Sintef") == ""  # a one-word name is matched as an acronym
+    assert name_key("Solar Iberia S.L.") == "solar iberia s l"
     assert said.place(place_keys("Sevilla", "Andalucía")) == "seville"
     assert said.place(place_keys("Madrid", "")) == ""
     assert said.countries == {"GR", "ES"}
@@ -133,3 +136,20 @@ def test_named_organisations_join_the_first_stage(
     mask = named_rec.allowed_slots(german)
     picked = {named_rec.slot_ids()[s] for s in named_rec._named_top(mentions, mask, lexical)}
     assert picked == {"de-auto"}  # of de-auto and de-cluster, the better lexical match
+
+
+def test_name_lookup_patched_by_writes_equals_a_rebuild(named_rec: Recommender) -> None:
+    """Writes patch the name lookup in place of a rebuild; a copy keeps its own."""
+    named_rec._name_lookup()
+    other = named_rec.copy()
+    newcomer = replace(named_rec.get("gr-region"), id="new-co", name="Nova Energia Lda",
+                       acronym="NOVAE", city="Lisboa")
+    named_rec.upsert([replace(named_rec.get("es-solar"), acronym="SOLARX", city="Porto"),
+                      newcomer])
+    named_rec.remove("nl-research")
+    patched = dict(named_rec._name_lookup())
+    assert patched["acronym:NOVAE"] and "acronym:SOLIB" not in patched
+    assert "acronym:DIL" not in patched and "place:lisbon" in patched
+    named_rec._name_index, named_rec._name_keys = None, {}
+    assert named_rec._name_lookup() == patched
+    assert "acronym:SOLIB" in other._name_lookup() and "acronym:SOLARX" not in other._name_lookup()

@@ -454,3 +454,18 @@ def test_phone_width_has_no_horizontal_overflow(ui: UI) -> None:
     for route in ("#/shortlist", "#/embed"):
         ui.open(route)
         assert ui.horizontal_overflow() == 0, route
+
+
+def test_what_the_request_names_is_shown(ui: UI) -> None:
+    """A request naming an organisation and its country: the card's bar has the "Named"
+    group and the evidence says what was named."""
+    ui.open()
+    ui.search("Battery storage for the grid, with Solar Iberia SL and partners in Spain",
+              requester="Bavarian Battery Cluster")
+    card = ui.card("es-solar")
+    assert card.count() == 1
+    assert "Named" in card.locator(".cbar").get_attribute("aria-label")
+    card.locator(".btn-why").click()
+    named = card.locator("[data-evidence=mentioned]").inner_text()
+    assert "The request names it: Solar Iberia SL" in named
+    assert "The request names its country: Spain" in named
