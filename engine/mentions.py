@@ -70,7 +70,7 @@ EXONYMS: dict[str, tuple[str, ...]] = {
     "sicilia": ("sicily",), "sardegna": ("sardinia",), "puglia": ("apulia",),
     "bretagne": ("brittany",), "attiki": ("attica",), "ile-de-france": ("paris region",),
     "comunidad de madrid": ("madrid",), "comunitat valenciana": ("valencia",),
-    "prov. vlaams-brabant": ("flemish brabant",), "prov. antwerpen": ("antwerp",),
+    "prov vlaams-brabant": ("flemish brabant",), "prov antwerpen": ("antwerp",),
     "hovedstaden": ("capital region of denmark",), "helsinki-uusimaa": ("helsinki",),
 }
 
@@ -100,23 +100,39 @@ def _country_names() -> dict[str, str]:
 _COUNTRY_BY_NAME = _country_names()
 
 
+def _words(text: str) -> str:
+    """``text`` as folded words joined by single spaces: the form of a request's grams."""
+    return " ".join(fold(word) for word in _WORD.findall(text))
+
+
+#: Postal and district suffixes of CORDIS city names: "Paris Cedex 16", "Praha 4", "Lyon 7Eme".
+_CITY_SUFFIX = re.compile(r"(?: cedex\b.*| \d+\w*)+$")
+#: "Frankfurt am Main", "Freiburg im Breisgau", "Garching bei München": also the first part.
+_QUALIFIED = re.compile(r"^(.+?) (?:am|an der|an|im|in der|bei|ob der) ")
+
+
 def place_keys(*names: str) -> tuple[str, ...]:
-    """The folded forms under which a city or region can be named: each "/"-separated own
-    spelling ("Bruxelles / Brussel") and its English exonyms; short names are left out."""
+    """The folded forms under which a city or region can be named: each own spelling
+    ("Bruxelles / Brussel", "'s-Gravenhage (Den Haag)"), without postal or district suffixes,
+    the town of a qualified German name, and their English exonyms; short names are left
+    out."""
     keys: list[str] = []
     for name in names:
-        for part in name.split("/"):
-            own = fold(part)
-            for key in (own, *EXONYMS.get(own, ())):
-                if len(key) >= MIN_PLACE_CHARS and key not in keys:
-                    keys.append(key)
+        for part in re.split(r"[/()]", name):
+            own = _CITY_SUFFIX.sub("", _words(part))
+            qualified = _QUALIFIED.match(own)
+            forms = [own, qualified.group(1)] if qualified else [own]
+            for form in forms:
+                for key in (form, *EXONYMS.get(form, ())):
+                    if len(key) >= MIN_PLACE_CHARS and key not in keys:
+                        keys.append(key)
     return tuple(keys)
 
 
 def name_key(name: str) -> str:
     """The folded full name under which a request can name an organisation ("" for a
     one-word name: that is matched as an acronym, with its case)."""
-    folded = " ".join(fold(w) for w in _WORD.findall(name))
+    folded = _words(name)
     return folded if " " in folded else ""
 
 
@@ -149,7 +165,7 @@ class Mentions:
         exact = _grams(words)
         return cls(
             exact=frozenset(exact),
-            folded=frozenset(_grams([fold(w) for w in words])),
+            folded=frozenset(_grams([fold(word) for word in words])),
             countries=frozenset(_COUNTRY_BY_NAME[g] for g in exact if g in _COUNTRY_BY_NAME),
         )
 

@@ -153,3 +153,14 @@ def test_name_lookup_patched_by_writes_equals_a_rebuild(named_rec: Recommender) 
     named_rec._name_index, named_rec._name_keys = None, {}
     assert named_rec._name_lookup() == patched
     assert "acronym:SOLIB" in other._name_lookup() and "acronym:SOLARX" not in other._name_lookup()
+
+
+@pytest.mark.parametrize(
+    ("city", "keys"),
+    [("Frankfurt Am Main", ("frankfurt am main", "frankfurt")),
+     ("Paris Cedex 16", ("paris",)), ("Praha 4", ("praha", "prague")), ("Lyon 7Eme", ("lyon",)),
+     ("'S-Gravenhage (Den Haag)", ("s-gravenhage", "the hague", "den haag")),
+     ("Garching Bei Munchen", ("garching bei munchen", "garching"))],
+)
+def test_place_keys_drop_postal_suffixes_and_qualifiers(city: str, keys: tuple[str, ...]) -> None:
+    assert place_keys(city) == keys
