@@ -63,7 +63,7 @@ EXONYMS: dict[str, tuple[str, ...]] = {
     "zaragoza": ("saragossa",), "bucuresti": ("bucharest",), "beograd": ("belgrade",),
     "thessaloniki": ("salonika",), "den haag": ("the hague",), "s-gravenhage": ("the hague",),
     "antwerpen": ("antwerp",), "gent": ("ghent",), "leuven": ("louvain",),
-    "geneve": ("geneva",), "lefkosia": ("nicosia",), "sofiya": ("sofia",),
+    "geneve": ("geneva",), "lefkosia": ("nicosia",),
     "cataluna": ("catalonia",), "catalunya": ("catalonia",), "pais vasco": ("basque country",),
     "andalucia": ("andalusia",), "oberbayern": ("bavaria",), "niederbayern": ("bavaria",),
     "lombardia": ("lombardy",), "toscana": ("tuscany",), "piemonte": ("piedmont",),

@@ -176,7 +176,7 @@ class Recommender:
         self._project_store: sp.csr_matrix | None = None
         #: slot -> "activity id NUL text hash" of each activity, the keys of _project_rows
         self._activity_keys: dict[int, list[str]] = {}
-        #: slot -> (usable acronym, name, place keys): how a request can name the profile
+        #: slot -> (usable acronym, name key, place keys): how a request can name the profile
         self._name_keys: dict[int, NameKeys] = {}
         #: name key (acronym, name key or place key) -> slots; see _name_lookup
         self._name_index: dict[str, frozenset[int]] | None = None
@@ -617,8 +617,8 @@ class Recommender:
         k: int = 0,
         mask: np.ndarray | None = None,
     ) -> Pool:
-        """First-stage candidates (dense top, lexical top, the consortium's network),
-        filtered, with all their features."""
+        """First-stage candidates (dense top, lexical top, what the request names, the
+        consortium's network), filtered, with all their features."""
         if mask is None:
             mask = self.allowed_slots(request)
         context = self._context(request, query)
