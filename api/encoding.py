@@ -116,8 +116,4 @@ class ServiceEncoder:
             return
         vectors = self._through_model(list(missing.values()), progress=progress)
         with self._lock:
-            cache = self.cached.cache
-            for key, vector in zip(missing, vectors, strict=True):
-                cache.put(key, vector)
-            cache.misses += len(missing)
-            cache.flush()
+            self.cached.store(list(missing), vectors, persist=True)

@@ -105,39 +105,46 @@ class LiveIndex:
     # ---- writes (the caller has committed them to the database) -----------------------
     def _write(self, change: Callable[[Recommender], None], *, warm: bool) -> None:
         """Apply ``change`` to the standby copy and switch readers to it; the other copy
-        catches up right after, in the background (and before any later write or save).
-
-        If the engine fails, the index no longer matches the database: that is recorded
-        (``/ready`` turns 503, a restart repairs the index from the database) and re-raised.
-        """
+        catches up right after, in the background (and before any later write or save)."""
         with self._writer:
             self._catch_up()
-            standby = 1 - self._active
-            updated = self._copies[standby]
-            with self._guard(), self._locks[standby].write():  # waits for its last readers
-                change(updated)
-                if warm:
-                    _warm(updated)
+            with self._applying(change, warm) as updated:
                 if updated.version != self.version:
                     fresh = self.results.recompute(updated, self.refresh)
                     self.results.install(updated.version, fresh)
-            self._active = standby
+            self._active = 1 - self._active
             self._lagging = (change, warm)
         threading.Thread(target=self.settle, name="index-catch-up", daemon=True).start()
 
     def _catch_up(self) -> None:
         """Apply the last write to the copy that lacks it (the caller holds the writer
-        lock). Readers are on the other copy; a reader that picked this one just before the
-        switch is waited for."""
+        lock). Readers are on the other copy."""
         if self._lagging is None:
             return
         change, warm = self._lagging
+        self._lagging = None
+        with self._applying(change, warm):
+            pass
+
+    @contextmanager
+    def _applying(self, change: Callable[[Recommender], None], warm: bool) -> Iterator[Recommender]:
+        """Apply ``change`` to the standby copy under its write lock (which waits for a
+        reader that picked it just before a switch) and yield it, still locked.
+
+        If the engine fails, the index no longer matches the database: that is recorded
+        (``/ready`` turns 503, a restart repairs the index from the database) and re-raised.
+        """
         standby = 1 - self._active
-        with self._guard(), self._locks[standby].write():
-            self._lagging = None
-            change(self._copies[standby])
-            if warm:
-                _warm(self._copies[standby])
+        copy = self._copies[standby]
+        with self._locks[standby].write():
+            try:
+                change(copy)
+                if warm:
+                    _warm(copy)
+                yield copy
+            except Exception as exc:
+                self.out_of_sync = f"{type(exc).__name__}: {exc}"
+                raise
 
     def settle(self) -> None:
         """Wait until both copies hold every acknowledged write."""
@@ -146,14 +153,6 @@ class LiveIndex:
                 self._catch_up()
             except Exception:
                 log.exception("the second index copy failed to apply a write")
-
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        try:
-            yield
-        except Exception as exc:
-            self.out_of_sync = f"{type(exc).__name__}: {exc}"
-            raise
 
     def upsert(self, profiles: Sequence[Profile]) -> None:
         self.encoder.remember([t for p in profiles for t in vector_texts(p)])

@@ -36,18 +36,25 @@ class ResultCache(Generic[S, T]):
         self.hits = 0
         self.misses = 0
 
-    def _at(self, version: int) -> None:
+    def _at(self, version: int) -> bool:
+        """Move to ``version`` (dropping older entries); False for a version older than the
+        current one (a reader or writer that started before a later write): never cached."""
+        if self._version is not None and version < self._version:
+            return False
         if version != self._version:
             self._entries.clear()
             self._version = version
+        return True
+
+    def _add(self, key: Hashable, entry: list[Any]) -> None:
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
 
     def get(self, version: int, key: Hashable) -> T | None:
         with self._lock:
-            if self._version is not None and version < self._version:
-                self.misses += 1  # a reader that started before a write: never cached
-                return None
-            self._at(version)
-            entry = self._entries.get(key)
+            entry = self._entries.get(key) if self._at(version) else None
             if entry is None:
                 self.misses += 1
                 return None
@@ -61,13 +68,8 @@ class ResultCache(Generic[S, T]):
         if self.size == 0:
             return
         with self._lock:
-            if self._version is not None and version < self._version:
-                return
-            self._at(version)
-            self._entries[key] = [value, compute, 0]
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            if self._at(version):
+                self._add(key, [value, compute, 0])
 
     def recompute(self, source: S, limit: int) -> list[tuple[Hashable, T, Callable[[S], T]]]:
         """The ``limit`` most recently used entries that were hit at least once, computed
@@ -88,14 +90,9 @@ class ResultCache(Generic[S, T]):
     def install(self, version: int, entries: list[tuple[Hashable, T, Callable[[S], T]]]) -> None:
         """Make ``version`` current with ``entries`` (from ``recompute``) as its cache."""
         with self._lock:
-            if self._version is not None and version < self._version:
-                return
-            self._at(version)
-            for key, value, compute in entries:
-                self._entries[key] = [value, compute, 1]  # known to be asked for again
-                self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            if self._at(version):
+                for key, value, compute in entries:
+                    self._add(key, [value, compute, 1])  # known to be asked for again
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -255,7 +255,6 @@ class CachedEncoder:
             if self.cache.get(key) is None:
                 missing.setdefault(key, text)
         self.cache.hits += len(keys) - len(missing)
-        self.cache.misses += len(missing)
         if missing:
             batch = 512
             items = list(missing.items())
@@ -265,17 +264,23 @@ class CachedEncoder:
             for start in range(0, len(items), batch):
                 chunk = items[start : start + batch]
                 vectors = self.encoder.encode([t for _, t in chunk])
-                for (key, _), vector in zip(chunk, vectors, strict=True):
-                    self.cache.put(key, vector)
+                self.store([key for key, _ in chunk], vectors, persist=(start // batch) % 8 == 7)
                 bar.update(len(chunk))
-                if (start // batch) % 8 == 7:
-                    self.cache.flush()
             bar.close()
             if len(items) >= self.persist_min:
                 self.cache.flush()
         if not keys:
             return np.zeros((0, self.dim), dtype=np.float32)
         return normalize_rows(np.stack([self.cache.get(k) for k in keys]))  # type: ignore[misc]
+
+    def store(self, keys: Sequence[str], vectors: np.ndarray, *, persist: bool) -> None:
+        """Add the vectors of texts the cache lacked (counted as misses) under their
+        ``keys``; with ``persist``, write them to disk now."""
+        for key, vector in zip(keys, vectors, strict=True):
+            self.cache.put(key, vector)
+        self.cache.misses += len(keys)
+        if persist:
+            self.cache.flush()
 
 
 def _slug(model_id: str) -> str:

@@ -181,6 +181,3 @@ class Mentions:
     def place(self, keys: Iterable[str]) -> str:
         """The first of a candidate's place keys (:func:`place_keys`) the request names."""
         return next((key for key in keys if key in self.folded), "")
-
-    def country(self, code: str) -> bool:
-        return bool(code) and code in self.countries
