@@ -153,7 +153,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from engine.evaluate import benchmark, format_table, load_queries, sample_in_order
+    from engine.evaluate import METRICS, benchmark, format_table, load_queries, sample_in_order
     from engine.rank import DEFAULT_WEIGHTS, FEATURES, SIGNAL_GROUPS, FusionModel
     from engine.recommender import Recommender
     from engine.sources.cordis import load_cordis
@@ -208,6 +208,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     engine_name = "learned_fusion" if fusion is not None else "hand_set_fusion"
     methods = {(engine_name if k == "engine" else k): v for k, v in result.methods.items()}
     print(format_table(methods))
+    spread = methods[engine_name]["stderr"]
+    print(f"standard error over queries ({engine_name}): "
+          + ", ".join(f"{m} {spread[m]:.3f}" for m in METRICS))
     print("\nnon-academic candidates only (no universities or research organisations):")
     print(format_table({(engine_name if k == "engine" else k): v
                         for k, v in result.non_academic.items()}))

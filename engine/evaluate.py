@@ -119,6 +119,17 @@ def mean_metrics(rows: Sequence[dict[str, float]]) -> dict[str, float]:
     return {m: float(np.mean([r[m] for r in rows])) if rows else 0.0 for m in METRICS}
 
 
+def stderr_metrics(rows: Sequence[dict[str, float]]) -> dict[str, float]:
+    """Standard error of each metric's mean over the queries (sample standard deviation /
+    sqrt(n)): about how far the mean would move on another sample of queries of the same
+    kind, so a difference of one or two of these between two methods is not a finding."""
+    if len(rows) < 2:
+        return {m: 0.0 for m in METRICS}
+    return {
+        m: float(np.std([r[m] for r in rows], ddof=1) / math.sqrt(len(rows))) for m in METRICS
+    }
+
+
 def evaluate_ranker(
     ranker: Callable[[Query], Sequence[str]], queries: Sequence[Query]
 ) -> dict[str, float]:
@@ -141,8 +152,8 @@ def _top_ids(scores: np.ndarray, ids: Sequence[str | None], mask: np.ndarray, k:
 class BenchmarkResult:
     """Metrics per method (all candidates, and non-academic only) and cross-border shares."""
 
-    methods: dict[str, dict[str, float]]
-    non_academic: dict[str, dict[str, float]]
+    methods: dict[str, dict[str, Any]]  # metric -> mean, "queries", "stderr": metric -> SE
+    non_academic: dict[str, dict[str, Any]]
     cross_border: dict[str, float]
 
     def to_dict(self) -> dict[str, Any]:
@@ -225,11 +236,13 @@ def benchmark(
                 if top and true:
                     abroad_top.append(sum(c != home for c in top) / len(top))
                     abroad_true.append(sum(c != home for c in true) / len(true))
+    def summary(per_query: list[dict[str, float]]) -> dict[str, Any]:
+        return {**mean_metrics(per_query), "queries": len(per_query),
+                "stderr": stderr_metrics(per_query)}
+
     return BenchmarkResult(
-        methods={name: {**mean_metrics(r), "queries": len(r)} for name, r in rows.items()},
-        non_academic={
-            name: {**mean_metrics(r), "queries": len(r)} for name, r in restricted.items()
-        },
+        methods={name: summary(r) for name, r in rows.items()},
+        non_academic={name: summary(r) for name, r in restricted.items()},
         cross_border={
             "engine_top10": float(np.mean(abroad_top)) if abroad_top else 0.0,
             "true_partners": float(np.mean(abroad_true)) if abroad_true else 0.0,

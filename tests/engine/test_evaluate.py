@@ -16,6 +16,7 @@ from engine.evaluate import (
     load_queries,
     mean_metrics,
     query_metrics,
+    stderr_metrics,
 )
 from engine.recommender import Recommender
 
@@ -71,6 +72,15 @@ def test_mean_metrics_and_evaluate_ranker() -> None:
     result = evaluate_ranker(lambda q: ["a", "b"], queries)
     assert result["queries"] == 2
     assert result["mrr"] == pytest.approx((1 + 0.5) / 2)
+
+
+def test_stderr_metrics_is_the_standard_error_of_the_mean() -> None:
+    rows = [{m: v for m in METRICS} for v in (0.0, 1.0, 0.5, 0.5)]
+    # sample standard deviation sqrt(0.5 / 3), over sqrt(4) queries
+    expected = math.sqrt(0.5 / 3) / 2
+    assert stderr_metrics(rows) == {m: pytest.approx(expected) for m in METRICS}
+    assert stderr_metrics(rows[:1]) == {m: 0.0 for m in METRICS}  # one query: no spread known
+    assert stderr_metrics([rows[2], rows[3]]) == {m: 0.0 for m in METRICS}
 
 
 def test_format_table_has_a_row_per_method() -> None:
@@ -163,6 +173,8 @@ def test_benchmark_returns_every_method_and_variant(recommender: Recommender) ->
     for values in results.values():
         assert values["queries"] == 2
         assert all(0.0 <= values[m] <= 1.0 for m in METRICS)
+        assert set(values["stderr"]) == set(METRICS)
+        assert all(se >= 0.0 for se in values["stderr"].values())
     assert results["engine"]["recall@10"] == 1.0  # 7 candidates: everyone is in the top 10
     assert results["tfidf"]["mrr"] == 1.0
     assert recommender.config.weights["lexical"] != 0.0  # the variant did not stick
