@@ -130,12 +130,17 @@ def stderr_metrics(rows: Sequence[dict[str, float]]) -> dict[str, float]:
     }
 
 
+def summarize(rows: Sequence[dict[str, float]]) -> dict[str, Any]:
+    """Per-query metrics -> their means, the number of queries and the standard errors."""
+    return {**mean_metrics(rows), "queries": len(rows), "stderr": stderr_metrics(rows)}
+
+
 def evaluate_ranker(
     ranker: Callable[[Query], Sequence[str]], queries: Sequence[Query]
-) -> dict[str, float]:
-    """Average metrics of ``ranker`` (query -> ranked ids, best first) over ``queries``."""
-    result = mean_metrics([query_metrics(ranker(q), q.relevant) for q in queries])
-    return {**result, "queries": len(queries)}
+) -> dict[str, Any]:
+    """Metrics of ``ranker`` (query -> ranked ids, best first) over ``queries``: means, count
+    and standard errors (``summarize``)."""
+    return summarize([query_metrics(ranker(q), q.relevant) for q in queries])
 
 
 NON_ACADEMIC: tuple[Kind, ...] = (Kind.COMPANY, Kind.CLUSTER, Kind.PUBLIC, Kind.OTHER)
@@ -236,13 +241,9 @@ def benchmark(
                 if top and true:
                     abroad_top.append(sum(c != home for c in top) / len(top))
                     abroad_true.append(sum(c != home for c in true) / len(true))
-    def summary(per_query: list[dict[str, float]]) -> dict[str, Any]:
-        return {**mean_metrics(per_query), "queries": len(per_query),
-                "stderr": stderr_metrics(per_query)}
-
     return BenchmarkResult(
-        methods={name: summary(r) for name, r in rows.items()},
-        non_academic={name: summary(r) for name, r in restricted.items()},
+        methods={name: summarize(r) for name, r in rows.items()},
+        non_academic={name: summarize(r) for name, r in restricted.items()},
         cross_border={
             "engine_top10": float(np.mean(abroad_top)) if abroad_top else 0.0,
             "true_partners": float(np.mean(abroad_true)) if abroad_true else 0.0,

@@ -121,6 +121,8 @@ class _Context:
     wanted_ecosystems: np.ndarray  # 0/1 over ECOSYSTEMS
     lexical_query: sp.csr_matrix
     mentions: Mentions
+    named: np.ndarray  # slots the request names (acronym or full name), sorted
+    named_places: np.ndarray  # slots whose city or region the request names, sorted
 
 
 @dataclass
@@ -600,6 +602,8 @@ class Recommender:
         if requester is not None and not request.ecosystems:
             wanted |= set(self._profiles[requester].ecosystems)  # type: ignore[union-attr]
         wanted_vector = np.array([1.0 if e in wanted else 0.0 for e in ECO_LIST], np.float32)
+        mentions = Mentions.of(request.document)
+        named, named_places = self._named_slots(mentions)
         return _Context(
             request=request,
             query=adjusted,
@@ -607,7 +611,9 @@ class Recommender:
             requester=requester,
             wanted_ecosystems=wanted_vector,
             lexical_query=self._lexical.transform([request.document]),
-            mentions=Mentions.of(request.document),
+            mentions=mentions,
+            named=named,
+            named_places=named_places,
         )
 
     def pool(
@@ -630,7 +636,7 @@ class Recommender:
         lexical_all = np.where(mask, lexical_all, -1.0)
         lex_top = np.argpartition(-lexical_all, min(size, len(lexical_all) - 1))[:size]
         lex_top = lex_top[lexical_all[lex_top] > 0]
-        parts = [dense_top, lex_top, self._named_top(context.mentions, mask, lexical_all)]
+        parts = [dense_top, lex_top, self._named_top(context, mask, lexical_all)]
         for source in context.sources:
             partners = self._graph().partners(int(source), size)
             parts.append(partners[mask[partners]])
@@ -720,7 +726,6 @@ class Recommender:
             requester_affinity = (means @ own).astype(np.float32)
         lexical = np.maximum(lexical, 0.0).astype(np.float32)
         direct = graph.direct(context.sources, slots)
-        named = self.named(context.mentions, slots)
         return {
             **dense,
             "lexical": lexical,
@@ -755,17 +760,14 @@ class Recommender:
             "kind_affinity": signals.kind_affinity(
                 KIND_INDEX[home.kind.value] if home else None, kinds, kind_lift
             ),
-            "named": np.array([bool(n[0]) for n in named], dtype=np.float32),
-            "named_place": np.array([bool(n[1]) for n in named], dtype=np.float32),
+            "named": np.isin(slots, context.named).astype(np.float32),
+            "named_place": np.isin(slots, context.named_places).astype(np.float32),
             "named_country": signals.in_values(context.mentions.countries, cols.country[slots]),
         }
 
-    def _named_top(
-        self, mentions: Mentions, mask: np.ndarray, lexical_all: np.ndarray
-    ) -> np.ndarray:
-        """First-stage candidates the request names: every named organisation, and the
-        ``NAMED_POOL`` lexically best organisations in the named places and countries (a
-        city like Paris holds hundreds)."""
+    def _named_slots(self, mentions: Mentions) -> tuple[np.ndarray, np.ndarray]:
+        """(slots the request names by acronym or full name, slots whose place it names),
+        sorted, from the name lookup: the same matches as ``named``, for every slot at once."""
         lookup = self._name_lookup()
         organisations: set[int] = set()
         places: set[int] = set()
@@ -774,11 +776,20 @@ class Recommender:
         for gram in mentions.folded:
             organisations |= lookup.get(f"name:{gram}", frozenset())
             places |= lookup.get(f"place:{gram}", frozenset())
+        return (np.array(sorted(organisations), dtype=np.int64),
+                np.array(sorted(places), dtype=np.int64))
+
+    def _named_top(
+        self, context: _Context, mask: np.ndarray, lexical_all: np.ndarray
+    ) -> np.ndarray:
+        """First-stage candidates the request names: every named organisation, and the
+        ``NAMED_POOL`` lexically best organisations in the named places and countries (a
+        city like Paris holds hundreds)."""
         cols = self._cols()
-        parts = [np.array(sorted(organisations), dtype=np.int64)]
+        parts = [context.named]
         for where in (
-            np.array(sorted(places), dtype=np.int64),
-            np.flatnonzero(signals.in_values(mentions.countries, cols.country) > 0),
+            context.named_places,
+            np.flatnonzero(signals.in_values(context.mentions.countries, cols.country) > 0),
         ):
             if len(where) > NAMED_POOL:
                 where = where[np.argpartition(-lexical_all[where], NAMED_POOL)[:NAMED_POOL]]
@@ -830,7 +841,9 @@ class Recommender:
 
     def named(self, mentions: Mentions, slots: np.ndarray) -> list[tuple[str, str]]:
         """For each of ``slots``, how the request names the organisation (its acronym or
-        name) and its place (the place key), "" if not: see :mod:`engine.mentions`."""
+        name) and its place (the place key), "" if not: see :mod:`engine.mentions`. The
+        words behind a match, for explanations; ranking reads the matches from the lookup
+        (``_named_slots``)."""
         out = []
         for slot in slots.tolist():
             acronym, name, places = self._keys(slot)

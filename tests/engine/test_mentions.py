@@ -131,10 +131,10 @@ def test_named_organisations_join_the_first_stage(
     monkeypatch.setattr(recommender_module, "NAMED_POOL", 1)
     german = PartnerRequest(text="electric vehicle battery packs from German suppliers",
                             requester_id="it-agri")
-    mentions = Mentions.of(german.document)
-    lexical = named_rec._lexical.scores(named_rec._lexical.transform([german.document]))
+    context = named_rec._context(german, None)
+    lexical = named_rec._lexical.scores(context.lexical_query)
     mask = named_rec.allowed_slots(german)
-    picked = {named_rec.slot_ids()[s] for s in named_rec._named_top(mentions, mask, lexical)}
+    picked = {named_rec.slot_ids()[s] for s in named_rec._named_top(context, mask, lexical)}
     assert picked == {"de-auto"}  # of de-auto and de-cluster, the better lexical match
 
 
