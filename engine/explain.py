@@ -70,13 +70,15 @@ def explain_match(rec: Recommender, context: _Context, match: Match) -> Explanat
         evidence["ecosystems"] = _ecosystems(rec, context, match)
     # past projects are a reason only while a collaboration feature counts (the network group
     # also holds requester_affinity and consortium, which are not links to the requester)
-    direct = any(match.contributions.get(f, 0.0) != 0.0 for f in _DIRECT)
-    indirect = match.contributions.get("network_indirect", 0.0) != 0.0
+    # the random walk counts both: past projects with the sources, else the partner between
+    walk = match.contributions.get("network_walk", 0.0) != 0.0
+    direct = walk or any(match.contributions.get(f, 0.0) != 0.0 for f in _DIRECT)
+    indirect = walk or match.contributions.get("network_indirect", 0.0) != 0.0
     if "network" in cited and (
         (direct and match.signals.get("network_direct", 0) > 0)
         or (indirect and match.signals.get("network_indirect", 0) > 0)
     ):
-        evidence["network"] = _network(rec, context, match, direct=direct)
+        evidence["network"] = _network(rec, context, match, direct=direct, indirect=indirect)
     if "geography" in cited:
         evidence["country"] = _country_reason(rec, context, match)
     if "experience" in cited:
@@ -143,7 +145,7 @@ def _ecosystems(rec: Recommender, context: _Context, match: Match) -> dict[str, 
 
 
 def _network(
-    rec: Recommender, context: _Context, match: Match, *, direct: bool = True
+    rec: Recommender, context: _Context, match: Match, *, direct: bool, indirect: bool
 ) -> list[dict[str, Any]]:
     graph = rec._graph()
     slot = rec._slot[match.profile.id]
@@ -155,9 +157,7 @@ def _network(
             links.append({"type": "direct", "with_id": rec._profiles[source].id,  # type: ignore[union-attr]
                           "with_name": name, "project": project.id, "title": project.title,
                           "year": project.year})
-    if not links and match.contributions.get("network_indirect", 0.0) != 0.0 and (
-        match.signals.get("network_indirect", 0) > 0
-    ):
+    if not links and indirect and match.signals.get("network_indirect", 0) > 0:
         bridge = graph.bridge(context.sources, slot)
         if bridge is not None:
             source, partner = bridge

@@ -25,6 +25,8 @@ network_direct            log1p(projects shared with the requester or positive e
 network_recent            log1p(projects shared with them in the last 3 years of the index)
 network_share             shared projects / all projects of the requester and examples, [0, 1]
 network_indirect          log1p(number of the requester's partners it worked with)
+network_walk              log1p(1e6 x p), p: chance that a 2-step random walk over shared
+                          projects from the requester and examples ends here, [0, 13.8]
 network_topic             best cosine of the request with a project shared with the requester
 requester_affinity        cosine of the requester's and the profile's mean vectors
 consortium                log1p(projects shared with the 10 best of a hand-set first pass)
@@ -59,7 +61,7 @@ SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {
     "geography": ("same_country", "same_region", "proximity", "new_country", "cross_border"),
     "network": (
         "network_direct", "network_recent", "network_share", "network_indirect",
-        "network_topic", "requester_affinity", "consortium",
+        "network_walk", "network_topic", "requester_affinity", "consortium",
     ),
     "experience": ("experience", "recency", "coordination", "history"),
     "kind": ("kind_affinity",),
@@ -90,6 +92,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "cross_border": 0.5,
     "network_direct": 0.8,
     "network_indirect": 0.3,
+    "network_walk": 0.0,
     "network_recent": 0.0,
     "network_share": 0.0,
     "experience": 1.0,

@@ -751,6 +751,7 @@ class Recommender:
                 direct / max(float(graph.degree(context.sources).sum()), 1.0)
             ).astype(np.float32),
             "network_indirect": signals.log_count(graph.indirect(context.sources, slots)),
+            "network_walk": signals.walk_score(graph.walk(context.sources, slots)),
             "experience": signals.damped_count(
                 cols.n_activities[slots], self.config.experience_ref
             ),

@@ -24,6 +24,12 @@ def log_count(n: np.ndarray) -> np.ndarray:
     return np.log1p(np.asarray(n, dtype=np.float32)).astype(np.float32)
 
 
+def walk_score(p: np.ndarray) -> np.ndarray:
+    """``log1p(1e6 x p)`` of a random-walk probability: 0 for unreachable, ~6.9 at 1e-3,
+    13.8 at certainty. The log keeps the many small probabilities of a large network apart."""
+    return np.log1p(1e6 * np.asarray(p, dtype=np.float64)).astype(np.float32)
+
+
 def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
     """Great-circle distances in km from one point to many."""
     p1, p2 = np.radians(lat1), np.radians(lat2)

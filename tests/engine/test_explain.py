@@ -488,7 +488,7 @@ def test_network_links_are_cited_only_while_collaboration_counts(rec: Recommende
     links = full["es-solar"].explanation.evidence["network"]
     assert links and links[0]["type"] == "direct" and links[0]["with_id"] == "de-cluster"
     collaboration = ("network_direct", "network_recent", "network_share", "network_indirect",
-                     "network_topic", "consortium")
+                     "network_walk", "network_topic", "consortium")
     weights = {**WEIGHTS["all-ones"], **{f: 0.0 for f in collaboration}}
     matches = rec.rank_pool(pool, 8, weights=weights, explain=True)
     for m in matches:

@@ -146,6 +146,24 @@ def test_indirect_counts_the_sources_partners_a_candidate_worked_with(
     assert graph.indirect(np.array([], dtype=np.int64), candidates).tolist() == [0] * 5
 
 
+def test_walk_is_the_two_step_random_walk_probability(graph: CollaborationGraph) -> None:
+    """From A (p1, p2, h2020:1, h2020:3; each project 1/4, each member 1/2 of it, h2020:3 has
+    A alone): one step ends on A 5/8, B, C, D 1/8 each. The second step spreads those over
+    their own projects (by hand: A 31/64, B 9/64, C 11/64, D 12/64, F 1/64 via C's p5)."""
+    candidates = np.array([A, B, C, D, E, F])
+    one = graph.walk(np.array([A]), candidates, steps=1)
+    assert (one * 8).tolist() == pytest.approx([5, 1, 1, 1, 0, 0])
+    two = graph.walk(np.array([A]), candidates)
+    assert (two * 64).tolist() == pytest.approx([31, 9, 11, 12, 0, 1])
+    # F is a partner of a partner only, so it gets less than any direct partner
+    assert two[5] < min(two[1:4])
+    # several sources start with equal shares; B's only project is p1 with A
+    both = graph.walk(np.array([A, B]), candidates, steps=1)
+    assert both.tolist() == pytest.approx((one + np.array([1 / 2, 1 / 2, 0, 0, 0, 0])) / 2)
+    for sources in (np.array([E]), np.array([], dtype=np.int64)):  # no projects, no sources
+        assert graph.walk(sources, candidates).tolist() == [0] * 6
+
+
 def test_recent_counts_only_shared_projects_from_the_year_on(
     graph: CollaborationGraph,
 ) -> None:
@@ -219,6 +237,7 @@ def test_a_graph_without_projects() -> None:
 def _state(graph: CollaborationGraph) -> dict[str, object]:
     """Everything of a graph that does not depend on how its project columns are numbered."""
     counts = graph.counts.tocoo()
+    slots = np.arange(graph.incidence.shape[0])
     return {
         "co": graph.co.toarray().tolist(),
         "linked": graph.linked.toarray().tolist(),
@@ -227,6 +246,7 @@ def _state(graph: CollaborationGraph) -> dict[str, object]:
         "items": [[graph.projects[c] for c in cols] for cols in graph.item_projects],
         "listed": {k: sorted((s, graph.projects[c]) for s, c in v)
                    for k, v in graph.listed.items() if v},
+        "walk": [np.round(graph.walk(np.array([s]), slots), 6).tolist() for s in slots],
     }
 
 
