@@ -532,6 +532,24 @@ def test_network_evidence_from_shared_activities_and_h2020_history(rec: Recommen
     check_explanations(rec, request, list(matches.values()), WEIGHTS["all-ones"], pool)
 
 
+def test_the_random_walk_cites_the_path_it_follows(rec: Recommender) -> None:
+    """``network_walk`` alone: a past partner is explained by the projects it shared with the
+    requester, a partner of a partner by the partner in between; no path, no citation."""
+    request = REQUESTS["battery-de"]
+    pool = rec.pool(request, k=8)
+    weights = {"network_walk": 1.0}
+    ranked = rec.rank_pool(pool, 8, weights=weights, explain=True)
+    matches = {m.profile_id: m for m in ranked}
+    links = matches["es-solar"].explanation.evidence["network"]
+    assert links and {link["type"] for link in links} == {"direct"}
+    links = matches["pl-klaster"].explanation.evidence["network"]
+    assert [(link["type"], link["via_id"]) for link in links] == [("indirect", "it-agri")]
+    assert matches["es-solar"].score > matches["pl-klaster"].score > 0
+    for m in ranked:
+        assert ("network" in m.explanation.evidence) == (m.signals["network_walk"] > 0)
+    check_explanations(rec, request, ranked, weights, pool)
+
+
 def test_best_activities_are_the_profiles_own_best_matches(rec: Recommender) -> None:
     request = PartnerRequest(text="crop rotation trials")
     pool = rec.pool(request, k=8)
