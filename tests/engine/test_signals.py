@@ -37,6 +37,14 @@ def test_log_count_scale() -> None:
 
 
 # ---- geography --------------------------------------------------------------------------
+def test_walk_score_scale() -> None:
+    p = np.array([0.0, 1e-6, 1e-3, 1.0])
+    out = signals.walk_score(p)
+    assert out.dtype == np.float32
+    assert out.tolist() == pytest.approx([0.0, math.log(2), math.log1p(1e3), math.log1p(1e6)])
+    assert np.all(np.diff(signals.walk_score(np.logspace(-9, 0, 10))) > 0)  # apart at any scale
+
+
 def test_haversine_paris_berlin_is_about_878_km() -> None:
     km = signals.haversine_km(*PARIS, np.array([BERLIN[0]]), np.array([BERLIN[1]]))
     assert km[0] == pytest.approx(878, abs=5)
