@@ -251,16 +251,21 @@ class CollaborationGraph:
         counts = np.asarray(self.linked[partners][:, candidates].sum(axis=0)).ravel()
         return counts.astype(np.float32)
 
-    def walk(self, sources: np.ndarray, candidates: np.ndarray, steps: int = 2) -> np.ndarray:
-        """Probability that a random walk from the sources ends on each candidate after
-        ``steps`` moves, each from an organisation to one of its projects and on to one of that
-        project's organisations, all choices uniform (start: uniform over the sources).
+    def walk(
+        self, sources: np.ndarray, candidates: np.ndarray | None = None, steps: int = 2
+    ) -> np.ndarray:
+        """Probability that a random walk from the sources ends on each candidate (every slot
+        when ``candidates`` is None) after ``steps`` moves, each from an organisation to one of
+        its projects and on to one of that project's organisations, all choices uniform
+        (start: uniform over the sources).
 
         Two steps reach past partners and partners of partners, weighted by how much of the
         sources' work the shared projects are and how small their consortia were; the classic
         random-walk score of link prediction. Counting ties (``direct``, ``indirect``) instead
         lets a coordinator's hundreds of partners look alike.
         """
+        if candidates is None:
+            candidates = np.arange(self.incidence.shape[0])
         if len(sources) == 0:
             return np.zeros(len(candidates), dtype=np.float32)
         if self._walk_steps is None:

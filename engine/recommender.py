@@ -123,6 +123,7 @@ class _Context:
     mentions: Mentions
     named: np.ndarray  # slots the request names (acronym or full name), sorted
     named_places: np.ndarray  # slots whose city or region the request names, sorted
+    walk: np.ndarray  # network_walk of every slot: once per request, pool and expansion share it
 
 
 @dataclass
@@ -614,6 +615,7 @@ class Recommender:
             mentions=mentions,
             named=named,
             named_places=named_places,
+            walk=signals.walk_score(self._graph().walk(sources)),
         )
 
     def pool(
@@ -751,7 +753,7 @@ class Recommender:
                 direct / max(float(graph.degree(context.sources).sum()), 1.0)
             ).astype(np.float32),
             "network_indirect": signals.log_count(graph.indirect(context.sources, slots)),
-            "network_walk": signals.walk_score(graph.walk(context.sources, slots)),
+            "network_walk": context.walk[slots],
             "experience": signals.damped_count(
                 cols.n_activities[slots], self.config.experience_ref
             ),

@@ -155,6 +155,7 @@ def test_walk_is_the_two_step_random_walk_probability(graph: CollaborationGraph)
     assert (one * 8).tolist() == pytest.approx([5, 1, 1, 1, 0, 0])
     two = graph.walk(np.array([A]), candidates)
     assert (two * 64).tolist() == pytest.approx([31, 9, 11, 12, 0, 1])
+    assert graph.walk(np.array([A]))[candidates].tolist() == two.tolist()  # every slot
     # F is a partner of a partner only, so it gets less than any direct partner
     assert two[5] < min(two[1:4])
     # several sources start with equal shares; B's only project is p1 with A
