@@ -30,19 +30,20 @@ from threadpoolctl import threadpool_limits
 
 import engine
 from api.deps import read_access, require_key
-from api.encoding import ServiceEncoder
 from api.errors import PROBLEM_JSON, install_error_handlers
 from api.live import LiveIndex
 from api.metrics import Metrics
 from api.middleware import GuardMiddleware, MetricsMiddleware
 from api.ratelimit import TokenBuckets
-from api.routes import misc, ops, profiles, recommend, requests
+from api.reconcile import open_index
+from api.routes import feedback, ops, profiles, recommend, requests, taxonomy
 from api.schemas import Problem
 from api.security import ensure_bootstrap_key
-from api.service import PartnerSearch
+from api.services import Services
 from api.settings import Settings
 from api.store import Store
-from api.sync import open_index
+from engine.cached_encoder import CachedEncoder, cached_sentence_encoder
+from engine.embed import HashEncoder
 
 log = logging.getLogger("api")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -62,8 +63,19 @@ ERRORS: dict[int, str] = {
 EXEMPT = ("/health", "/ready", "/metrics", "/docs", "/openapi.json")
 
 
+def make_encoder(settings: Settings) -> CachedEncoder:
+    """The service's encoder: the configured model behind the engine's caches (documents on
+    disk, seeded with the bundled vectors; queries in a bounded memory)."""
+    if settings.encoder == "hash":
+        return CachedEncoder(HashEncoder(settings.hash_dim), memory=settings.query_cache_size)
+    return cached_sentence_encoder(
+        settings.model_path, settings.cache_dir, seed_dirs=[settings.data_dir / "embeddings"],
+        memory=settings.query_cache_size,
+    )
+
+
 def _load_index(app: FastAPI) -> None:
-    """Runs in a thread: build the service and publish it on ``app.state``."""
+    """Runs in a thread: build the services and publish them on ``app.state``."""
     settings: Settings = app.state.settings
     try:
         if settings.engine_threads is not None:
@@ -71,7 +83,7 @@ def _load_index(app: FastAPI) -> None:
             # (OpenBLAS, the OpenMP of faiss) oversubscribe the cores (6x slower at 16
             # clients on 2 cores, see docs/benchmarks.md).
             threadpool_limits(limits=settings.engine_threads)
-        encoder = ServiceEncoder.from_settings(settings)
+        encoder = make_encoder(settings)
         recommender, report = open_index(settings, app.state.store, encoder)
         live = LiveIndex(
             recommender,
@@ -79,7 +91,7 @@ def _load_index(app: FastAPI) -> None:
             cache_size=settings.result_cache_size,
             refresh=settings.result_cache_refresh,
         )
-        app.state.service = PartnerSearch(settings, app.state.store, live, report)
+        app.state.services = Services.build(settings, app.state.store, live, report)
     except Exception:  # reported by /ready; the process stays up for diagnosis
         log.exception("the index failed to load")
         app.state.load_failed = True
@@ -92,7 +104,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await anyio.to_thread.run_sync(store.migrate)
     if settings.bootstrap_key is not None:
         key = settings.bootstrap_key.get_secret_value()
-        if await anyio.to_thread.run_sync(ensure_bootstrap_key, store, key):
+        if await anyio.to_thread.run_sync(ensure_bootstrap_key, store.keys, key):
             log.info("stored the bootstrap curator key (hashed)")
     app.state.store = store
     loader = threading.Thread(target=_load_index, args=(app,), name="index-loader", daemon=True)
@@ -105,9 +117,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             # transaction and index files are written atomically, so nothing is half-done).
             log.warning("shutting down before the index finished loading")
         else:
-            service: PartnerSearch | None = app.state.service
-            app.state.service = None
-            live = service.live if service is not None else None
+            services: Services | None = app.state.services
+            app.state.services = None
+            live = services.live if services is not None else None
             # an index that missed a write is not saved: the next start repairs it
             if live and settings.save_index_on_shutdown and live.dirty and not live.out_of_sync:
                 await anyio.to_thread.run_sync(live.save, settings.index_dir)
@@ -156,14 +168,16 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.service = None
+    app.state.services = None
     app.state.store = None
     app.state.load_failed = False
     app.state.metrics = Metrics()
     install_error_handlers(app)
 
     errors = {status: {"model": Problem, "description": text} for status, text in ERRORS.items()}
-    routers = (recommend.router, profiles.router, requests.router, misc.router)
+    routers = (
+        recommend.router, profiles.router, requests.router, feedback.router, taxonomy.router
+    )
     for router in routers:
         app.include_router(
             router,

@@ -1,4 +1,4 @@
-"""FastAPI dependencies as ``Annotated`` aliases: the service, the caller's key, access rules
+"""FastAPI dependencies as ``Annotated`` aliases: the services, the caller's key, access rules
 and paging. Everything comes from ``request.app.state``, set up by the app's lifespan."""
 
 from __future__ import annotations
@@ -8,10 +8,17 @@ from typing import Annotated
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import APIKeyHeader
 
-from api.errors import ApiError
+from api.errors import Unauthorized, Unavailable
 from api.security import Principal, authenticate
-from api.service import PartnerSearch
+from api.services import Services
+from api.services.feedback import FeedbackService
+from api.services.ops import OpsService
+from api.services.profiles import ProfileService
+from api.services.recommend import RecommendService
+from api.services.requests import RequestService
+from api.services.taxonomy import TaxonomyService
 from api.settings import Settings
+from engine.errors import ValidationError
 
 api_key_header = APIKeyHeader(
     name="X-API-Key",
@@ -24,19 +31,50 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_service(request: Request) -> PartnerSearch:
-    service: PartnerSearch | None = request.app.state.service
-    if service is None and request.app.state.load_failed:
-        raise ApiError(503, "the index failed to load; the server log says why")
-    if service is None:
-        raise ApiError(
-            503, "the index is still loading; retry shortly", headers={"Retry-After": "5"}
-        )
-    return service
+def get_services(request: Request) -> Services:
+    """The services, once the index is loaded; until then every caller gets a 503."""
+    services: Services | None = request.app.state.services
+    if services is None and request.app.state.load_failed:
+        raise Unavailable("the index failed to load; the server log says why")
+    if services is None:
+        raise Unavailable("the index is still loading; retry shortly", retry_after=5)
+    return services
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-ServiceDep = Annotated[PartnerSearch, Depends(get_service)]
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_ops(services: ServicesDep) -> OpsService:
+    return services.ops
+
+
+def get_recommend(services: ServicesDep) -> RecommendService:
+    return services.recommend
+
+
+def get_profiles(services: ServicesDep) -> ProfileService:
+    return services.profiles
+
+
+def get_requests(services: ServicesDep) -> RequestService:
+    return services.requests
+
+
+def get_feedback(services: ServicesDep) -> FeedbackService:
+    return services.feedback
+
+
+def get_taxonomy(services: ServicesDep) -> TaxonomyService:
+    return services.taxonomy
+
+
+OpsDep = Annotated[OpsService, Depends(get_ops)]
+RecommendDep = Annotated[RecommendService, Depends(get_recommend)]
+ProfilesDep = Annotated[ProfileService, Depends(get_profiles)]
+RequestsDep = Annotated[RequestService, Depends(get_requests)]
+FeedbackDep = Annotated[FeedbackService, Depends(get_feedback)]
+TaxonomyDep = Annotated[TaxonomyService, Depends(get_taxonomy)]
 
 
 def get_principal(
@@ -45,9 +83,9 @@ def get_principal(
     """The caller's key, if it sent one; an unknown or revoked key is a 401."""
     if not key:
         return None
-    principal = authenticate(request.app.state.store, key)
+    principal = authenticate(request.app.state.store.keys, key)
     if principal is None:
-        raise ApiError(401, "unknown or revoked API key", headers={"WWW-Authenticate": "ApiKey"})
+        raise Unauthorized("unknown or revoked API key")
     return principal
 
 
@@ -58,11 +96,7 @@ def require_key(principal: PrincipalDep) -> Principal:
     """A valid key; the operations that depend on this are marked as needing one in the
     OpenAPI document (see ``api.app.key_required``)."""
     if principal is None:
-        raise ApiError(
-            401,
-            "this operation needs an API key in the X-API-Key header",
-            headers={"WWW-Authenticate": "ApiKey"},
-        )
+        raise Unauthorized("this operation needs an API key in the X-API-Key header")
     return principal
 
 
@@ -72,11 +106,7 @@ WriterDep = Annotated[Principal, Depends(require_key)]
 def read_access(settings: SettingsDep, principal: PrincipalDep) -> None:
     """Reads are open unless ``read_requires_key`` is set."""
     if settings.read_requires_key and principal is None:
-        raise ApiError(
-            401,
-            "reading needs an API key in the X-API-Key header",
-            headers={"WWW-Authenticate": "ApiKey"},
-        )
+        raise Unauthorized("reading needs an API key in the X-API-Key header")
 
 
 def if_match(
@@ -93,11 +123,7 @@ def if_match(
         return None
     text = value.strip().removeprefix("W/").strip('"')
     if not text.isdigit() or len(text) > 12:
-        raise ApiError(
-            422,
-            'If-Match must be a profile version such as "3"',
-            errors=[{"field": "If-Match", "message": "not a version number"}],
-        )
+        raise ValidationError('If-Match must be a profile version such as "3"', field="If-Match")
     return int(text)
 
 

@@ -1,6 +1,11 @@
 """The one place where errors become HTTP: every error is an RFC 9457 problem document
 (``application/problem+json`` with ``type``, ``title``, ``status``, ``detail`` and, for 422,
 ``errors`` naming each offending field). No handler ever returns a stack trace.
+
+Services and dependencies raise domain errors, never HTTP ones: the engine's
+(:mod:`engine.errors`: invalid input, unknown id, conflict) and the API layer's own small
+hierarchy below (:class:`Unauthorized`, :class:`Forbidden`, :class:`Unavailable`).
+:func:`engine_status` and :func:`api_status` give each its status.
 """
 
 from __future__ import annotations
@@ -49,26 +54,29 @@ def problem_type(status: int) -> str:
 
 
 class ApiError(Exception):
-    """An error raised by the API layer itself (auth, conflicts, readiness...)."""
+    """An error of the API layer itself (keys, readiness); its HTTP status is decided here,
+    in :func:`api_status`, as :func:`engine_status` decides it for engine errors."""
 
-    def __init__(
-        self,
-        status: int,
-        detail: str,
-        *,
-        errors: Sequence[Mapping[str, Any]] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ):
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.errors = list(errors) if errors is not None else None
-        self.headers = dict(headers or {})
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
-def field_error(field: str, message: str, status: int = 422) -> ApiError:
-    """A 422 (by default) naming one field."""
-    return ApiError(status, message, errors=[{"field": field, "message": message}])
+class Unauthorized(ApiError):
+    """No key where one is needed, or an unknown or revoked key."""
+
+
+class Forbidden(ApiError):
+    """The key is valid but its scope does not cover this operation."""
+
+
+class Unavailable(ApiError):
+    """The index is not ready (still loading, failed, or out of step with the database);
+    ``retry_after`` (seconds) when waiting will help."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def problem_response(
@@ -102,6 +110,17 @@ def engine_status(exc: EngineError) -> int:
     return 500
 
 
+def api_status(exc: ApiError) -> int:
+    """HTTP status of an API-layer error."""
+    if isinstance(exc, Unauthorized):
+        return 401
+    if isinstance(exc, Forbidden):
+        return 403
+    if isinstance(exc, Unavailable):
+        return 503
+    return 500
+
+
 def _location(loc: Sequence[str | int]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
@@ -124,7 +143,16 @@ async def _engine_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return problem_response(exc.status, exc.detail, errors=exc.errors, headers=exc.headers)
+    status = api_status(exc)
+    if status == 500:
+        log.error("API error on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(500, "internal error; it was logged")
+    headers: dict[str, str] = {}
+    if isinstance(exc, Unauthorized):
+        headers["WWW-Authenticate"] = "ApiKey"
+    if isinstance(exc, Unavailable) and exc.retry_after is not None:
+        headers["Retry-After"] = str(exc.retry_after)
+    return problem_response(status, exc.message, headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -36,13 +36,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "create":
             if args.scope == Scope.OWNER and not args.profile_id:
                 parser.error("--profile-id is required for an owner key")
-            print(create_key(store, Scope(args.scope), args.profile_id, args.label))
+            print(create_key(store.keys, Scope(args.scope), args.profile_id, args.label))
         elif args.command == "list":
-            for key in store.list_keys():
+            for key in store.keys.all():
                 state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
                 print(f"{key.id}\t{key.scope}\t{key.profile_id or '-'}\t{state}\t{key.label}")
         else:
-            store.revoke_key(args.key_id)
+            store.keys.revoke(args.key_id)
             print(f"key {args.key_id} revoked")
     except EngineError as exc:
         print(f"error: {exc}", file=sys.stderr)

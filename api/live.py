@@ -11,7 +11,7 @@ Ranked lists are cached per index version (:class:`api.results.ResultCache`); be
 switch the writer recomputes the most recently used ones on the updated copy, so hot
 requests do not all miss, and queue for the cores, right after each write.
 
-Writes are applied after the database committed them (see :mod:`api.service`), so the
+Writes are applied after the database committed them (see :mod:`api.services.writes`), so the
 index never holds a change the database does not. The two copies share profiles and
 history; the second costs the vector storage and the derived data again.
 """
@@ -26,35 +26,26 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from api.encoding import ServiceEncoder
 from api.results import ResultCache
 from api.rwlock import ReadWriteLock
+from engine.corpus import vector_texts
+from engine.embed import Encoder
 from engine.errors import NotFoundError
 from engine.profiles import PartnerRequest, Profile
-from engine.recommender import Recommender, vector_texts
+from engine.recommender import Recommender
 
 log = logging.getLogger(__name__)
-
-#: the request used to warm the recommender's derived data (any text works)
-WARM_UP = PartnerRequest(text="partner search warm-up: research and innovation cooperation")
-
-
-def _warm(recommender: Recommender) -> None:
-    """Build a copy's lazily derived data (columns, collaboration graph, projections) now,
-    before readers reach it: left to them, every concurrent reader would rebuild it."""
-    if len(recommender):
-        recommender.recommend(WARM_UP, 1, explain=True)
-
 
 class LiveIndex:
     def __init__(
         self,
         recommender: Recommender,
-        encoder: ServiceEncoder,
+        encoder: Encoder,
         *,
         cache_size: int = 0,
         refresh: int = 0,
     ):
+        recommender.warm_up()  # before the copy, so that both share the derived data
         self._copies = [recommender, recommender.copy()]
         self.results: ResultCache[Recommender, Any] = ResultCache(cache_size)
         self.refresh = refresh
@@ -66,8 +57,6 @@ class LiveIndex:
         self.encoder = encoder
         self.saved_version = recommender.version
         self.out_of_sync: str | None = None
-        for copy in self._copies:
-            _warm(copy)
 
     @contextmanager
     def reading(self) -> Iterator[Recommender]:
@@ -140,7 +129,7 @@ class LiveIndex:
             try:
                 change(copy)
                 if warm:
-                    _warm(copy)
+                    copy.warm_up()
                 yield copy
             except Exception as exc:
                 self.out_of_sync = f"{type(exc).__name__}: {exc}"
@@ -155,7 +144,8 @@ class LiveIndex:
                 log.exception("the second index copy failed to apply a write")
 
     def upsert(self, profiles: Sequence[Profile]) -> None:
-        self.encoder.remember([t for p in profiles for t in vector_texts(p)])
+        # encoded (and cached) before the writer lock: the copies' upserts then find them
+        self.encoder.encode_documents([t for p in profiles for t in vector_texts(p)])
         self._write(lambda rec: rec.upsert(list(profiles)), warm=True)
 
     def remove(self, profile_id: str) -> None:

@@ -4,14 +4,21 @@
 Input schemas forbid unknown fields and bound every length; the engine then validates
 meaning (country codes, empty texts, contradictory filters) and its errors name the field.
 Contacts appear only in :class:`ProfileDetail`, and only for an authorised key.
+
+Output schemas convert engine objects and stored records themselves (``Candidate.of(match,
+explain)``, ``RequestPublic.of(record, now)``, ``ProfileDetail.of_record(record, contacts)``
+...): numbers that are not finite never reach JSON.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, Self, TypeVar
 
+import numpy as np
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -23,8 +30,22 @@ from pydantic import (
     field_validator,
 )
 
+from api.store.feedback import FeedbackRecord
+from api.store.interests import InterestRecord
+from api.store.profiles import ProfileRecord
+from api.store.requests import RequestRecord
+from engine.match import Match
 from engine.profiles import MAX_TEXT_CHARS, MAX_TITLE_CHARS, Activity, PartnerRequest, Profile
-from engine.taxonomy import ECOSYSTEMS, CollaborationType, Kind
+from engine.requests import RequestMatch
+from engine.taxonomy import (
+    COLLABORATION_LABELS,
+    COUNTRIES,
+    ECOSYSTEMS,
+    EU27,
+    KIND_LABELS,
+    CollaborationType,
+    Kind,
+)
 
 #: ecosystem ids as an enum, so that the OpenAPI schema lists them for forms
 Ecosystem = StrEnum("Ecosystem", {eco: eco for eco in ECOSYSTEMS})  # type: ignore[misc]
@@ -39,6 +60,29 @@ Title = Annotated[str, StringConstraints(max_length=MAX_TITLE_CHARS)]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]
 Short = Annotated[str, StringConstraints(max_length=200)]
 T = TypeVar("T")
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy of engine output: numpy scalars and arrays become Python numbers and
+    lists, tuples lists, and non-finite floats ``None``."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _finite(value: float) -> float:
+    """``value`` as a float, with a non-finite one as 0.0 (JSON has no inf or NaN)."""
+    return float(value) if math.isfinite(value) else 0.0
+
+
+def _finite_values(values: Mapping[str, float]) -> dict[str, float]:
+    return {str(k): _finite(v) for k, v in values.items()}
 
 
 class Input(BaseModel):
@@ -204,9 +248,8 @@ class ProfilePublic(ProfileSummary):
     updated_at: datetime
 
     @classmethod
-    def of_record(
-        cls, p: Profile, version: int, created_at: datetime, updated_at: datetime
-    ) -> ProfilePublic:
+    def of_record(cls, record: ProfileRecord) -> Self:
+        p = record.profile
         return cls(
             **ProfileSummary.of(p).model_dump(),
             lat=p.lat,
@@ -215,9 +258,9 @@ class ProfilePublic(ProfileSummary):
             description=p.description,
             activities=[ActivityPublic.of(a) for a in p.activities],
             source=p.source,
-            version=version,
-            created_at=created_at,
-            updated_at=updated_at,
+            version=record.version,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
         )
 
 
@@ -225,6 +268,15 @@ class ProfileDetail(ProfilePublic):
     contacts: list[str] | None = Field(
         None, description="present only for a curator key or the profile owner's key"
     )
+
+    @classmethod
+    def of_record(cls, record: ProfileRecord, contacts: list[str] | None = None) -> Self:
+        """With ``contacts`` None the field stays unset: routes answer with
+        ``response_model_exclude_unset``, so the key is absent, not ``null``."""
+        detail = super().of_record(record)
+        if contacts is not None:
+            detail.contacts = contacts
+        return detail
 
 
 # ---- recommendations -----------------------------------------------------------------
@@ -276,6 +328,32 @@ class Candidate(BaseModel):
     evidence: dict[str, Any] | None = Field(
         None, description="with explain: the evidence", exclude_if=lambda v: v is None
     )
+    groups: dict[str, float] | None = Field(
+        None,
+        description="with explain: contributions summed per signal group "
+        "(the groups of /v1/taxonomy signal_groups)",
+        exclude_if=lambda v: v is None,
+    )
+
+    @classmethod
+    def of(cls, match: Match, explain: bool) -> Candidate:
+        """A ranked match; with ``explain``, its summary, evidence and group sums too."""
+        explained: dict[str, Any] = {}
+        if explain and match.explanation is not None:
+            explanation = match.explanation
+            explained = {
+                "summary": explanation.summary,
+                "evidence": _plain(explanation.evidence),
+                "groups": _finite_values(explanation.groups),
+            }
+        return cls(
+            rank=match.rank,
+            score=_finite(match.score),
+            profile=ProfileSummary.of(match.profile),
+            signals=_finite_values(match.signals),
+            contributions=_finite_values(match.contributions),
+            **explained,
+        )
 
 
 class MatchList(BaseModel):
@@ -323,6 +401,17 @@ class RequestPublic(BaseModel):
     expires_at: datetime
     status: Literal["open", "expired"]
 
+    @classmethod
+    def of(cls, record: RequestRecord, now: datetime) -> RequestPublic:
+        """A stored request, ``open`` or ``expired`` as of ``now``."""
+        return cls(
+            id=record.id,
+            **record.request.to_dict(),
+            created_at=record.created_at,
+            expires_at=record.expires_at,
+            status="open" if record.is_open(now) else "expired",
+        )
+
 
 class RequestMatchOut(BaseModel):
     request: RequestPublic
@@ -330,6 +419,15 @@ class RequestMatchOut(BaseModel):
     reciprocal: float | None = Field(
         None, description="how well the requester fits the other side, when known"
     )
+
+    @classmethod
+    def of(cls, match: RequestMatch, record: RequestRecord, now: datetime) -> RequestMatchOut:
+        """An engine request match, with the stored record of its request."""
+        return cls(
+            request=RequestPublic.of(record, now),
+            score=_finite(match.score),
+            reciprocal=None if match.reciprocal is None else _finite(match.reciprocal),
+        )
 
 
 class RequestMatchList(BaseModel):
@@ -359,6 +457,10 @@ class InterestPublic(BaseModel):
     message: str
     created_at: datetime
 
+    @classmethod
+    def of(cls, record: InterestRecord) -> InterestPublic:
+        return cls(**vars(record))
+
 
 class FeedbackCreate(Input):
     profile_id: RefId
@@ -377,6 +479,10 @@ class FeedbackPublic(BaseModel):
     rank: int | None
     created_at: datetime
 
+    @classmethod
+    def of(cls, record: FeedbackRecord) -> FeedbackPublic:
+        return cls(**vars(record))
+
 
 # ---- taxonomy and operations -----------------------------------------------------------
 class Term(BaseModel):
@@ -388,11 +494,44 @@ class CountryTerm(Term):
     eu: bool
 
 
+class SignalTerm(BaseModel):
+    name: str = Field(description="the key in a candidate's signals and contributions")
+    label: str
+    scale: str = Field(description="what the raw value of the signal measures, and its range")
+
+
+class SignalGroupTerm(BaseModel):
+    id: str = Field(description="the key in a candidate's groups")
+    label: str = Field(description="short, for a legend")
+    long: str = Field(description="one sentence")
+    signals: list[SignalTerm]
+
+
 class Taxonomy(BaseModel):
     ecosystems: list[Term]
     kinds: list[Term]
     collaboration_types: list[Term]
     countries: list[CountryTerm]
+    signal_groups: list[SignalGroupTerm] = Field(
+        description="the ranking's signal groups in display order, each with its signals"
+    )
+
+    @classmethod
+    def of(cls, signal_groups: Sequence[Mapping[str, Any]]) -> Taxonomy:
+        """The engine's vocabularies, and ``signal_groups`` as the recommender's signal
+        registry describes them (``Registry.describe()``)."""
+        return cls(
+            ecosystems=[Term(id=k, label=v) for k, v in ECOSYSTEMS.items()],
+            kinds=[Term(id=k.value, label=v) for k, v in KIND_LABELS.items()],
+            collaboration_types=[
+                Term(id=c.value, label=v) for c, v in COLLABORATION_LABELS.items()
+            ],
+            countries=[
+                CountryTerm(id=code, label=name, eu=code in EU27)
+                for code, name in sorted(COUNTRIES.items(), key=lambda item: item[1])
+            ],
+            signal_groups=[SignalGroupTerm.model_validate(g) for g in signal_groups],
+        )
 
 
 class Health(BaseModel):

@@ -12,7 +12,8 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
-from api.store import Store
+from api.errors import Forbidden
+from api.store.keys import KeyStore
 
 
 class Scope(StrEnum):
@@ -36,6 +37,17 @@ class Principal:
         """Whether this key may write about ``profile_id`` (a profile, or a requester)."""
         return self.is_curator or (profile_id is not None and profile_id == self.profile_id)
 
+    def require_write(self, profile_id: str | None, refusal: str | None = None) -> None:
+        """Raise :class:`~api.errors.Forbidden` (with ``refusal``, or a message naming the
+        profile) unless this key may write about ``profile_id``."""
+        if not self.may_write(profile_id):
+            raise Forbidden(refusal or f"this key may not write profile {profile_id!r}")
+
+    def require_curator(self, refusal: str) -> None:
+        """Raise :class:`~api.errors.Forbidden` with ``refusal`` unless this is a curator key."""
+        if not self.is_curator:
+            raise Forbidden(refusal)
+
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
@@ -46,7 +58,7 @@ def new_key() -> str:
     return "psk_" + secrets.token_urlsafe(32)
 
 
-def authenticate(store: Store, presented: str) -> Principal | None:
+def authenticate(keys: KeyStore, presented: str) -> Principal | None:
     """The principal of ``presented``, or None for an unknown or revoked key.
 
     The database lookup uses only the first 8 hex digits of the hash, which say nothing
@@ -56,25 +68,25 @@ def authenticate(store: Store, presented: str) -> Principal | None:
         return None
     digest = hash_key(presented)
     found: Principal | None = None
-    for record in store.keys_with_prefix(digest[:8]):
+    for record in keys.with_prefix(digest[:8]):
         if hmac.compare_digest(record.key_hash, digest):
             found = Principal(record.id, Scope(record.scope), record.profile_id)
     return found
 
 
-def create_key(store: Store, scope: Scope, profile_id: str | None = None, label: str = "") -> str:
+def create_key(keys: KeyStore, scope: Scope, profile_id: str | None = None, label: str = "") -> str:
     """Store a new key's hash and return the key (the only time it is visible)."""
     if scope is Scope.OWNER and not profile_id:
         raise ValueError("an owner key needs the profile id it may write")
     key = new_key()
-    store.add_key(hash_key(key), scope.value, profile_id if scope is Scope.OWNER else None, label)
+    keys.add(hash_key(key), scope.value, profile_id if scope is Scope.OWNER else None, label)
     return key
 
 
-def ensure_bootstrap_key(store: Store, key: str) -> bool:
+def ensure_bootstrap_key(keys: KeyStore, key: str) -> bool:
     """Store ``key`` as a curator key unless it is known already (a revoked bootstrap key
     stays revoked); True if it was added."""
-    if store.key_by_hash(hash_key(key)) is not None:
+    if keys.by_hash(hash_key(key)) is not None:
         return False
-    store.add_key(hash_key(key), Scope.CURATOR.value, None, "bootstrap (settings)")
+    keys.add(hash_key(key), Scope.CURATOR.value, None, "bootstrap (settings)")
     return True

@@ -26,9 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.embed import SentenceEncoder, cached_sentence_encoder
+from engine.cached_encoder import cached_sentence_encoder
+from engine.diversity import Diversity
+from engine.embed import SentenceEncoder
 from engine.profiles import PartnerRequest
-from engine.rank import Diversity
 from engine.recommender import Recommender
 
 

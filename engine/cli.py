@@ -1,4 +1,5 @@
-"""The ``partner-search`` command line: build, recommend, similar, evaluate, serve.
+"""The ``partner-search`` command line: build, recommend, similar, train, evaluate (``serve``
+is added by :mod:`api.cli`, so the engine never imports the web layer).
 
 Every engine error is printed as one line (``error: ...``) with exit status 2, never as a
 traceback.
@@ -10,11 +11,17 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.errors import EngineError, ValidationError
+
+if TYPE_CHECKING:
+    from engine.cached_encoder import CachedEncoder
+    from engine.match import Match
+    from engine.recommender import Recommender
 
 DEFAULT_INDEX = Path("models/index")
 DEFAULT_CACHE = Path("models/cache")
@@ -38,17 +45,18 @@ def _positive(value: str) -> int:
     return number
 
 
-def _encoder(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from engine.embed import cached_sentence_encoder
+def _encoder(args: argparse.Namespace) -> CachedEncoder:
+    from engine.cached_encoder import cached_sentence_encoder
 
     return cached_sentence_encoder(args.model, args.cache, seed_dirs=[args.data / "embeddings"])
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from engine.corpus import DataPaths, load_corpus
-    from engine.embed import verify_cached
-    from engine.rank import FusionModel
-    from engine.recommender import Recommender, vector_texts
+    from engine.bundle import DataPaths, load_corpus
+    from engine.cached_encoder import verify_cached
+    from engine.corpus import vector_texts
+    from engine.fusion import FusionModel
+    from engine.recommender import Recommender
     from engine.sources.h2020 import load_h2020
 
     started = time.perf_counter()
@@ -66,23 +74,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.fusion is not None and args.fusion.is_file():
         recommender.fusion = FusionModel.load(args.fusion)
     recommender.save(args.out)
-    cache = encoder.cache
     fusion = "learned fusion" if recommender.fusion else "hand-set weights"
     print(
         f"index: {len(recommender)} profiles, {recommender.n_vectors} vectors, {fusion} -> "
-        f"{args.out} ({time.perf_counter() - started:.1f} s; cache {cache.hits} hits, "
-        f"{cache.misses} encoded)"
+        f"{args.out} ({time.perf_counter() - started:.1f} s; cache {encoder.cache_hits} hits, "
+        f"{encoder.cache_misses} encoded)"
     )
     return 0
 
 
-def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace) -> Recommender:
     from engine.recommender import Recommender
 
     return Recommender.load(args.index, _encoder(args))
 
 
-def _print_matches(matches, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def _print_matches(matches: list[Match], as_json: bool) -> None:
     if as_json:
         print(json.dumps([
             {"rank": m.rank, "id": m.profile_id, "name": m.profile.name, "score": m.score,
@@ -139,10 +146,12 @@ def _history_path(args: argparse.Namespace) -> Path | None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from engine.recommender import Recommender
     from engine.train import train_fusion
 
     model, _ = train_fusion(
-        args.projects, args.participants, _history_path(args), args.cutoff, _encoder(args),
+        args.projects, args.participants, _history_path(args), args.cutoff,
+        Recommender(_encoder(args)),
         max_queries=args.max_queries, seed=args.seed, window_days=args.window_days,
         progress=True,
     )
@@ -153,59 +162,20 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from engine.evaluate import METRICS, benchmark, format_table, load_queries, sample_in_order
-    from engine.rank import DEFAULT_WEIGHTS, FEATURES, SIGNAL_GROUPS, FusionModel
-    from engine.recommender import Recommender
-    from engine.sources.cordis import load_cordis
-    from engine.sources.h2020 import load_h2020
-    from engine.train import fit_weights, history_queries, train_fusion
+    from engine.evaluate import METRICS, format_table
+    from engine.protocol import Protocol, run_protocol
 
     started = time.perf_counter()
-    encoder = _encoder(args)
-    h2020 = _history_path(args)
-    cutoff = args.cutoff
-    if args.validation:
-        # the training protocol one window back: queries from the window before the cut-off
-        # against profiles from before that window; nothing at or after the cut-off is read
-        queries, cutoff = history_queries(
-            args.projects, args.participants, args.cutoff, args.window_days
-        )
-        if not queries:
-            raise EngineError(
-                f"no validation queries in the {args.window_days} days before {args.cutoff}"
-            )
-        queries = sample_in_order(queries, args.limit, args.seed)
-        print(f"validation: queries from {cutoff} to {args.cutoff}, profiles before {cutoff}",
-              file=sys.stderr)
-    else:
-        queries = load_queries(args.queries, args.projects, limit=args.limit)
-    pools = []
-    if args.fusion is not None:
-        fusion = FusionModel.load(args.fusion)
-    elif args.hand_weights:
-        fusion = None
-    else:
-        fusion, pools = train_fusion(
-            args.projects, args.participants, h2020, cutoff, encoder,
-            max_queries=args.max_queries, seed=args.seed, window_days=args.window_days,
-            progress=True,
-        )
-    profiles = load_cordis(args.projects, args.participants, cutoff=cutoff, progress=True)
-    history = load_h2020(h2020, cutoff=cutoff) if h2020 else []
-    print(f"{len(profiles)} candidate organisations, {len(queries)} queries", file=sys.stderr)
-    recommender = Recommender(encoder).fit(profiles, history=history, progress=True)
-    recommender.fusion = fusion
-    variants: dict[str, dict[str, float]] = {
-        "dense_only": {f: float(f == "dense") for f in FEATURES},
-        "lexical_only": {f: float(f == "lexical") for f in FEATURES},
-        "hand_set_fusion": dict(DEFAULT_WEIGHTS),
-    }
-    if args.ablation and pools:
-        for group, members in SIGNAL_GROUPS.items():
-            kept = [f for f in FEATURES if f not in members]
-            variants[f"without_{group}"] = fit_weights(pools, features=kept)
-    result = benchmark(recommender, queries, variants=variants, progress=True)
-    engine_name = "learned_fusion" if fusion is not None else "hand_set_fusion"
+    protocol = Protocol(
+        projects=args.projects, participants=args.participants, queries=args.queries,
+        h2020=_history_path(args), cutoff=args.cutoff, validation=args.validation,
+        window_days=args.window_days, max_queries=args.max_queries, seed=args.seed,
+        limit=args.limit, fusion=args.fusion, hand_weights=args.hand_weights,
+        ablation=args.ablation,
+    )
+    run = run_protocol(protocol, _encoder(args), progress=True,
+                       log=lambda line: print(line, file=sys.stderr))
+    result, engine_name = run.result, run.engine_name
     methods = {(engine_name if k == "engine" else k): v for k, v in result.methods.items()}
     print(format_table(methods))
     spread = methods[engine_name]["stderr"]
@@ -217,26 +187,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     cb = result.cross_border
     print(f"\ncross-border share: engine top 10 {cb['engine_top10']:.3f}, "
           f"true partners {cb['true_partners']:.3f}")
-    print(f"\n{len(queries)} queries, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(f"\n{len(run.queries)} queries, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(
-            {**result.methods["engine"], "queries": len(queries), **result.to_dict(),
-             "fusion": None if fusion is None else dict(fusion.trained)}, indent=2))
+            {**result.methods["engine"], "queries": len(run.queries), **result.to_dict(),
+             "fusion": None if run.fusion is None else dict(run.fusion.trained)}, indent=2))
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    try:
-        from api.app import serve
-    except ImportError as exc:
-        raise EngineError(
-            f"the API is not installed ({exc}); install the project with its api extra"
-        ) from None
-    serve(host=args.host, port=args.port)
-    return 0
+Extension = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
+    """The parser; ``extend`` adds subcommands of other packages (the API's ``serve``)."""
     parser = argparse.ArgumentParser(
         prog="partner-search", description="Semantic partner search for European clusters."
     )
@@ -310,15 +273,13 @@ def build_parser() -> argparse.ArgumentParser:
                           "window earlier): a split to tune on without reading the dev set")
     evaluate.set_defaults(func=cmd_evaluate)
 
-    serve = sub.add_parser("serve", help="run the HTTP API and UI")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(func=cmd_serve)
+    if extend is not None:
+        extend(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, extend: Extension | None = None) -> int:
+    args = build_parser(extend).parse_args(argv)
     if args.command == "recommend" and not args.text.strip():
         print("error: the request text is empty: describe the partner you seek", file=sys.stderr)
         return 2

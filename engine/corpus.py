@@ -1,67 +1,169 @@
-"""The bundled data set: where its files are, and how they become one list of profiles."""
+"""``Corpus``: what is stored. Profiles by integer *slot*, their vectors in the FAISS index,
+their TF-IDF rows, and the external collaboration history.
+
+A profile's vectors have ids ``slot << 16 | item``, where item counts its description chunks
+first, then its activities (:func:`vector_texts`). Removing a profile frees its slot's vectors;
+slots are not reused, so ids stay stable for the life of an index. Everything derived from the
+corpus (columns, graph, name index, ...) lives in :class:`engine.derived.Derived`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from engine.errors import ConflictError, EngineError
+import numpy as np
+
+from engine.errors import ConflictError, NotFittedError, NotFoundError
+from engine.index import VectorIndex
+from engine.lexical import LexicalIndex
 from engine.profiles import Profile
-from engine.sources.cordis import load_cordis
-from engine.sources.jsonl import load_profiles
+from engine.sources.h2020 import Participation
+
+ITEM_BITS = 16
+MAX_ITEMS = 1 << ITEM_BITS
 
 
-@dataclass(frozen=True)
-class DataPaths:
-    """Files of a data folder laid out like the bundled ``data/``."""
+def vector_texts(profile: Profile) -> list[str]:
+    """The texts embedded for a profile: description chunks, then each activity; a profile
+    with neither is embedded by its name, so every profile has at least one vector."""
+    return profile.chunks() + [a.document for a in profile.activities] or [profile.name]
 
-    root: Path
+
+def lexical_document(profile: Profile) -> str:
+    """The text of a profile's TF-IDF row: name, acronym, keywords, description, activities."""
+    parts = [profile.name, profile.acronym, " ".join(profile.keywords), profile.description]
+    parts += [a.document for a in profile.activities]
+    return "\n".join(p for p in parts if p)
+
+
+def vector_ids(slot: int, n: int) -> np.ndarray:
+    """The ids of a slot's ``n`` vectors."""
+    if n > MAX_ITEMS:
+        raise ConflictError(f"a profile may have at most {MAX_ITEMS} texts, this one has {n}")
+    return (np.int64(slot) << ITEM_BITS) + np.arange(n, dtype=np.int64)
+
+
+def slot_vector_ids(slots: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Every vector id of ``slots`` (with ``counts`` vectors each), slot by slot."""
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    items = np.arange(int(counts.sum()), dtype=np.int64) - starts
+    return np.repeat(slots.astype(np.int64) << ITEM_BITS, counts) + items
+
+
+def check_unique(profiles: Sequence[Profile], where: str = "") -> None:
+    """Raise if two of ``profiles`` share an id."""
+    ids = [p.id for p in profiles]
+    if len(set(ids)) != len(ids):
+        dup = next(i for i in ids if ids.count(i) > 1)
+        raise ConflictError(f"profile id {dup!r} appears more than once{where}")
+
+
+@dataclass
+class Corpus:
+    """Profiles by slot (None where removed), the id -> slot map, history rows of indexed
+    organisations, the vector index and the lexical index. Owned and written by one
+    :class:`engine.recommender.Recommender`; ``copy`` gives an independent one."""
+
+    vectors: VectorIndex | None = None
+    lexical: LexicalIndex = field(default_factory=LexicalIndex)
+    profiles: list[Profile | None] = field(default_factory=list)
+    slots: dict[str, int] = field(default_factory=dict)
+    history: list[Participation] = field(default_factory=list)
+
+    @classmethod
+    def build(
+        cls,
+        profiles: Sequence[Profile],
+        embedded: np.ndarray,
+        history: Iterable[Participation],
+        vectors: VectorIndex,
+        lexical: LexicalIndex,
+    ) -> Corpus:
+        """A corpus of ``profiles`` whose :func:`vector_texts` (all, in order) have the
+        vectors ``embedded``, with a fitted ``lexical`` index (row i: profile i)."""
+        check_unique(profiles, "")
+        slots = {p.id: i for i, p in enumerate(profiles)}
+        ids = [vector_ids(s, len(vector_texts(p))) for s, p in enumerate(profiles)]
+        vectors.add(np.concatenate(ids) if ids else np.zeros(0, np.int64), embedded)
+        kept = [row for row in history if row.pic in slots]
+        return cls(vectors, lexical, list(profiles), slots, kept)
+
+    def copy(self) -> Corpus:
+        """An independent copy. Profiles, history and the lexical vocabulary never change in
+        place and are shared; the vector index and the slot maps are copied."""
+        return Corpus(self.index.copy(), self.lexical.copy(), list(self.profiles),
+                      dict(self.slots), self.history)
 
     @property
-    def projects(self) -> Path:
-        return self.root / "cordis" / "projects.csv.gz"
+    def index(self) -> VectorIndex:
+        self.check_fitted()
+        return self.vectors  # type: ignore[return-value]
 
-    @property
-    def participants(self) -> Path:
-        return self.root / "cordis" / "participants.csv.gz"
+    def check_fitted(self) -> None:
+        if self.vectors is None:
+            raise NotFittedError("the recommender has no index; call fit() or load() first")
 
-    @property
-    def queries(self) -> Path:
-        return self.root / "cordis" / "dev_queries.csv"
+    def __len__(self) -> int:
+        return len(self.slots)
 
-    @property
-    def h2020(self) -> Path:
-        return self.root / "h2020" / "h2020.csv.gz"
+    def slot(self, profile_id: str) -> int:
+        slot = self.slots.get(profile_id)
+        if slot is None:
+            raise NotFoundError(f"no profile with id {profile_id!r}")
+        return slot
 
-    @property
-    def profiles(self) -> Path:
-        return self.root / "profiles" / "clusters.jsonl"
+    def profile(self, slot: int) -> Profile:
+        """The profile in a live slot."""
+        profile = self.profiles[slot]
+        if profile is None:
+            raise NotFoundError(f"slot {slot} holds no profile")
+        return profile
 
-    @property
-    def requests(self) -> Path:
-        return self.root / "requests" / "requests.jsonl"
+    def count(self, slot: int) -> int:
+        """Number of vectors of a slot (0 if removed)."""
+        profile = self.profiles[slot]
+        return len(vector_texts(profile)) if profile is not None else 0
 
-    @property
-    def embeddings(self) -> Path:
-        return self.root / "embeddings"
+    def slot_vectors(self, slot: int) -> np.ndarray:
+        """The vectors of one live slot, in item order."""
+        return self.index.reconstruct(vector_ids(slot, len(vector_texts(self.profile(slot)))))
 
+    def put(self, profiles: Sequence[Profile], embedded: np.ndarray) -> tuple[list[int],
+                                                                            list[Profile | None]]:
+        """Add or replace ``profiles`` whose vector texts have the vectors ``embedded``.
+        Returns the written slots and the profiles they held before (None where new)."""
+        index = self.index
+        check_unique(profiles, " in one upsert")
+        vids: list[np.ndarray] = []
+        slots: list[int] = []
+        before: list[Profile | None] = []
+        for profile in profiles:
+            slot = self.slots.get(profile.id)
+            if slot is None:
+                slot = len(self.profiles)
+                self.profiles.append(None)
+                before.append(None)
+            else:
+                old = self.profile(slot)
+                before.append(old)
+                index.remove(vector_ids(slot, len(vector_texts(old))))
+            vids.append(vector_ids(slot, len(vector_texts(profile))))
+            slots.append(slot)
+        index.add(np.concatenate(vids) if vids else np.zeros(0, np.int64), embedded)
+        self.lexical.set_rows(slots, [lexical_document(p) for p in profiles])
+        for slot, profile in zip(slots, profiles, strict=True):
+            self.profiles[slot] = profile
+            self.slots[profile.id] = slot
+        return slots, before
 
-def load_corpus(
-    paths: DataPaths, *, cutoff: date | None = None, progress: bool = False
-) -> list[Profile]:
-    """CORDIS profiles (only projects before ``cutoff``) plus the self-described JSONL
-    profiles. The JSONL profiles carry no dates from CORDIS and are always included."""
-    for required in (paths.projects, paths.participants):
-        if not required.is_file():
-            raise EngineError(f"data file {required} is missing; see data/README.md")
-    profiles = load_cordis(paths.projects, paths.participants, cutoff=cutoff, progress=progress)
-    if paths.profiles.is_file():
-        known = {p.id for p in profiles}
-        for profile in load_profiles(paths.profiles):
-            if profile.id in known:
-                raise ConflictError(
-                    f"{paths.profiles}: profile id {profile.id!r} is also a CORDIS organisation"
-                )
-            profiles.append(profile)
-    return profiles
+    def delete(self, profile_id: str) -> tuple[int, Profile]:
+        """Remove a profile; returns its slot and the profile."""
+        index = self.index
+        slot = self.slot(profile_id)
+        profile = self.profile(slot)
+        del self.slots[profile_id]
+        index.remove(vector_ids(slot, len(vector_texts(profile))))
+        self.lexical.clear_rows([slot])
+        self.profiles[slot] = None
+        return slot, profile

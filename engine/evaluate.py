@@ -198,7 +198,7 @@ def benchmark(
     restricted: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     abroad_top: list[float] = []
     abroad_true: list[float] = []
-    vectors = recommender.encoder.encode([q.request().document for q in queries], progress=progress)
+    vectors = recommender.encoder.encode_queries([q.request().document for q in queries])
     for query, vector in tqdm(
         list(zip(queries, vectors, strict=True)), desc="queries", disable=not progress
     ):

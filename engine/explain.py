@@ -8,66 +8,33 @@ most to the score.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from engine.rank import GROUP_OF, SIGNAL_GROUPS
+from engine.context import RequestContext
+from engine.match import Explanation, Match
+from engine.profiles import Profile
 from engine.taxonomy import COUNTRIES, ECOSYSTEMS, KIND_LABELS
-
-if TYPE_CHECKING:
-    from engine.recommender import Match, Recommender, _Context
+from engine.view import IndexView
 
 
-@dataclass(frozen=True)
-class Explanation:
-    """Why a candidate is in the list.
-
-    ``contributions``: feature -> weight x value (sums to the match score). ``groups``: the
-    same summed per signal group. ``evidence``: per group, the data behind it. ``summary``:
-    one sentence for an advisor to read out.
-    """
-
-    summary: str
-    contributions: dict[str, float]
-    groups: dict[str, float]
-    evidence: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "summary": self.summary,
-            "contributions": dict(self.contributions),
-            "groups": dict(self.groups),
-            "evidence": self.evidence,
-        }
-
-
-def group_contributions(contributions: dict[str, float]) -> dict[str, float]:
-    """Contributions summed per signal group (``diversity`` stays its own group)."""
-    groups: dict[str, float] = {}
-    for name, value in contributions.items():
-        group = GROUP_OF.get(name, name)
-        groups[group] = groups.get(group, 0.0) + value
-    return groups
-
-
-def explain_match(rec: Recommender, context: _Context, match: Match) -> Explanation:
-    """The explanation of ``match`` for the query described by ``context``."""
+def explain_match(match: Match, context: RequestContext, view: IndexView) -> Explanation:
+    """The explanation of ``match`` for the request described by ``context``."""
     profile = match.profile
-    groups = group_contributions(match.contributions)
+    groups = view.signals.group_sums(match.contributions)
     cited = {g for g, v in groups.items() if v != 0.0}
     evidence: dict[str, Any] = {}
     if "semantic" in cited:
         evidence["activities"] = _best_items(profile, match)
     if "lexical" in cited and match.signals.get("lexical", 0.0) > 0:
-        slot = rec._slot[profile.id]
+        slot = view.corpus.slot(profile.id)
         evidence["shared_terms"] = [
             {"term": term, "share": round(share, 3)}
-            for term, share in rec._lexical.shared_terms(context.lexical_query, slot)
+            for term, share in view.corpus.lexical.shared_terms(context.lexical_query, slot)
         ]
     if "thematic" in cited:
-        evidence["ecosystems"] = _ecosystems(rec, context, match)
+        evidence["ecosystems"] = _ecosystems(view, context, match)
     # past projects are a reason only while a collaboration feature counts (the network group
     # also holds requester_affinity and consortium, which are not links to the requester)
     # the random walk counts both: past projects with the sources, else the partner between
@@ -78,9 +45,9 @@ def explain_match(rec: Recommender, context: _Context, match: Match) -> Explanat
         (direct and match.signals.get("network_direct", 0) > 0)
         or (indirect and match.signals.get("network_indirect", 0) > 0)
     ):
-        evidence["network"] = _network(rec, context, match, direct=direct, indirect=indirect)
+        evidence["network"] = _network(view, context, match, direct=direct, indirect=indirect)
     if "geography" in cited:
-        evidence["country"] = _country_reason(rec, context, match)
+        evidence["country"] = _country_reason(view, context, match)
     if "experience" in cited:
         coordinated = sum(1 for a in profile.activities if a.role == "coordinator")
         evidence["experience"] = {
@@ -91,9 +58,9 @@ def explain_match(rec: Recommender, context: _Context, match: Match) -> Explanat
     if "kind" in cited:
         evidence["kind"] = {"kind": profile.kind.value, "label": KIND_LABELS[profile.kind]}
     if "mentioned" in cited:
-        evidence["mentioned"] = _mentioned(rec, context, match)
+        evidence["mentioned"] = _mentioned(view, context, match)
     return Explanation(
-        summary=_summary(profile.name, groups, evidence, match.contributions),
+        summary=_summary(view, profile.name, groups, evidence, match.contributions),
         contributions=dict(match.contributions),
         groups=groups,
         evidence=evidence,
@@ -104,7 +71,7 @@ def explain_match(rec: Recommender, context: _Context, match: Match) -> Explanat
 _DIRECT = ("network_direct", "network_recent", "network_share", "network_topic")
 
 
-def _best_items(profile, match: Match) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _best_items(profile: Profile, match: Match) -> list[dict[str, Any]]:
     chunks = profile.chunks()
     items = []
     for item, similarity in match.best_items[:3]:
@@ -119,8 +86,8 @@ def _best_items(profile, match: Match) -> list[dict[str, Any]]:  # type: ignore[
     return items
 
 
-def _ecosystems(rec: Recommender, context: _Context, match: Match) -> dict[str, Any]:
-    eco_lift, _ = rec.lifts()
+def _ecosystems(view: IndexView, context: RequestContext, match: Match) -> dict[str, Any]:
+    eco_lift = view.derived.eco_lift
     eco_ids = list(ECOSYSTEMS)
     wanted = [eco_ids[i] for i in np.flatnonzero(context.wanted_ecosystems)]
     own = list(match.profile.ecosystems)
@@ -145,27 +112,26 @@ def _ecosystems(rec: Recommender, context: _Context, match: Match) -> dict[str, 
 
 
 def _network(
-    rec: Recommender, context: _Context, match: Match, *, direct: bool, indirect: bool
+    view: IndexView, context: RequestContext, match: Match, *, direct: bool, indirect: bool
 ) -> list[dict[str, Any]]:
-    graph = rec._graph()
-    slot = rec._slot[match.profile.id]
+    graph = view.derived.graph
+    slot = view.corpus.slot(match.profile.id)
     links: list[dict[str, Any]] = []
     for source in context.sources if direct else ():
-        source = int(source)
-        name = rec._profiles[source].name  # type: ignore[union-attr]
-        for project in graph.shared_projects(source, slot, limit=2):
-            links.append({"type": "direct", "with_id": rec._profiles[source].id,  # type: ignore[union-attr]
-                          "with_name": name, "project": project.id, "title": project.title,
+        partner = view.corpus.profile(int(source))
+        for project in graph.shared_projects(int(source), slot, limit=2):
+            links.append({"type": "direct", "with_id": partner.id, "with_name": partner.name,
+                          "project": project.id, "title": project.title,
                           "year": project.year})
     if not links and indirect and match.signals.get("network_indirect", 0) > 0:
         bridge = graph.bridge(context.sources, slot)
         if bridge is not None:
             source, partner = bridge
-            via = rec._profiles[partner]
+            via = view.corpus.profile(partner)
             first = graph.shared_projects(source, partner, limit=1)
             second = graph.shared_projects(partner, slot, limit=1)
             links.append({
-                "type": "indirect", "via_id": via.id, "via_name": via.name,  # type: ignore[union-attr]
+                "type": "indirect", "via_id": via.id, "via_name": via.name,
                 "requester_project": first[0].title if first else None,
                 "project": second[0].id if second else None,
                 "title": second[0].title if second else None,
@@ -174,28 +140,31 @@ def _network(
     return links
 
 
-def _mentioned(rec: Recommender, context: _Context, match: Match) -> list[dict[str, str]]:
+def _mentioned(view: IndexView, context: RequestContext, match: Match) -> list[dict[str, str]]:
     """What of the candidate the request names, one item per counted mention feature,
     largest contribution first."""
     profile = match.profile
-    organisation, place = rec.named(context.mentions, np.array([rec._slot[profile.id]]))[0]
+    organisation, place = view.derived.names.said(
+        context.mentions, view.corpus.slot(profile.id), profile.name
+    )
     texts = {
         "named": ("organisation", organisation),
         "named_place": ("place", place.title()),
         "named_country": ("country", COUNTRIES.get(profile.country, profile.country)),
     }
     counted = sorted(
-        (f for f in SIGNAL_GROUPS["mentioned"]
+        (f for f in view.signals.members("mentioned")
          if match.contributions.get(f, 0.0) != 0.0 and match.signals.get(f, 0.0) > 0),
         key=lambda f: -match.contributions[f],
     )
-    return [{"what": texts[f][0], "text": texts[f][1]} for f in counted if texts[f][1]]
+    return [{"what": texts[f][0], "text": texts[f][1]}
+            for f in counted if f in texts and texts[f][1]]
 
 
-def _country_reason(rec: Recommender, context: _Context, match: Match) -> str:
+def _country_reason(view: IndexView, context: RequestContext, match: Match) -> str:
     profile = match.profile
     country = COUNTRIES.get(profile.country, profile.country or "an unknown country")
-    requester = rec._profiles[context.requester] if context.requester is not None else None
+    requester = view.corpus.profile(context.requester) if context.requester is not None else None
     parts = [f"based in {country}" + (f" ({profile.region_name})" if profile.region_name else "")]
     if requester is not None and requester.country:
         if profile.country == requester.country:
@@ -207,7 +176,7 @@ def _country_reason(rec: Recommender, context: _Context, match: Match) -> str:
     if match.signals.get("new_country", 0) > 0:
         parts.append("adds a country not yet in the consortium")
     if match.signals.get("proximity", 0) > 0 and match.contributions.get("proximity"):
-        km = -rec.config.proximity_km * float(np.log(match.signals["proximity"]))
+        km = -view.config.proximity_km * float(np.log(match.signals["proximity"]))
         parts.append(f"about {km:.0f} km from the requester")
     return "; ".join(parts)
 
@@ -247,18 +216,20 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _summary(
+    view: IndexView,
     name: str,
     groups: dict[str, float],
     evidence: dict[str, Any],
     contributions: dict[str, float],
 ) -> str:
+    known = {g.id for g in view.signals.groups}
     positive = sorted(
-        (g for g, v in groups.items() if v > 0 and g in SIGNAL_GROUPS),
+        (g for g, v in groups.items() if v > 0 and g in known),
         key=lambda g: -groups[g],
     )[:3]
     reasons = []
     for group in positive:
-        phrase = _PHRASES[group]
+        phrase = _PHRASES.get(group, f"its {group} fits the request")
         if group == "semantic" and evidence.get("activities"):
             top = evidence["activities"][0]
             year = f", {top['year']}" if top.get("year") else ""
@@ -270,7 +241,8 @@ def _summary(
             else:
                 phrase = f"it worked with your partner {link['via_name']}"
         elif group == "network":
-            strongest = max(SIGNAL_GROUPS["network"], key=lambda f: contributions.get(f, 0.0))
+            strongest = max(view.signals.members("network"),
+                            key=lambda f: contributions.get(f, 0.0))
             phrase = _NETWORK_PHRASES.get(strongest, phrase)
         elif group == "mentioned" and evidence.get("mentioned"):
             first = evidence["mentioned"][0]

@@ -2,7 +2,7 @@
 
 A request that says "pilot sites in Valencia and Rome" or "building on our work with SINTEF"
 carries information that text similarity does not weigh: it names who and where. Each match is
-a 0/1 signal per candidate (scales in :mod:`engine.rank`):
+a 0/1 signal per candidate (declared in :mod:`engine.builtin_signals`):
 
 - ``named``: the request names the organisation by its acronym, as written (case kept), or by
   its full name (case ignored). An acronym that is also a common word of the corpus ("FAIR",

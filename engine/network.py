@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from engine.cooccurrence import replace_rows
 from engine.profiles import Profile
 from engine.sources.h2020 import Participation
 
@@ -206,7 +207,7 @@ class CollaborationGraph:
         counts.eliminate_zeros()
         incidence = _incidence(counts)
         rows = np.unique(np.r_[new_rows, old_rows]).astype(np.int64)
-        co = _replace_rows(self.co, incidence, rows, len(profiles))
+        co = replace_rows(self.co, incidence, rows, len(profiles))
         return CollaborationGraph(
             counts, project_index, titles, item_projects, listed, self.history, (incidence, co)
         )
@@ -337,30 +338,3 @@ def _history_column(
     """The column of an external project, added on first use."""
     titles.setdefault(project, (f"H2020 project {project[6:]}", year))
     return project_index.setdefault(project, len(project_index))
-
-
-def _replace_rows(
-    co: sp.csr_matrix, incidence: sp.csr_matrix, rows: np.ndarray, n: int
-) -> sp.csr_matrix:
-    """``co`` (shared-project counts, zero diagonal) grown to n x n, with the rows and columns
-    of ``rows`` recomputed from ``incidence``: the rest of co = I I^T is unchanged. Only the
-    difference in those rows is formed, so the cost beyond them is one sparse addition."""
-    co = co.copy()
-    co.resize((n, n))
-    if len(rows) == 0:
-        return co.tocsr()
-    fresh = (incidence[rows] @ incidence.T).tocsr().astype(np.float32)  # |rows| x n
-    own_row = np.repeat(np.arange(len(rows)), np.diff(fresh.indptr))
-    fresh.data[fresh.indices == rows[own_row]] = 0.0  # no self-links
-    diff = (fresh - co[rows]).tocsr()  # |rows| x n
-    inside = np.zeros(n, dtype=np.float32)
-    inside[rows] = 1.0
-    place = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, np.arange(len(rows)))), shape=(n, len(rows))
-    )
-    in_rows = place @ diff  # n x n, non-zero only in `rows`
-    # the block rows x rows is in both in_rows and its transpose: count it once
-    in_cols = sp.diags(1.0 - inside) @ in_rows.T
-    result = (co + (in_rows + in_cols)).tocsr().astype(np.float32)
-    result.eliminate_zeros()
-    return result

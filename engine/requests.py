@@ -16,6 +16,7 @@ import numpy as np
 
 from engine.embed import Encoder
 from engine.errors import NotFoundError
+from engine.filters import admits
 from engine.profiles import PartnerRequest, Profile
 
 
@@ -28,23 +29,6 @@ class RequestMatch:
     score: float
     reciprocal: float | None = None
     expires: date | None = None
-
-
-def passes_filters(request: PartnerRequest, profile: Profile) -> bool:
-    """Whether ``profile`` satisfies the hard filters of ``request``."""
-    if request.requester_id == profile.id:
-        return False
-    if request.countries and profile.country not in request.countries:
-        return False
-    if profile.country and profile.country in request.exclude_countries:
-        return False
-    if request.kinds and profile.kind not in request.kinds:
-        return False
-    if request.ecosystem_filter and request.ecosystems and not (
-        set(request.ecosystems) & set(profile.ecosystems)
-    ):
-        return False
-    return not (request.sme_only and not profile.sme)
 
 
 class RequestBook:
@@ -71,7 +55,7 @@ class RequestBook:
         """Add or replace requests."""
         if not items:
             return
-        vectors = self.encoder.encode([request.document for _, request, _ in items])
+        vectors = self.encoder.encode_queries([request.document for _, request, _ in items])
         for (request_id, request, expires), vector in zip(items, vectors, strict=True):
             self._requests[request_id] = (request, expires)
             self._vectors[request_id] = vector
@@ -97,8 +81,9 @@ class RequestBook:
     def for_profile(
         self, profile: Profile, vectors: np.ndarray, k: int, today: date | None
     ) -> list[RequestMatch]:
-        """Open requests whose filters ``profile`` passes, by its best vector's cosine."""
-        ids = [i for i in self.open_ids(today) if passes_filters(self._requests[i][0], profile)]
+        """Open requests whose filters ``profile`` passes (:func:`engine.filters.admits`),
+        by its best vector's cosine."""
+        ids = [i for i in self.open_ids(today) if admits(self._requests[i][0], profile)]
         if not ids or len(vectors) == 0:
             return []
         scores = (self._matrix(ids) @ vectors.T).max(axis=1)

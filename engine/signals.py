@@ -1,5 +1,5 @@
 """Ranking signals: pure functions from arrays to one value per candidate, each on a stated
-scale. The recommender gathers their inputs; :mod:`engine.rank` fuses them.
+scale. :mod:`engine.builtin_signals` gathers their inputs; :mod:`engine.fusion` fuses them.
 
 Every statistic "learned from history" here (ecosystem complementarity, kind mix) is computed
 from the incidence matrix of the indexed profiles, so it only sees what the index sees (with a

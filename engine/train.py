@@ -33,11 +33,12 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from tqdm.auto import tqdm
 
-from engine.embed import Encoder
+from engine.builtin_signals import BUILTIN
 from engine.errors import EngineError
 from engine.evaluate import Query, sample_in_order
-from engine.rank import FEATURES, PREFERENCE_FEATURES, FusionModel
+from engine.fusion import FusionModel
 from engine.recommender import Recommender
+from engine.registry import Registry
 from engine.sources.cordis import (
     BENEFICIARY_ROLES,
     build_profiles,
@@ -92,8 +93,9 @@ def history_queries(
 def pool_data(
     recommender: Recommender, queries: Sequence[Query], *, progress: bool = False
 ) -> list[PoolData]:
-    """Each query's first-stage pool as a feature matrix (columns: ``FEATURES``) + labels."""
-    vectors = recommender.encoder.encode([q.request().document for q in queries])
+    """Each query's first-stage pool as a feature matrix (columns: the recommender's signals,
+    in registry order) + labels."""
+    vectors = recommender.encoder.encode_queries([q.request().document for q in queries])
     ids = recommender.slot_ids()
     out = []
     for query, vector in tqdm(
@@ -103,19 +105,21 @@ def pool_data(
         if len(pool.slots) == 0:
             continue
         labels = np.array([ids[s] in query.relevant for s in pool.slots], dtype=bool)
-        matrix = np.column_stack([pool.features[f] for f in FEATURES]).astype(np.float64)
+        matrix = np.column_stack(
+            [pool.features[f] for f in recommender.signals.names]).astype(np.float64)
         out.append(PoolData(query.id, matrix, labels))
     return out
 
 
 def fit_weights(
     pools: Sequence[PoolData],
+    signals: Registry = BUILTIN,
     *,
-    features: Sequence[str] = FEATURES,
+    features: Sequence[str] | None = None,
     c: float = 0.1,
 ) -> dict[str, float]:
-    """Logistic regression of "is a real partner" over every pool member; returns weights for
-    ``features`` (others 0).
+    """Logistic regression of "is a real partner" over every pool member (columns: the
+    signals of ``signals``); returns weights for ``features`` (default all, others 0).
 
     Features are standardised for fitting and the weights mapped back to raw scale, then
     rescaled so that the standardised weights' absolute values sum to ``WEIGHT_SCALE``. The
@@ -127,8 +131,9 @@ def fit_weights(
             "too little history before the cut-off to learn fusion weights (no training "
             "queries); use --hand-weights"
         )
-    learnable = [f for f in features if f not in PREFERENCE_FEATURES]
-    columns = [FEATURES.index(f) for f in learnable]
+    names = signals.names
+    learnable = [f for f in (features or names) if f not in signals.preference]
+    columns = [names.index(f) for f in learnable]
     x = np.vstack([p.features[:, columns] for p in pools])
     y = np.concatenate([p.labels for p in pools])
     if y.all() or not y.any():
@@ -143,7 +148,7 @@ def fit_weights(
     standardised = model.coef_[0]
     factor = WEIGHT_SCALE / max(float(np.abs(standardised).sum()), 1e-12)
     raw = standardised * factor / scale
-    weights = {f: 0.0 for f in FEATURES}
+    weights = {f: 0.0 for f in names}
     weights.update({f: float(w) for f, w in zip(learnable, raw, strict=True)})
     return weights
 
@@ -153,14 +158,15 @@ def train_fusion(
     participants_path: Path,
     h2020_path: Path | None,
     cutoff: date,
-    encoder: Encoder,
+    recommender: Recommender,
     *,
     window_days: int = 182,
     max_queries: int = 800,
     seed: int = 0,
     progress: bool = False,
 ) -> tuple[FusionModel, list[PoolData]]:
-    """Learn fusion weights from history before ``cutoff`` (deterministic for a seed)."""
+    """Learn fusion weights for ``recommender`` (unfitted: it is fitted here on the profiles
+    before the training window) from history before ``cutoff`` (deterministic for a seed)."""
     started = time.perf_counter()
     queries, profile_cutoff = history_queries(projects_path, participants_path, cutoff, window_days)
     if not queries:  # say so before fitting an index over possibly no profiles at all
@@ -172,9 +178,9 @@ def train_fusion(
     projects = read_projects(projects_path, profile_cutoff)
     profiles = build_profiles(projects, read_participants(participants_path, set(projects)))
     history = load_h2020(h2020_path, cutoff=profile_cutoff) if h2020_path else []
-    recommender = Recommender(encoder).fit(profiles, history=history, progress=progress)
+    recommender.fit(profiles, history=history, progress=progress)
     pools = pool_data(recommender, queries, progress=progress)
-    weights = fit_weights(pools)
+    weights = fit_weights(pools, recommender.signals)
     model = FusionModel(
         weights=weights,
         trained={
@@ -185,7 +191,7 @@ def train_fusion(
             "profiles": len(profiles),
             "seed": seed,
             "seconds": round(time.perf_counter() - started, 1),
-            "model_id": encoder.model_id,
+            "model_id": recommender.encoder.model_id,
         },
     )
     return model, pools

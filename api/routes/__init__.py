@@ -1,1 +1,2 @@
-"""HTTP routes, a few lines each: parse, call :class:`api.service.PartnerSearch`, return."""
+"""HTTP routes, a few lines each: parse, call the resource's service (:mod:`api.services`),
+return."""

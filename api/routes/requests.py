@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from api.deps import Explain, K, Limit, Offset, ServiceDep, WriterDep
+from api.deps import Explain, K, Limit, Offset, RequestsDep, WriterDep
 from api.schemas import (
     InterestCreate,
     InterestPublic,
@@ -14,6 +14,7 @@ from api.schemas import (
     RequestCreated,
     RequestPublic,
 )
+from api.store.requests import Status
 
 router = APIRouter(prefix="/v1/requests", tags=["requests"])
 RequestId = Annotated[str, Path(min_length=1, max_length=200)]
@@ -22,55 +23,55 @@ RequestId = Annotated[str, Path(min_length=1, max_length=200)]
 @router.post("", status_code=201, response_model=RequestCreated)
 def create_request(
     body: RequestCreate,
-    service: ServiceDep,
+    service: RequestsDep,
     principal: WriterDep,
     response: Response,
     k: K = 10,
     explain: Explain = False,
 ) -> RequestCreated:
     """Store a partner request (open for 12 months by default) and return its matches."""
-    created = service.create_request(body, principal, k, explain)
+    created = service.create(body, principal, k, explain)
     response.headers["Location"] = f"/v1/requests/{created.request.id}"
     return created
 
 
 @router.get("", response_model=Page[RequestPublic])
 def list_requests(
-    service: ServiceDep,
+    service: RequestsDep,
     offset: Offset = 0,
     limit: Limit = 20,
-    status: Literal["open", "expired", "all"] = "open",
+    status: Status = "open",
     requester_id: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[RequestPublic]:
     """Partner requests, newest first; by default only open (unexpired) ones."""
-    return service.list_requests(
+    return service.page(
         status=status, requester_id=requester_id, offset=offset, limit=limit
     )
 
 
 @router.get("/{request_id}", response_model=RequestPublic)
-def get_request(request_id: RequestId, service: ServiceDep) -> RequestPublic:
-    return service.get_request(request_id)
+def get_request(request_id: RequestId, service: RequestsDep) -> RequestPublic:
+    return service.get(request_id)
 
 
 @router.get("/{request_id}/matches", response_model=MatchList)
 def request_matches(
-    request_id: RequestId, service: ServiceDep, k: K = 10, explain: Explain = False
+    request_id: RequestId, service: RequestsDep, k: K = 10, explain: Explain = False
 ) -> MatchList:
     """Partners for a stored request, ranked now (profiles may have changed since)."""
-    return service.request_matches(request_id, k, explain)
+    return service.matches(request_id, k, explain)
 
 
 @router.delete("/{request_id}", status_code=204, response_class=Response)
-def delete_request(request_id: RequestId, service: ServiceDep, principal: WriterDep) -> Response:
+def delete_request(request_id: RequestId, service: RequestsDep, principal: WriterDep) -> Response:
     """Withdraw a request (its requester's key or a curator's)."""
-    service.delete_request(request_id, principal)
+    service.delete(request_id, principal)
     return Response(status_code=204)
 
 
 @router.post("/{request_id}/interest", status_code=201, response_model=InterestPublic)
 def express_interest(
-    request_id: RequestId, body: InterestCreate, service: ServiceDep, principal: WriterDep
+    request_id: RequestId, body: InterestCreate, service: RequestsDep, principal: WriterDep
 ) -> InterestPublic:
     """An expression of interest from a profile (its owner's key or a curator's)."""
     return service.add_interest(request_id, body, principal)
@@ -79,10 +80,10 @@ def express_interest(
 @router.get("/{request_id}/interests", response_model=Page[InterestPublic])
 def list_interests(
     request_id: RequestId,
-    service: ServiceDep,
+    service: RequestsDep,
     principal: WriterDep,
     offset: Offset = 0,
     limit: Limit = 20,
 ) -> Page[InterestPublic]:
     """Expressions of interest received, for the requester's key or a curator's."""
-    return service.interests(request_id, principal, offset, limit)
+    return service.interests_in(request_id, principal, offset, limit)

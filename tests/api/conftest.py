@@ -101,7 +101,7 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 @pytest.fixture
 def owner_key(client: TestClient, app: FastAPI) -> str:
     """An owner key for the profile ``es-solar``."""
-    return create_key(app.state.store, Scope.OWNER, "es-solar", "test owner")
+    return create_key(app.state.store.keys, Scope.OWNER, "es-solar", "test owner")
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ class Server:
                 [
                     sys.executable,
                     "-m",
-                    "engine.cli",
+                    "api.cli",
                     "serve",
                     "--host",
                     "127.0.0.1",

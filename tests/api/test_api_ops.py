@@ -1,4 +1,4 @@
-"""Health, readiness, metrics, taxonomy, OpenAPI, and the error contract (problem+json,
+"""Health, readiness, metrics, OpenAPI, and the error contract (problem+json,
 never a stack trace), with dependency overrides where a failure has to be provoked."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.deps import get_service
+from api.deps import get_recommend
 from api.settings import Settings
 
 from .conftest import make_settings, wait_ready
@@ -64,16 +64,6 @@ def test_metrics_in_prometheus_format(client: TestClient) -> None:
             assert re.fullmatch(r'[a-z_]+(\{([a-z_]+="[^"]*",?)+\})? [0-9.e+-]+', line), line
 
 
-def test_taxonomy(client: TestClient) -> None:
-    body = client.get("/v1/taxonomy").json()
-    assert len(body["ecosystems"]) == 14
-    assert {"id": "tourism", "label": "Tourism"} in body["ecosystems"]
-    assert "cluster" in [k["id"] for k in body["kinds"]]
-    assert "joint_funding" in [c["id"] for c in body["collaboration_types"]]
-    germany = next(c for c in body["countries"] if c["id"] == "DE")
-    assert germany == {"id": "DE", "label": "Germany", "eu": True}
-
-
 def test_openapi_and_docs(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     schema = client.get("/openapi.json").json()
@@ -97,7 +87,7 @@ def test_unexpected_error_is_a_bare_500_problem(app: FastAPI, client: TestClient
         def recommend(self, body: object) -> None:
             raise RuntimeError("secret internals at /srv/partner_search/db")
 
-    app.dependency_overrides[get_service] = lambda: Broken()
+    app.dependency_overrides[get_recommend] = lambda: Broken()
     try:
         response = client.post("/v1/recommend", json={"text": "battery"})
     finally:
@@ -139,7 +129,7 @@ def test_engine_failure_after_commit_is_repaired_on_restart(
     app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False) as client:
         wait_ready(client)
-        live = app.state.service.live
+        live = app.state.services.live
 
         def broken(profiles: object) -> None:
             raise RuntimeError("engine bug")

@@ -49,15 +49,18 @@ def test_response_shape(client: TestClient) -> None:
         first["score"] == sum(first["contributions"].values())
         or abs(first["score"] - sum(first["contributions"].values())) < 1e-6
     )
-    assert first["signals"] and "summary" not in first and "evidence" not in first
+    assert first["signals"] and not {"summary", "evidence", "groups"} & set(first)
     scores = [c["score"] for c in body["data"]]
     assert scores == sorted(scores, reverse=True)
 
 
-def test_explain_adds_summary_and_evidence(client: TestClient) -> None:
+def test_explain_adds_summary_evidence_and_groups(client: TestClient) -> None:
     first = post(client, text="battery storage for the grid", k=2, explain=True)["data"][0]
     assert isinstance(first["summary"], str) and first["summary"]
     assert isinstance(first["evidence"], dict)
+    # the contributions summed per signal group: together, the score
+    assert first["groups"] and all(isinstance(v, float) for v in first["groups"].values())
+    assert abs(sum(first["groups"].values()) - first["score"]) < 1e-6
 
 
 def test_filters_apply(client: TestClient) -> None:

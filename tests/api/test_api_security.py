@@ -28,26 +28,26 @@ def client_for(settings: Settings) -> Iterator[TestClient]:
 
 def test_keys_are_stored_hashed_only(client: TestClient, app) -> None:  # type: ignore[no-untyped-def]
     store: Store = app.state.store
-    key = create_key(store, Scope.OWNER, "de-auto", "auto owner")
+    key = create_key(store.keys, Scope.OWNER, "de-auto", "auto owner")
     with store.session() as s:
         rows = list(s.scalars(select(ApiKeyRow)))
     stored = " ".join(f"{r.key_hash} {r.prefix} {r.label}" for r in rows)
     assert key not in stored and CURATOR_KEY not in stored
     assert {r.key_hash for r in rows} == {hash_key(key), hash_key(CURATOR_KEY)}
     assert hash_key(key) == hashlib.sha256(key.encode()).hexdigest()
-    principal = authenticate(store, key)
+    principal = authenticate(store.keys, key)
     assert principal is not None and principal.scope is Scope.OWNER
     assert principal.profile_id == "de-auto"
-    assert authenticate(store, key[:-1]) is None
+    assert authenticate(store.keys, key[:-1]) is None
 
 
 def test_revoked_key_is_refused(client: TestClient, app) -> None:  # type: ignore[no-untyped-def]
     store: Store = app.state.store
-    key = create_key(store, Scope.CURATOR, label="temp")
+    key = create_key(store.keys, Scope.CURATOR, label="temp")
     headers = {"X-API-Key": key}
     assert client.patch("/v1/profiles/de-auto", json={"city": "Ulm"}, headers=headers).is_success
-    key_id = next(k.id for k in store.list_keys() if k.label == "temp")
-    store.revoke_key(key_id)
+    key_id = next(k.id for k in store.keys.all() if k.label == "temp")
+    store.keys.revoke(key_id)
     refused = client.patch("/v1/profiles/de-auto", json={"city": "Ulm"}, headers=headers)
     assert refused.status_code == 401
 
@@ -62,14 +62,14 @@ def test_keys_cli(
     key = capsys.readouterr().out.strip()
     assert key.startswith("psk_")
     store = Store(url)
-    principal = authenticate(store, key)
+    principal = authenticate(store.keys, key)
     assert principal is not None and principal.may_write("de-auto")
     assert not principal.may_write("fr-univ")
     assert keys_cli.main(["list"]) == 0
     listing = capsys.readouterr().out
     assert "owner\tde-auto\tactive" in listing and key not in listing
     assert keys_cli.main(["revoke", str(principal.key_id)]) == 0
-    assert authenticate(store, key) is None
+    assert authenticate(store.keys, key) is None
     assert keys_cli.main(["revoke", "999"]) == 2
     store.close()
 
@@ -167,8 +167,8 @@ def test_rate_limit_per_key(tmp_path: Path, profiles) -> None:  # type: ignore[n
 def test_revoked_bootstrap_key_stays_revoked(settings: Settings) -> None:
     for client in client_for(settings):
         store: Store = client.app.state.store  # type: ignore[attr-defined]
-        bootstrap = next(k for k in store.list_keys() if k.label.startswith("bootstrap"))
-        store.revoke_key(bootstrap.id)
+        bootstrap = next(k for k in store.keys.all() if k.label.startswith("bootstrap"))
+        store.keys.revoke(bootstrap.id)
     for client in client_for(settings):  # restart with the same setting
         assert (
             client.patch(

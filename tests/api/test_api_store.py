@@ -1,12 +1,14 @@
 """The database and start-up sync: migrations agree with the models and render for
-PostgreSQL; SQLite runs with WAL and foreign keys; the index is verified, repaired or rebuilt
-from the database, never trusted blindly."""
+PostgreSQL; SQLite runs with WAL and foreign keys; the stores of each kind of record keep
+their rules; the index is verified, repaired or rebuilt from the database, never trusted
+blindly."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,14 +17,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from api.encoding import ServiceEncoder
+from api.reconcile import open_index
 from api.settings import Settings
 from api.store import Store, alembic_config
-from api.sync import open_index
 from api.tables import Base
+from engine.cached_encoder import CachedEncoder
 from engine.embed import HashEncoder
-from engine.profiles import Profile
-from engine.recommender import Recommender, data_fingerprint
+from engine.errors import ConflictError
+from engine.persistence import data_fingerprint
+from engine.profiles import PartnerRequest, Profile
+from engine.recommender import Recommender
 
 from .conftest import make_settings, write_data
 
@@ -62,13 +66,38 @@ def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path: Path) -> None:
     store.close()
 
 
+def test_requests_and_interests(tmp_path: Path, profiles: list[Profile]) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'r.db'}")
+    store.migrate()
+    store.seed(profiles)
+    now = datetime.now(UTC)
+    request = PartnerRequest(text="grid batteries", requester_id="de-auto")
+    store.requests.add("r1", request, now, now + timedelta(days=1))
+    store.requests.add("r0", request, now - timedelta(days=3), now - timedelta(seconds=1))
+    with pytest.raises(ConflictError):
+        store.requests.add("r1", request, now, now + timedelta(days=1))
+    assert [r.id for r in store.requests.open_at(now)] == ["r1"]
+    assert list(store.requests.by_ids(["r1", "nope", "r1"])) == ["r1"]
+    expired, total = store.requests.page(
+        status="expired", requester_id="de-auto", now=now, offset=0, limit=10
+    )
+    assert [r.id for r in expired] == ["r0"] and total == 1
+    interest = store.interests.add("r1", "fr-univ", "We know grids.")
+    with pytest.raises(ConflictError):
+        store.interests.add("r1", "fr-univ", "twice")
+    assert store.interests.of_request("r1") == [interest]
+    store.requests.delete("r1")  # its interests go with it
+    assert store.interests.of_request("r1") == [] and store.requests.count() == 1
+    store.close()
+
+
 def test_contacts_are_kept_apart(settings: Settings, profiles: list[Profile]) -> None:
     store = open_store(settings)
-    open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    open_index(settings, store, CachedEncoder(HashEncoder(64)))
     with store.engine.connect() as connection:
         documents = " ".join(connection.execute(text("SELECT document FROM profiles")).scalars())
     assert "someone@example.org" not in documents
-    assert store.contacts("nl-research") == ["someone@example.org"]
+    assert store.profiles.contacts("nl-research") == ["someone@example.org"]
     store.close()
 
 
@@ -76,12 +105,12 @@ def test_start_seeds_from_the_saved_index_and_verifies(
     settings: Settings, profiles: list[Profile]
 ) -> None:
     store = open_store(settings)
-    rec, report = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    rec, report = open_index(settings, store, CachedEncoder(HashEncoder(64)))
     assert (report.action, report.seeded_profiles, report.seeded_requests) == ("verified", 8, 2)
     assert rec.fingerprint() == data_fingerprint(profiles, "hash-bow-64")
     assert report.open_requests == 2 and len(rec.requests) == 2
     # a second start seeds nothing
-    _, again = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    _, again = open_index(settings, store, CachedEncoder(HashEncoder(64)))
     assert (again.action, again.seeded_profiles) == ("verified", 0)
     store.close()
 
@@ -89,7 +118,7 @@ def test_start_seeds_from_the_saved_index_and_verifies(
 def test_start_seeds_from_the_corpus_without_an_index(cordis_dir: Path, tmp_path: Path) -> None:
     settings = make_settings(tmp_path, data_dir=cordis_dir, index_dir=tmp_path / "new-index")
     store = open_store(settings)
-    rec, report = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    rec, report = open_index(settings, store, CachedEncoder(HashEncoder(64)))
     assert report.action == "rebuilt" and report.seeded_profiles == len(rec) > 0
     assert (tmp_path / "new-index" / "manifest.json").is_file()
     store.close()
@@ -100,30 +129,30 @@ def test_stale_index_is_repaired_from_the_database(
 ) -> None:
     """Writes acknowledged after the last save (the database has them, the saved index not)."""
     store = open_store(settings)
-    open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    open_index(settings, store, CachedEncoder(HashEncoder(64)))
     changed = replace(profiles[0], description="Zorblax batteries.")
-    store.update_profile(changed, expected_version=None, contacts=None)
-    store.delete_profile("gr-region", expected_version=None)
-    rec, report = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    store.profiles.update(changed, expected_version=None, contacts=None)
+    store.profiles.delete("gr-region", expected_version=None)
+    rec, report = open_index(settings, store, CachedEncoder(HashEncoder(64)))
     assert (report.action, report.changed) == ("repaired", 2)
     assert "gr-region" not in rec and rec.get(changed.id).description == "Zorblax batteries."
-    expected = data_fingerprint(store.iter_profiles(), "hash-bow-64")
+    expected = data_fingerprint(store.profiles.all(), "hash-bow-64")
     assert rec.fingerprint() == expected
     # the repaired index was saved: the next start verifies it
-    assert open_index(settings, store, ServiceEncoder(HashEncoder(64)))[1].action == "verified"
+    assert open_index(settings, store, CachedEncoder(HashEncoder(64)))[1].action == "verified"
     store.close()
 
 
 def test_foreign_or_broken_index_is_rebuilt(settings: Settings, profiles: list[Profile]) -> None:
     store = open_store(settings)
-    open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    open_index(settings, store, CachedEncoder(HashEncoder(64)))
     Recommender(HashEncoder(32)).fit(profiles[:3]).save(settings.index_dir)  # another model
-    rec, report = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    rec, report = open_index(settings, store, CachedEncoder(HashEncoder(64)))
     assert report.action == "rebuilt" and len(rec) == 8
     (settings.index_dir / "vectors.faiss").write_bytes(b"garbage")
-    assert open_index(settings, store, ServiceEncoder(HashEncoder(64)))[1].action == "rebuilt"
+    assert open_index(settings, store, CachedEncoder(HashEncoder(64)))[1].action == "rebuilt"
     (settings.index_dir / "lexical.json").unlink()
-    assert open_index(settings, store, ServiceEncoder(HashEncoder(64)))[1].action == "rebuilt"
+    assert open_index(settings, store, CachedEncoder(HashEncoder(64)))[1].action == "rebuilt"
     store.close()
 
 
@@ -131,12 +160,12 @@ def test_many_changes_mean_a_rebuild(tmp_path: Path) -> None:
     many = [Profile(id=f"p{i}", name=f"Org {i}", description=f"topic {i}") for i in range(300)]
     settings = write_data(tmp_path, many)
     store = open_store(settings)
-    open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    open_index(settings, store, CachedEncoder(HashEncoder(64)))
     for profile in many[:100]:
-        store.update_profile(
+        store.profiles.update(
             replace(profile, description="changed"), expected_version=None, contacts=None
         )
-    rec, report = open_index(settings, store, ServiceEncoder(HashEncoder(64)))
+    rec, report = open_index(settings, store, CachedEncoder(HashEncoder(64)))
     assert report.action == "rebuilt" and rec.get("p1").description == "changed"
     store.close()
 
@@ -152,6 +181,6 @@ def test_seeding_is_all_or_nothing(tmp_path: Path, profiles: list[Profile]) -> N
 
     with pytest.raises(KeyboardInterrupt):
         store.seed(interrupted(), batch=2)
-    assert store.count_profiles() == 0
-    assert store.seed(profiles, batch=3) == len(profiles) == store.count_profiles()
+    assert store.profiles.count() == 0
+    assert store.seed(profiles, batch=3) == len(profiles) == store.profiles.count()
     store.close()

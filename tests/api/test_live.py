@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from api.encoding import ServiceEncoder
 from api.live import LiveIndex
+from engine.cached_encoder import CachedEncoder
 from engine.embed import HashEncoder
 from engine.profiles import PartnerRequest, Profile
 from engine.recommender import Recommender
@@ -17,7 +17,7 @@ QUERY = PartnerRequest(text="battery storage for the grid")
 def test_reads_go_on_during_a_write_and_see_it_once_acknowledged(
     profiles: list[Profile],
 ) -> None:
-    encoder = ServiceEncoder(HashEncoder(64))
+    encoder = CachedEncoder(HashEncoder(64))
     live = LiveIndex(Recommender(encoder).fit(profiles), encoder)
     writing, read_during_write = threading.Event(), threading.Event()
     seen: list[tuple[int, str]] = []
@@ -61,7 +61,7 @@ def test_reads_go_on_during_a_write_and_see_it_once_acknowledged(
 def test_the_second_copy_catches_up_before_the_next_write(profiles: list[Profile]) -> None:
     """Writes in a row: each is acknowledged after one copy; the other copy catches up in
     the background or, at the latest, before the next write. Both end equal."""
-    encoder = ServiceEncoder(HashEncoder(64))
+    encoder = CachedEncoder(HashEncoder(64))
     live = LiveIndex(Recommender(encoder).fit(profiles), encoder)
     for i in range(5):
         live.upsert([replace(profiles[i % 3], name=f"Name {i}")])

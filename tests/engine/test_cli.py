@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from engine import cli
-from engine.embed import CachedEncoder, EmbeddingCache, HashEncoder
+from engine.cached_encoder import CachedEncoder
+from engine.embed import HashEncoder
+from engine.embedding_cache import EmbeddingCache
 
 
 @pytest.fixture(autouse=True)

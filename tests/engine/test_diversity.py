@@ -8,10 +8,11 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from engine.config import RankConfig
+from engine.diversity import Diversity, diversify
 from engine.embed import HashEncoder
 from engine.errors import ValidationError
 from engine.profiles import PartnerRequest, Profile
-from engine.rank import Diversity, RankConfig, diversify
 from engine.recommender import Recommender
 
 

@@ -6,20 +6,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.embed import (
-    CachedEncoder,
-    EmbeddingCache,
-    Encoder,
-    HashEncoder,
-    normalize_rows,
-    text_key,
-)
+from engine.cached_encoder import CachedEncoder
+from engine.embed import Encoder, HashEncoder, SymmetricEncoder, normalize_rows, text_key
+from engine.embedding_cache import EmbeddingCache
 from engine.errors import EngineError
 
 TEXTS = ["solar panels for farms", "battery storage for the grid", "cancer diagnostics"]
 
 
-class CountingEncoder:
+class CountingEncoder(SymmetricEncoder):
     """Wraps an encoder and records every text it is asked to encode."""
 
     def __init__(self, inner: Encoder):
@@ -87,43 +82,44 @@ def test_cached_encoder_encodes_each_text_once(tmp_path: Path, hash_encoder: Has
     inner = CountingEncoder(hash_encoder)
     cache = EmbeddingCache(tmp_path / "cache", inner.model_id)
     encoder = CachedEncoder(inner, cache)
-    first = encoder.encode([*TEXTS, TEXTS[0]])  # a duplicate in one batch is encoded once
+    first = encoder.encode_documents([*TEXTS, TEXTS[0]])  # a duplicate in one batch is encoded once
     assert sorted(inner.encoded) == sorted(TEXTS)
-    assert (cache.misses, cache.hits) == (3, 1)
-    second = encoder.encode(TEXTS)
+    assert (encoder.cache_misses, encoder.cache_hits) == (3, 1)
+    second = encoder.encode_documents(TEXTS)
     assert sorted(inner.encoded) == sorted(TEXTS)  # nothing new was encoded
-    assert cache.hits == 4
+    assert encoder.cache_hits == 4
     np.testing.assert_allclose(first[:3], second, atol=1e-3)
     np.testing.assert_allclose(second, hash_encoder.encode(TEXTS), atol=1e-3)
     assert second.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(second, axis=1), 1.0, rtol=1e-5)
-    encoder.encode([*TEXTS, "a new text"])
+    encoder.encode_documents([*TEXTS, "a new text"])
     assert inner.encoded[-1:] == ["a new text"]
     assert len(inner.encoded) == 4
 
 
 def test_cached_encoder_with_no_texts(tmp_path: Path, hash_encoder: HashEncoder) -> None:
     encoder = CachedEncoder(hash_encoder, EmbeddingCache(tmp_path, hash_encoder.model_id))
-    assert encoder.encode([]).shape == (0, hash_encoder.dim)
+    assert encoder.encode_documents([]).shape == (0, hash_encoder.dim)
+    assert encoder.encode_queries([]).shape == (0, hash_encoder.dim)
 
 
 def test_cache_is_persisted_and_reloaded(tmp_path: Path, hash_encoder: HashEncoder) -> None:
     root = tmp_path / "cache"
-    CachedEncoder(hash_encoder, EmbeddingCache(root, hash_encoder.model_id)).encode(TEXTS)
+    CachedEncoder(hash_encoder, EmbeddingCache(root, hash_encoder.model_id)).encode_documents(TEXTS)
     assert list((root / hash_encoder.model_id).glob("shard-*.npy"))
     assert not list(root.rglob("*.tmp-*"))  # atomic writes leave no temp files
 
     reloaded = EmbeddingCache(root, hash_encoder.model_id)
     assert len(reloaded) == len(TEXTS)
     inner = CountingEncoder(hash_encoder)
-    vectors = CachedEncoder(inner, reloaded).encode(TEXTS)
+    vectors = CachedEncoder(inner, reloaded).encode_documents(TEXTS)
     assert inner.calls == []
     np.testing.assert_allclose(vectors, hash_encoder.encode(TEXTS), atol=1e-3)
 
 
 def test_cache_is_separate_per_model(tmp_path: Path, hash_encoder: HashEncoder) -> None:
     root = tmp_path / "cache"
-    CachedEncoder(hash_encoder, EmbeddingCache(root, hash_encoder.model_id)).encode(TEXTS)
+    CachedEncoder(hash_encoder, EmbeddingCache(root, hash_encoder.model_id)).encode_documents(TEXTS)
     other = HashEncoder(dim=32)
     assert len(EmbeddingCache(root, other.model_id)) == 0
 
@@ -132,14 +128,15 @@ def test_seed_roots_are_read_only_and_new_shards_go_to_root(
     tmp_path: Path, hash_encoder: HashEncoder
 ) -> None:
     seed = tmp_path / "seed"
-    CachedEncoder(hash_encoder, EmbeddingCache(seed, hash_encoder.model_id)).encode(TEXTS[:2])
+    seeded = CachedEncoder(hash_encoder, EmbeddingCache(seed, hash_encoder.model_id))
+    seeded.encode_documents(TEXTS[:2])
     seed_files = sorted(p.name for p in seed.rglob("*"))
 
     root = tmp_path / "root"
     cache = EmbeddingCache(root, hash_encoder.model_id, seed_roots=[seed])
     assert len(cache) == 2
     inner = CountingEncoder(hash_encoder)
-    CachedEncoder(inner, cache).encode(TEXTS)
+    CachedEncoder(inner, cache).encode_documents(TEXTS)
     assert inner.encoded == [TEXTS[2]]  # the seeded texts are not encoded again
     assert sorted(p.name for p in seed.rglob("*")) == seed_files
     root_keys = sorted((root / hash_encoder.model_id).glob("shard-*.keys.json"))
@@ -159,7 +156,8 @@ def test_cached_encoder_refuses_a_cache_of_another_model(
 def test_a_shard_that_does_not_match_its_keys_is_reported(
     tmp_path: Path, hash_encoder: HashEncoder
 ) -> None:
-    CachedEncoder(hash_encoder, EmbeddingCache(tmp_path, hash_encoder.model_id)).encode(TEXTS)
+    cached = CachedEncoder(hash_encoder, EmbeddingCache(tmp_path, hash_encoder.model_id))
+    cached.encode_documents(TEXTS)
     keys_file = next((tmp_path / hash_encoder.model_id).glob("shard-*.keys.json"))
     keys_file.write_text('["only-one"]')
     with pytest.raises(EngineError, match="delete it"):

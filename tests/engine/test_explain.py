@@ -15,16 +15,25 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from engine.builtin_signals import BUILTIN
+from engine.config import RankConfig
+from engine.corpus import vector_texts
+from engine.diversity import Diversity
 from engine.embed import HashEncoder
-from engine.explain import Explanation
 from engine.lexical import PARAMS
+from engine.match import Explanation, Match
 from engine.mentions import Mentions, fold, place_keys
+from engine.pool import Pool
 from engine.profiles import Activity, PartnerRequest, Profile
-from engine.rank import DEFAULT_WEIGHTS, FEATURES, GROUP_OF, SIGNAL_GROUPS, Diversity, RankConfig
-from engine.recommender import Match, Pool, Recommender, vector_texts
+from engine.recommender import Recommender
 from engine.signals import haversine_km
 from engine.sources.h2020 import Participation
 from engine.taxonomy import COUNTRIES, ECOSYSTEMS
+
+DEFAULT_WEIGHTS = BUILTIN.hand_weights
+FEATURES = BUILTIN.names
+GROUP_OF = {n: BUILTIN.group_of(n) for n in BUILTIN.names}
+SIGNAL_GROUPS = {g.id: BUILTIN.members(g.id) for g in BUILTIN.groups}
 
 #: The evidence key each signal group is cited under.
 EVIDENCE_KEY = {
@@ -283,7 +292,7 @@ def _check_ecosystems(rec: Recommender, m: Match) -> None:
         assert eco["shared"] == []
     if "eco_complementary" not in m.contributions:
         assert eco["complementary"] == []
-    lift = rec.lifts()[0]
+    lift = rec.view().derived.eco_lift
     ids = list(ECOSYSTEMS)
     for pair in eco["complementary"]:
         assert pair["offered"] in own and pair["offered"] not in wanted

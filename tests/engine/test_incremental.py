@@ -1,4 +1,4 @@
-"""Writes patch derived data in place; the result must equal a rebuild from scratch."""
+"""Writes patch the derived data; the result must equal a rebuild from scratch."""
 
 from __future__ import annotations
 
@@ -7,31 +7,39 @@ from dataclasses import fields, replace
 import numpy as np
 import pytest
 
+from engine.columns import Columns
+from engine.context import request_context
+from engine.derived import Derived
+from engine.embed import HashEncoder
 from engine.errors import ConflictError
+from engine.filters import allowed
+from engine.pool import Pool, build_pool
 from engine.profiles import Activity, PartnerRequest, Profile
-from engine.recommender import Pool, Recommender, _Columns
+from engine.recommender import Recommender
+from engine.view import IndexView
 
 
-def _snapshot(rec: Recommender) -> tuple[tuple[dict[str, np.ndarray], np.ndarray, dict], Pool]:
-    """Columns, mean vectors and, by project id, each project's members and TF-IDF row: an
-    updated graph may number its project columns differently from a rebuilt one."""
-    cols = rec._cols()
-    request = PartnerRequest(text="battery storage")
-    pool = rec.pool(request)  # builds graph, means and project TF-IDF
-    graph = rec._graph()
-    lexical = rec._project_lexical().toarray()
-    incidence = graph.incidence.tocsc()
+def _snapshot(view: IndexView) -> tuple[dict[str, np.ndarray], np.ndarray, dict, Pool]:
+    """Columns, mean vectors, by project id each project's members and TF-IDF row (an updated
+    graph may number its project columns differently from a rebuilt one), and a pool."""
+    derived = view.derived
+    lexical = derived.projects.matrix.toarray()
+    incidence = derived.graph.incidence.tocsc()
     projects = {
         project: (tuple(incidence[:, col].indices), tuple(np.round(lexical[col], 6)))
-        for col, project in enumerate(graph.projects)
+        for col, project in enumerate(derived.graph.projects)
         if incidence[:, col].nnz  # a project nobody has any more may stay as an empty column
     }
-    return ({f.name: np.array(getattr(cols, f.name)) for f in fields(_Columns)},
-            rec._mean_vectors().copy(), projects), pool
+    request = PartnerRequest(text="battery storage")
+    query = HashEncoder(64).encode_queries([request.document])[0]
+    mask = allowed(request, derived.columns, view.corpus.slots)
+    pool = build_pool(view, request_context(view, request, query), mask, 0)
+    columns = {f.name: np.array(getattr(derived.columns, f.name)) for f in fields(Columns)}
+    return columns, derived.means.copy(), projects, pool
 
 
-def test_patched_caches_equal_a_rebuild(recommender: Recommender) -> None:
-    recommender.pool(PartnerRequest(text="warm every cache"))
+def test_patched_derived_data_equals_a_rebuild(recommender: Recommender) -> None:
+    recommender.pool(PartnerRequest(text="build the derived data"))
     first = next(iter(recommender.profiles()))
     newcomer = Profile(
         id="new-org", name="Newcomer Batteries", country="SE", kind="company",
@@ -43,10 +51,11 @@ def test_patched_caches_equal_a_rebuild(recommender: Recommender) -> None:
     recommender.upsert([replace(first, country="PT", description="Now in Portugal")])
     victim = [p for p in recommender.profiles() if p.id not in {first.id, "new-org"}][0]
     recommender.remove(victim.id)
-    (patched_cols, patched_means, patched_lex), pool = _snapshot(recommender)
+    view = recommender.view()
+    patched_cols, patched_means, patched_lex, pool = _snapshot(view)
 
-    recommender._changed()  # drop everything: rebuild from the profiles
-    (fresh_cols, fresh_means, fresh_lex), fresh_pool = _snapshot(recommender)
+    fresh = replace(view, derived=Derived.build(view.corpus))  # rebuilt from the profiles
+    fresh_cols, fresh_means, fresh_lex, fresh_pool = _snapshot(fresh)
     for name, values in fresh_cols.items():
         if values.dtype.kind == "f":
             np.testing.assert_array_equal(np.isnan(values), np.isnan(patched_cols[name]))
@@ -58,8 +67,23 @@ def test_patched_caches_equal_a_rebuild(recommender: Recommender) -> None:
     np.testing.assert_array_equal(pool.slots, fresh_pool.slots)
     for name, values in fresh_pool.features.items():
         np.testing.assert_allclose(values, pool.features[name], atol=1e-5, err_msg=name)
-    assert patched_cols["country"][recommender._slot[first.id]] == "PT"
-    assert not patched_cols["alive"][recommender.slot_ids().index(None)]
+    slots = recommender.slot_ids()
+    assert patched_cols["country"][slots.index(first.id)] == "PT"
+    assert not patched_cols["alive"][slots.index(None)]
+
+
+def test_a_write_leaves_the_derived_data_of_a_copy_untouched(recommender: Recommender) -> None:
+    """Derived data is an immutable value: a copy shares it, and a write to one replaces it
+    there without changing the other's arrays."""
+    recommender.pool(PartnerRequest(text="build the derived data"))
+    twin = recommender.copy()
+    before = twin.view().derived
+    countries = before.columns.country.copy()
+    first = next(iter(recommender.profiles()))
+    recommender.upsert([replace(first, country="PT")])
+    assert twin.view().derived is before
+    np.testing.assert_array_equal(before.columns.country, countries)
+    assert recommender.view().derived is not before
 
 
 def _ranking(rec: Recommender, text: str = "battery storage") -> list[tuple[str, float]]:
@@ -86,7 +110,7 @@ def test_a_copy_ranks_the_same_and_writes_stay_apart(recommender: Recommender) -
     assert "new-org" in [pid for pid, _ in _ranking(twin)]
     assert "new-org" not in [pid for pid, _ in _ranking(recommender)]
     assert len(recommender.requests) == 1 and len(twin.requests) == 0
-    assert recommender._require_index().ids().size < twin._require_index().ids().size
+    assert recommender.n_vectors < twin.n_vectors
 
     recommender.upsert([newcomer])
     recommender.remove_request("req-1")

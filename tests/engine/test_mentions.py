@@ -7,12 +7,17 @@ from dataclasses import replace
 
 import pytest
 
+from engine.builtin_signals import BUILTIN
+from engine.config import RankConfig
+from engine.context import request_context
 from engine.embed import HashEncoder
 from engine.lexical import LexicalIndex
 from engine.mentions import Mentions, fold, name_key, place_keys, usable_acronym
+from engine.names import NameIndex
 from engine.profiles import PartnerRequest, Profile
-from engine.rank import DEFAULT_WEIGHTS, RankConfig
 from engine.recommender import Recommender
+
+DEFAULT_WEIGHTS = BUILTIN.hand_weights
 
 
 def never_common(word: str) -> bool:
@@ -123,36 +128,39 @@ def test_named_organisations_join_the_first_stage(
 ) -> None:
     """With a one-candidate first stage, the named organisation is still in the pool, and of
     the organisations in a named country only the NAMED_POOL lexically best join it."""
-    import engine.recommender as recommender_module
+    import engine.first_stage as first_stage
 
     named_rec.config = RankConfig(pool_size=1)
     request = PartnerRequest(text="soil sensors, with SOLIB", requester_id="it-agri")
     assert "es-solar" in {named_rec.slot_ids()[s] for s in named_rec.pool(request).slots}
-    monkeypatch.setattr(recommender_module, "NAMED_POOL", 1)
+    monkeypatch.setattr(first_stage, "NAMED_POOL", 1)
     german = PartnerRequest(text="electric vehicle battery packs from German suppliers",
                             requester_id="it-agri")
-    context = named_rec._context(german, None)
-    lexical = named_rec._lexical.scores(context.lexical_query)
+    view = named_rec.view()
+    context = request_context(view, german, named_rec.encode_request(german))
+    lexical = named_rec.lexical_scores(german.document)
     mask = named_rec.allowed_slots(german)
-    picked = {named_rec.slot_ids()[s] for s in named_rec._named_top(context, mask, lexical)}
+    picked = {named_rec.slot_ids()[s] for s in first_stage.named_top(view, context, mask, lexical)}
     assert picked == {"de-auto"}  # of de-auto and de-cluster, the better lexical match
 
 
 def test_name_lookup_patched_by_writes_equals_a_rebuild(named_rec: Recommender) -> None:
     """Writes patch the name lookup in place of a rebuild; a copy keeps its own."""
-    named_rec._name_lookup()
+    named_rec.view()
     other = named_rec.copy()
     newcomer = replace(named_rec.get("gr-region"), id="new-co", name="Nova Energia Lda",
                        acronym="NOVAE", city="Lisboa")
     named_rec.upsert([replace(named_rec.get("es-solar"), acronym="SOLARX", city="Porto"),
                       newcomer])
     named_rec.remove("nl-research")
-    patched = dict(named_rec._name_lookup())
+    view = named_rec.view()
+    patched = dict(view.derived.names.lookup)
     assert patched["acronym:NOVAE"] and "acronym:SOLIB" not in patched
     assert "acronym:DIL" not in patched and "place:lisbon" in patched
-    named_rec._name_index, named_rec._name_keys = None, {}
-    assert named_rec._name_lookup() == patched
-    assert "acronym:SOLIB" in other._name_lookup() and "acronym:SOLARX" not in other._name_lookup()
+    rebuilt = NameIndex.build(view.corpus.profiles, view.corpus.lexical.common_word)
+    assert dict(rebuilt.lookup) == patched
+    theirs = other.view().derived.names.lookup
+    assert "acronym:SOLIB" in theirs and "acronym:SOLARX" not in theirs
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,12 @@ from dataclasses import replace
 
 import pytest
 
+from engine.config import RankConfig
+from engine.diversity import Diversity
 from engine.embed import HashEncoder
+from engine.match import Match
 from engine.profiles import PartnerRequest, Profile
-from engine.rank import Diversity, RankConfig
-from engine.recommender import Match, Recommender
+from engine.recommender import Recommender
 
 BATTERY = PartnerRequest(text="battery storage for the grid")
 

@@ -5,10 +5,13 @@ import json
 import numpy as np
 import pytest
 
+from engine.builtin_signals import BUILTIN
+from engine.config import RankConfig
 from engine.errors import ValidationError
-from engine.rank import FEATURES as SIGNALS
-from engine.rank import RankConfig, fuse
+from engine.fusion import fuse
 from engine.signals import damped_count as experience
+
+SIGNALS = BUILTIN.names
 
 
 def test_fuse_contributions_sum_to_scores() -> None:

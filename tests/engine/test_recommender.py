@@ -7,11 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from engine.config import RankConfig
+from engine.corpus import vector_texts
 from engine.embed import HashEncoder
 from engine.errors import ConflictError, IndexMismatchError, NotFittedError, NotFoundError
+from engine.match import Match
 from engine.profiles import Activity, PartnerRequest, Profile
-from engine.rank import RankConfig
-from engine.recommender import Match, Recommender, vector_texts
+from engine.recommender import Recommender
 from engine.taxonomy import Kind
 
 BATTERY = "battery storage for the grid"

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import pytest
 
 from engine.errors import NotFoundError
+from engine.filters import admits
 from engine.profiles import PartnerRequest
 from engine.recommender import Recommender
-from engine.requests import RequestMatch, passes_filters
+from engine.requests import RequestMatch
 
 TODAY = date(2024, 6, 1)
 
@@ -64,7 +65,7 @@ def test_requests_for_profile_respects_filters_requester_and_expiry(book: Recomm
         "later", "cancer",
     }
     for m in found:
-        assert passes_filters(m.request, book.get("de-auto"))
+        assert admits(m.request, book.get("de-auto"))
         assert m.request.requester_id != "de-auto"
         assert m.expires is None or m.expires >= TODAY
     _assert_ranked(found)
@@ -196,3 +197,20 @@ def test_without_requesters_requests_are_ranked_by_cosine(market: Recommender) -
     assert found[0].score == pytest.approx(1.0, abs=1e-5)
     scores = [m.score for m in found]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_one_filter_rule_for_slots_and_open_requests(recommender: Recommender) -> None:
+    """Ranking's mask and the open-request match use one rule. A negative example ("not like
+    this") is excluded by both: before the redesign the request book still offered such a
+    request to the very profile it had ruled out."""
+    profiles = list(recommender.profiles())
+    unwanted = profiles[0]
+    request = PartnerRequest(text="battery storage", negative_ids=(unwanted.id,),
+                             exclude_countries=(profiles[1].country,))
+    mask = recommender.allowed_slots(request)
+    ids = recommender.slot_ids()
+    for profile in profiles:
+        assert admits(request, profile) == bool(mask[ids.index(profile.id)]), profile.id
+    assert not admits(request, unwanted)
+    recommender.add_requests([("not-you", request, None)])
+    assert "not-you" not in [m.request_id for m in recommender.requests_for_profile(unwanted.id)]

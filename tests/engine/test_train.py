@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
+from engine.builtin_signals import BUILTIN
+from engine.config import RankConfig
 from engine.embed import HashEncoder
 from engine.errors import EngineError, ValidationError
 from engine.evaluate import Query
+from engine.fusion import FusionModel
 from engine.profiles import PartnerRequest, Profile
-from engine.rank import FEATURES, PREFERENCE_FEATURES, FusionModel, RankConfig
 from engine.recommender import Recommender
 from engine.train import (
     WEIGHT_SCALE,
@@ -24,6 +26,9 @@ from engine.train import (
     pool_data,
     train_fusion,
 )
+
+FEATURES = BUILTIN.names
+PREFERENCE_FEATURES = BUILTIN.preference
 
 if TYPE_CHECKING:
     from conftest import CordisFiles  # the fixture's type (tests/conftest.py)
@@ -237,8 +242,8 @@ def test_the_unedited_tiny_data_gives_no_training_query(
 def test_train_fusion_on_the_tiny_history(history_files: HistoryFiles) -> None:
     projects, participants, _ = history_files
     encoder = HashEncoder(dim=32)
-    model, data = train_fusion(projects, participants, None, date(2024, 1, 1), encoder,
-                                window_days=365)
+    model, data = train_fusion(projects, participants, None, date(2024, 1, 1),
+                               Recommender(encoder), window_days=365)
     assert [d.query_id for d in data] == ["101000003"]
     assert model.trained["profiles"] == 4  # organisations with a project before 2023
     assert model.trained["profile_cutoff"] == "2023-01-01"
@@ -246,11 +251,12 @@ def test_train_fusion_on_the_tiny_history(history_files: HistoryFiles) -> None:
     assert model.trained["model_id"] == encoder.model_id
     assert set(model.weights) == set(FEATURES)
     assert all(model.weights[f] == 0.0 for f in PREFERENCE_FEATURES)
-    again, _ = train_fusion(projects, participants, None, date(2024, 1, 1), encoder,
-                                window_days=365)
+    again, _ = train_fusion(projects, participants, None, date(2024, 1, 1),
+                            Recommender(encoder), window_days=365)
     assert again.weights == model.weights
     with pytest.raises(EngineError, match="hand-weights"):
-        train_fusion(projects, participants, None, date(2022, 1, 1), encoder, window_days=365)
+        train_fusion(projects, participants, None, date(2022, 1, 1), Recommender(encoder),
+                     window_days=365)
 
 
 # ---- the learned model beside the index -------------------------------------------------

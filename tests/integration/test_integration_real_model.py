@@ -9,16 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.embed import (
-    CachedEncoder,
-    EmbeddingCache,
-    SentenceEncoder,
-    text_key,
-    verify_cached,
-)
+from engine.cached_encoder import CachedEncoder, verify_cached
+from engine.corpus import vector_texts
+from engine.embed import SentenceEncoder, text_key
+from engine.embedding_cache import EmbeddingCache
 from engine.evaluate import benchmark, load_queries
 from engine.profiles import PartnerRequest
-from engine.recommender import Recommender, vector_texts
+from engine.recommender import Recommender
 from engine.sources.cordis import load_cordis
 from engine.sources.h2020 import load_h2020
 

@@ -460,8 +460,10 @@ def test_what_the_request_names_is_shown(ui: UI) -> None:
     """A request naming an organisation and its country: the card's bar has the "Named"
     group and the evidence says what was named."""
     ui.open()
-    ui.search("Battery storage for the grid, with Solar Iberia SL and partners in Spain",
-              requester="Bavarian Battery Cluster")
+    ui.search(
+        "Battery storage for the grid, with Solar Iberia SL and partners in Spain",
+        requester="Bavarian Battery Cluster",
+    )
     card = ui.card("es-solar")
     assert card.count() == 1
     assert "Named" in card.locator(".cbar").get_attribute("aria-label")
@@ -469,3 +471,65 @@ def test_what_the_request_names_is_shown(ui: UI) -> None:
     named = card.locator("[data-evidence=mentioned]").inner_text()
     assert "The request names it: Solar Iberia SL" in named
     assert "The request names its country: Spain" in named
+
+
+def _drop(ui: UI, path: str, strip: Any) -> None:
+    """Answers of ``path`` pass through ``strip(body)`` (the server's JSON, changed in place)."""
+
+    def handle(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        strip(body)
+        route.fulfill(response=response, json=body)
+
+    ui.page.route(f"**{path}", handle)
+
+
+def _drawn(ui: UI) -> dict[str, Any]:
+    """The bars, the legend and the first candidate's table of signal contributions."""
+    page = ui.page
+    page.locator("#candidates > li .btn-why").first.click()
+    return {
+        "bars": page.eval_on_selector_all(
+            "#candidates .cbar", "bars => bars.map(b => b.getAttribute('aria-label'))"
+        ),
+        "segments": page.eval_on_selector_all(
+            "#candidates .cbar-seg", "segs => segs.map(s => s.dataset.group + s.style.width)"
+        ),
+        "legend": page.inner_text("#legend"),
+        "table": page.inner_text("#candidates > li .gtable"),
+    }
+
+
+def test_groups_come_from_the_candidates_or_the_taxonomy(ui: UI) -> None:
+    """Each candidate's ``groups`` are drawn as the server sent them; without them, its
+    contributions summed through /v1/taxonomy's ``signal_groups`` draw the same bars, legend
+    and points."""
+    sent: list[dict[str, Any]] = []
+    _drop(ui, "/v1/recommend", lambda body: sent.extend(body["data"]))
+    ui.open()
+    ui.search(BATTERY, requester="Solar Iberia SL")
+    assert sent and all("groups" in c for c in sent), "candidates carry their group sums"
+    with_groups = _drawn(ui)
+    assert "Meaning" in with_groups["legend"] and "Network" in with_groups["legend"]
+    assert "best semantic similarity" in with_groups["table"]  # a label from the taxonomy
+
+    ui.page.unroute("**/v1/recommend")
+    _drop(ui, "/v1/recommend", lambda body: [c.pop("groups", None) for c in body["data"]])
+    ui.open()
+    ui.search(BATTERY, requester="Solar Iberia SL")
+    assert _drawn(ui) == with_groups
+
+
+def test_without_signal_groups_every_signal_is_other(ui: UI) -> None:
+    """A server that publishes no signal groups (and no group sums) still gets a working
+    page: every contribution is drawn as "Other", each signal under its own name."""
+    _drop(ui, "/v1/taxonomy", lambda body: body.pop("signal_groups", None))
+    _drop(ui, "/v1/recommend", lambda body: [c.pop("groups", None) for c in body["data"]])
+    ui.open()
+    ui.search(BATTERY)
+    drawn = _drawn(ui)
+    assert all(label.startswith("Score ") and "Other +" in label for label in drawn["bars"])
+    assert {s.split("%")[0].rstrip("0123456789.") for s in drawn["segments"]} == {"other"}
+    assert "Other" in drawn["legend"] and "Meaning" not in drawn["legend"]
+    assert "dense " in drawn["table"]  # the signal's name, for want of a label

@@ -1,8 +1,11 @@
 """The UI's static files, without a browser: served by the app at /ui/, every module and
-asset they reference exists, nothing is loaded from another host, and every icon exists."""
+asset they reference exists and every module is used, nothing is loaded from another host,
+every icon exists, and the UI declares no ranking signal of its own (the signal groups come
+from GET /v1/taxonomy)."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import tomllib
 from collections.abc import Iterator
@@ -49,13 +52,25 @@ def test_every_referenced_file_is_served(client: TestClient) -> None:
         if path.suffix == ".html":
             refs += [r for r in REFERENCE.findall(text) if not r.startswith("../")]
         for ref in refs:
-            wanted.add((base / ref).as_posix().replace("./", ""))
-    assert {"app.js", "app.css", "js/api.js", "js/results.js"} <= {str(Path(w)) for w in wanted}
+            wanted.add(posixpath.normpath((base / ref).as_posix()))
+    entry_points = "app.js app.css js/api.js js/taxonomy.js js/groups.js js/pages/search.js"
+    assert {*entry_points.split(), "js/components/results-list.js"} <= wanted
     for ref in sorted(wanted):
         response = client.get(f"/ui/{Path(ref)}")
         assert response.status_code == 200, ref
         if ref.endswith(".js"):
             assert "javascript" in response.headers["content-type"], ref
+
+
+def test_every_module_is_imported() -> None:
+    """No module is left behind by a move: every .js file is app.js or imported by another."""
+    imported = {"app.js"}
+    for path in TEXT_FILES:
+        base = path.parent.relative_to(STATIC_DIR)
+        refs = IMPORT.findall(path.read_text(encoding="utf-8")) if path.suffix == ".js" else []
+        imported |= {posixpath.normpath((base / ref).as_posix()) for ref in refs}
+    modules = {p.relative_to(STATIC_DIR).as_posix() for p in TEXT_FILES if p.suffix == ".js"}
+    assert modules <= imported, sorted(modules - imported)
 
 
 def test_nothing_is_loaded_from_another_host() -> None:
@@ -70,7 +85,7 @@ def test_nothing_is_loaded_from_another_host() -> None:
 
 
 def test_every_icon_used_is_defined() -> None:
-    icons = (STATIC_DIR / "js" / "icons.js").read_text(encoding="utf-8")
+    icons = (STATIC_DIR / "js" / "components" / "icons.js").read_text(encoding="utf-8")
     defined = set(re.findall(r"""^\s+"?([a-z-]+)"?: \[""", icons, re.MULTILINE))
     used: set[str] = set()
     for path in TEXT_FILES:
@@ -85,17 +100,29 @@ def test_static_files_are_package_data() -> None:
     assert "static/**/*" in config["tool"]["setuptools"]["package-data"]["api"]
 
 
-def test_ui_groups_mirror_the_engine_signal_groups() -> None:
-    """groups.js colours and labels every feature of engine.rank.SIGNAL_GROUPS under the same
-    group: a feature missing there would be drawn as "Other" in the contribution bar."""
-    from engine.rank import SIGNAL_GROUPS
+def test_the_ui_declares_no_signal_names() -> None:
+    """The signal groups, their signals and wording come from GET /v1/taxonomy
+    (``signal_groups``): no UI file lists a feature name or its label."""
+    names = (
+        "dense_top3 dense_votes lexical_log lexical_best eco_shared eco_complementary "
+        "same_region new_country network_direct network_walk network_topic requester_affinity "
+        "kind_affinity named_place named_country"
+    ).split()
+    wording = ("top-3 similarity", "closeness in your", "Semantic match of", "Variety penalty")
+    declared = (*names, *wording)
+    for path in TEXT_FILES:
+        text = path.read_text(encoding="utf-8")
+        found = [name for name in declared if name in text]
+        assert not found, f"{path.relative_to(STATIC_DIR)} declares {found}"
 
-    text = (STATIC_DIR / "js" / "groups.js").read_text(encoding="utf-8")
-    entries = re.findall(r'\{ id: "(\w+)".*?features: \[([^\]]*)\]', text, re.DOTALL)
-    ui = {group: tuple(re.findall(r'"(\w+)"', features)) for group, features in entries}
-    for group, features in SIGNAL_GROUPS.items():
-        assert ui.get(group) == features, group
-        for feature in features:
-            assert re.search(rf"\b{feature}: \"", text), f"no label for {feature}"
-    for group in ui:
-        assert f"--g-{group}:" in (STATIC_DIR / "app.css").read_text(encoding="utf-8"), group
+
+def test_every_signal_group_has_a_colour(client: TestClient) -> None:
+    """app.css colours every group by id (--g-<id>): the groups GET /v1/taxonomy publishes
+    (at least today's nine) and the UI's "other" fallback."""
+    taxonomy = client.get("/v1/taxonomy").json()
+    today = "semantic lexical thematic geography network experience kind mentioned diversity"
+    groups = {*today.split(), "other"}
+    groups |= {g["id"] for g in taxonomy.get("signal_groups", [])}
+    css = (STATIC_DIR / "app.css").read_text(encoding="utf-8")
+    missing = sorted(g for g in groups if f"--g-{g}:" not in css)
+    assert not missing, missing

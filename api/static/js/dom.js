@@ -1,5 +1,5 @@
-// Small DOM helpers: build elements without innerHTML (all API text is untrusted).
-import { icon } from "./icons.js";
+// Small DOM helpers: build elements without innerHTML (all API text is untrusted), debounce
+// input events, highlight terms in a text.
 
 /**
  * h("button", {class: "btn", onclick: fn, "aria-pressed": "false"}, "Label", child, ...)
@@ -36,57 +36,6 @@ export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;
 }
-
-/** A button with an inline SVG icon and a text label (the label may be visually hidden). */
-export function iconButton(name, label, attrs = {}, { hideLabel = false } = {}) {
-  const cls = ["btn", attrs.class || "btn-quiet", hideLabel ? "btn-icon" : ""].join(" ").trim();
-  return h(
-    "button",
-    { type: "button", ...attrs, class: cls, ...(hideLabel ? { "aria-label": label, title: label } : {}) },
-    icon(name),
-    hideLabel ? null : h("span", { class: "label" }, label),
-  );
-}
-
-/** Replace `[data-icon]` placeholders in static HTML with their SVG. */
-export function hydrateIcons(root = document) {
-  for (const el of root.querySelectorAll("[data-icon]")) {
-    if (el.firstChild) continue;
-    el.append(icon(el.dataset.icon));
-  }
-}
-
-let announceTimer = null;
-/** Say something to screen readers through the polite live region. */
-export function announce(message) {
-  const region = document.getElementById("announcer");
-  if (!region) return;
-  clearTimeout(announceTimer);
-  region.textContent = "";
-  announceTimer = setTimeout(() => { region.textContent = message; }, 50);
-}
-
-/** A short visual + spoken confirmation that fades away. */
-export function toast(message, kind = "info") {
-  const region = document.getElementById("toasts");
-  if (!region) return;
-  const item = h("div", { class: `toast toast-${kind}` }, icon(kind === "error" ? "alert" : "check"), h("span", {}, message));
-  region.append(item);
-  setTimeout(() => item.classList.add("toast-out"), 3600);
-  setTimeout(() => item.remove(), 4200);
-}
-
-export const fmt = {
-  int: (n) => Number(n).toLocaleString("en-GB"),
-  score: (n) => (n >= 0 ? "+" : "−") + Math.abs(n).toFixed(2),
-  num: (n, digits = 2) => Number(n).toFixed(digits),
-  pct: (n) => `${Math.round(n * 100)}%`,
-  date: (iso) => {
-    if (!iso) return "";
-    const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString("en-GB", { year: "numeric", month: "short", day: "numeric" });
-  },
-};
 
 /** Debounce a function by `ms` milliseconds. */
 export function debounce(fn, ms) {

@@ -1,55 +1,88 @@
-// Signal groups of the ranking (engine/rank.py SIGNAL_GROUPS), their colours and wording.
+// The ranking's signal groups, as the server publishes them in GET /v1/taxonomy
+// (`signal_groups`: id, label, long, signals [{name, label, scale}], in display order). The UI
+// declares no signal of its own: colours are CSS custom properties keyed by group id
+// (--g-<id> in app.css), and "other" is the UI's fallback group for a signal no group lists.
+import { taxonomy } from "./taxonomy.js";
 
-export const GROUPS = [
-  { id: "semantic", label: "Meaning", long: "Semantic match of past work", color: "var(--g-semantic)",
-    features: ["dense", "dense_top3", "dense_votes"] },
-  { id: "lexical", label: "Terms", long: "Shared key terms", color: "var(--g-lexical)",
-    features: ["lexical", "lexical_log", "lexical_best"] },
-  { id: "thematic", label: "Sectors", long: "Ecosystems shared or complementary", color: "var(--g-thematic)",
-    features: ["eco_shared", "eco_complementary"] },
-  { id: "geography", label: "Location", long: "Country, region and distance", color: "var(--g-geography)",
-    features: ["same_country", "same_region", "proximity", "new_country", "cross_border"] },
-  { id: "network", label: "Network", long: "Past collaborations with you or your partners", color: "var(--g-network)",
-    features: ["network_direct", "network_recent", "network_share", "network_indirect", "network_walk", "network_topic", "requester_affinity", "consortium"] },
-  { id: "experience", label: "Experience", long: "Track record of projects", color: "var(--g-experience)",
-    features: ["experience", "recency", "coordination", "history"] },
-  { id: "kind", label: "Kind", long: "Type of organisation", color: "var(--g-kind)", features: ["kind_affinity"] },
-  { id: "mentioned", label: "Named", long: "Named in the request: the organisation, its place or country", color: "var(--g-mentioned)",
-    features: ["named", "named_place", "named_country"] },
-  { id: "diversity", label: "Diversity", long: "Variety penalty (MMR / caps)", color: "var(--g-diversity)", features: ["diversity"] },
-  { id: "other", label: "Other", long: "Other signals", color: "var(--g-other)", features: [] },
-];
+const OTHER = "other";
+const OTHER_GROUP = { id: OTHER, label: "Other", long: "Other signals" };
+const CSS_ID = /^[a-z0-9_-]+$/i;
 
-const GROUP_OF = Object.fromEntries(GROUPS.flatMap((g) => g.features.map((f) => [f, g.id])));
+let built = null;
 
-export const FEATURE_LABELS = {
-  dense: "best semantic similarity", dense_top3: "top-3 similarity", dense_votes: "similar items",
-  lexical: "term overlap (TF-IDF)", lexical_log: "term overlap (log)", lexical_best: "best-matching project terms",
-  eco_shared: "shared ecosystems", eco_complementary: "complementary ecosystems",
-  same_country: "same country", same_region: "same region", proximity: "distance",
-  new_country: "new country for the consortium", cross_border: "cross-border preference",
-  network_direct: "direct collaborations", network_recent: "recent collaborations",
-  network_share: "share of your partners", network_indirect: "partners of partners",
-  network_walk: "closeness in your network",
-  network_topic: "network on this topic", requester_affinity: "affinity with you",
-  consortium: "consortium fit", experience: "projects", recency: "recent activity",
-  coordination: "coordination experience", history: "earlier programmes",
-  kind_affinity: "organisation type", named: "named in the request", named_place: "its place named",
-  named_country: "its country named", diversity: "diversity penalty",
-};
-
-export function groupOf(feature) {
-  return GROUP_OF[feature] || (feature === "diversity" ? "diversity" : "other");
+/** A group as drawn: id, label, long description and its CSS colour. */
+function describe({ id, label, long }) {
+  const key = String(id);
+  const css = CSS_ID.test(key) ? key : OTHER;
+  return { id: key, label: label || key, long: long || label || key, color: `var(--g-${css}, var(--g-${OTHER}))` };
 }
 
-/** Contributions summed per group; zero groups dropped. */
-export function groupContributions(contributions) {
-  const sums = {};
-  for (const [feature, value] of Object.entries(contributions || {})) {
-    if (!value) continue;
-    const g = groupOf(feature);
-    sums[g] = (sums[g] || 0) + value;
+/** Lookup tables built from the loaded taxonomy (rebuilt if it changes). */
+function index() {
+  const source = taxonomy()?.signal_groups;
+  if (built && built.source === source) return built;
+  const groups = new Map();
+  const groupOfSignal = new Map();
+  const signalLabel = new Map();
+  for (const group of Array.isArray(source) ? source : []) {
+    if (!group?.id || groups.has(String(group.id))) continue;
+    groups.set(String(group.id), describe(group));
+    for (const signal of group.signals || []) {
+      groupOfSignal.set(signal.name, String(group.id));
+      if (signal.label) signalLabel.set(signal.name, signal.label);
+    }
   }
-  for (const g of Object.keys(sums)) if (Math.abs(sums[g]) < 1e-9) delete sums[g];
+  if (!groups.has(OTHER)) groups.set(OTHER, describe(OTHER_GROUP));
+  built = { source, groups, order: [...groups.keys()], groupOfSignal, signalLabel };
+  return built;
+}
+
+/** The group id of a signal (feature) name; "other" for a signal no group lists. */
+export function groupOf(signal) {
+  return index().groupOfSignal.get(signal) || OTHER;
+}
+
+/** The wording of a signal as published; the name itself when none is. */
+export function signalLabel(signal) {
+  return index().signalLabel.get(signal) || signal;
+}
+
+/** The group `id` as drawn (a group the taxonomy does not know is labelled by its id). */
+function groupInfo(id) {
+  return index().groups.get(id) || describe({ id });
+}
+
+/** The groups of `ids` in display order: the taxonomy's order, then unknown ids, "other" last. */
+export function groupsIn(ids) {
+  const wanted = new Set(ids);
+  const { order } = index();
+  const known = order.filter((id) => id !== OTHER && wanted.has(id));
+  const unknown = [...wanted].filter((id) => id !== OTHER && !order.includes(id));
+  return [...known, ...unknown, ...(wanted.has(OTHER) ? [OTHER] : [])].map(groupInfo);
+}
+
+/**
+ * A candidate's contributions summed per group, zero groups dropped: the candidate's own
+ * `groups` when the server sent them, else its `contributions` summed through the taxonomy.
+ */
+export function groupContributions(candidate) {
+  const sums = {};
+  if (candidate?.groups && typeof candidate.groups === "object") {
+    for (const [group, value] of Object.entries(candidate.groups)) {
+      if (Number.isFinite(value)) sums[group] = value;
+    }
+  } else {
+    for (const [signal, value] of Object.entries(candidate?.contributions || {})) {
+      if (!value) continue;
+      const group = groupOf(signal);
+      sums[group] = (sums[group] || 0) + value;
+    }
+  }
+  for (const group of Object.keys(sums)) if (Math.abs(sums[group]) < 1e-9) delete sums[group];
   return sums;
+}
+
+/** The non-zero contributions of `candidate` in group `id`, as [signal, value] pairs. */
+export function signalsIn(candidate, id) {
+  return Object.entries(candidate?.contributions || {}).filter(([signal, value]) => value && groupOf(signal) === id);
 }

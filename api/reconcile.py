@@ -1,0 +1,161 @@
+"""Start-up reconcile: seed an empty database from the bundled data, then bring the index in
+line with the database, which is the source of truth.
+
+1. No profiles in the database: seed them from the saved index's ``profiles.jsonl`` when an
+   index folder exists, else from the bundled corpus (``engine.bundle.load_corpus``); seed
+   the illustrative partner requests from ``data/requests/requests.jsonl``.
+2. Load the saved index. If its fingerprint equals the fingerprint of the database's
+   profiles, it is used as is ("verified").
+3. If it loads but differs (writes acknowledged after the last save, e.g. after ``kill -9``),
+   the difference is applied with ``upsert``/``remove`` and the fingerprint checked again
+   ("repaired"); a large difference, a missing, foreign (other model) or broken index, or a
+   repair that does not verify, means a rebuild from the database ("rebuilt"), with the
+   H2020 history and learned fusion weights as ``partner-search build`` uses them. A
+   repaired or rebuilt index is saved.
+4. Open requests are loaded into the recommender's request index.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from api.settings import Settings
+from api.store import Store
+from engine.bundle import DataPaths, load_corpus
+from engine.embed import Encoder
+from engine.errors import EngineError
+from engine.fusion import FusionModel
+from engine.persistence import data_fingerprint, read_profiles
+from engine.profiles import Profile
+from engine.recommender import Recommender
+from engine.sources.h2020 import load_h2020
+from engine.sources.jsonl import load_requests
+
+log = logging.getLogger("api.reconcile")
+
+#: above this share of changed profiles a rebuild is cheaper than a repair
+REPAIR_LIMIT = 0.2
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    action: str  # verified | repaired | rebuilt
+    profiles: int
+    changed: int
+    seeded_profiles: int
+    seeded_requests: int
+    open_requests: int
+    seconds: float
+
+
+def expiry(last_day: date) -> datetime:
+    """When a request open through ``last_day`` stops being open: the next midnight, UTC."""
+    return datetime.combine(last_day + timedelta(days=1), datetime.min.time(), UTC)
+
+
+def last_day(expires_at: datetime) -> date:
+    """The last day a request is open (the engine's expiry date), from ``expires_at``."""
+    return (expires_at - timedelta(microseconds=1)).date()
+
+
+def seed(store: Store, settings: Settings, now: datetime) -> tuple[int, int]:
+    """Fill an empty database from the bundled data; returns (profiles, requests) added."""
+    if store.profiles.count():
+        return 0, 0
+    profiles = read_profiles(settings.index_dir)
+    if profiles is None:
+        log.info("seeding the database from the corpus in %s", settings.data_dir)
+        profiles = load_corpus(DataPaths(settings.data_dir), progress=True)
+    else:
+        log.info("seeding the database from %s", settings.index_dir / "profiles.jsonl")
+    requests = []
+    path = DataPaths(settings.data_dir).requests
+    if path.is_file() and not store.requests.count():
+        expires_at = expiry(now.date() + timedelta(days=settings.request_expiry_days))
+        requests = [(rid, request, now, expires_at) for rid, request in load_requests(path)]
+    return store.seed(profiles, requests), len(requests)
+
+
+def load_saved(index_dir: Path, encoder: Encoder) -> Recommender | None:
+    """The saved index, or None when it is missing, made by another model, or unreadable."""
+    try:
+        return Recommender.load(index_dir, encoder)
+    except (EngineError, OSError, ValueError, KeyError, RuntimeError) as exc:
+        # RuntimeError: faiss on a damaged file; OSError/ValueError/KeyError: a folder whose
+        # manifest exists but whose other files are missing or malformed
+        log.warning("not using the saved index in %s: %s", index_dir, exc)
+        return None
+
+
+def repair(rec: Recommender, db_profiles: list[Profile]) -> int | None:
+    """Apply the database's profiles to ``rec`` in place; the number of changed profiles, or
+    None (nothing touched) when so many differ that a rebuild is better."""
+    current = {p.id: p.fingerprint() for p in rec.profiles()}
+    wanted = {p.id for p in db_profiles}
+    stale = [p for p in db_profiles if current.get(p.id) != p.fingerprint()]
+    gone = [pid for pid in current if pid not in wanted]
+    changed = len(stale) + len(gone)
+    if changed > max(50, REPAIR_LIMIT * len(db_profiles)):
+        return None
+    if stale:
+        rec.upsert(stale)
+    for profile_id in gone:
+        rec.remove(profile_id)
+    return changed
+
+
+def rebuild(db_profiles: list[Profile], encoder: Encoder, settings: Settings) -> Recommender:
+    """A new index of the database's profiles, built as ``partner-search build`` builds one:
+    with the H2020 collaboration history of the data folder and the learned fusion weights
+    when those files exist."""
+    h2020 = DataPaths(settings.data_dir).h2020
+    history = load_h2020(h2020) if h2020.is_file() else []
+    rec = Recommender(encoder).fit(db_profiles, history=history, progress=True)
+    if settings.fusion_path is not None and settings.fusion_path.is_file():
+        rec.fusion = FusionModel.load(settings.fusion_path)
+    return rec
+
+
+def open_index(
+    settings: Settings, store: Store, encoder: Encoder, *, now: datetime | None = None
+) -> tuple[Recommender, SyncReport]:
+    """Seed if needed, then verify, repair or rebuild the index from the database."""
+    started = time.perf_counter()
+    now = now or datetime.now(UTC)
+    seeded = seed(store, settings, now)
+    db_profiles = list(store.profiles.all())
+    expected = data_fingerprint(db_profiles, encoder.model_id)
+    rec = load_saved(settings.index_dir, encoder)
+    action, changed = "verified", 0
+    if rec is not None and rec.fingerprint() != expected:
+        repaired = repair(rec, db_profiles)
+        if repaired is not None and rec.fingerprint() == expected:
+            action, changed = "repaired", repaired
+        else:
+            rec = None
+    if rec is None:
+        action, changed = "rebuilt", len(db_profiles)
+        rec = rebuild(db_profiles, encoder, settings)
+    if action != "verified":
+        try:
+            rec.save(settings.index_dir)
+        except OSError as exc:  # serve anyway; the next start repairs or rebuilds again
+            log.warning("could not save the index to %s: %s", settings.index_dir, exc)
+    del db_profiles
+    requests = store.requests.open_at(now)
+    rec.add_requests([(r.id, r.request, last_day(r.expires_at)) for r in requests])
+    report = SyncReport(
+        action,
+        len(rec),
+        changed,
+        seeded[0],
+        seeded[1],
+        len(requests),
+        time.perf_counter() - started,
+    )
+    log.info("index %s: %s", action, report)
+    return rec, report

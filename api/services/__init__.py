@@ -1,0 +1,62 @@
+"""What the routes call: one service per resource, mirroring :mod:`api.routes`.
+
+The services join the database (:mod:`api.store`, the truth) and the live index
+(:mod:`api.live`, derived from it), convert to response schemas (the schemas' own ``of``
+class methods), and check who may write what (raising :class:`api.errors.Forbidden`; the
+HTTP mapping is in :mod:`api.errors`). Shared parts: :mod:`api.services.writes` (every write:
+commit to the database, then apply to the index, one at a time) and
+:mod:`api.services.ranking` (ranked lists through the result cache).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.live import LiveIndex
+from api.reconcile import SyncReport
+from api.services.feedback import FeedbackService
+from api.services.ops import OpsService
+from api.services.profiles import ProfileService
+from api.services.ranking import Ranking
+from api.services.recommend import RecommendService
+from api.services.requests import RequestService
+from api.services.taxonomy import TaxonomyService
+from api.services.writes import WritePath
+from api.settings import Settings
+from api.store import Store
+
+
+@dataclass(frozen=True)
+class Services:
+    """The services of one loaded index, published on ``app.state.services``."""
+
+    live: LiveIndex
+    ops: OpsService
+    recommend: RecommendService
+    profiles: ProfileService
+    requests: RequestService
+    feedback: FeedbackService
+    taxonomy: TaxonomyService
+
+    @classmethod
+    def build(cls, settings: Settings, store: Store, live: LiveIndex, sync: SyncReport) -> Services:
+        """Services sharing one write path (so all writes are serialised together)."""
+        ranking = Ranking(live, store.requests)
+        writes = WritePath()
+        return cls(
+            live=live,
+            ops=OpsService(live, sync),
+            recommend=RecommendService(ranking),
+            profiles=ProfileService(store.profiles, live, ranking, writes),
+            requests=RequestService(
+                requests=store.requests,
+                interests=store.interests,
+                profiles=store.profiles,
+                live=live,
+                ranking=ranking,
+                writes=writes,
+                expiry_days=settings.request_expiry_days,
+            ),
+            feedback=FeedbackService(store.feedback, store.requests),
+            taxonomy=TaxonomyService(live),
+        )

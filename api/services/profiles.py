@@ -1,0 +1,165 @@
+"""Profiles: lists, details (contacts only for an authorised key), neighbours, open requests
+a profile could answer, and writes with optimistic concurrency (``If-Match``)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from api.live import LiveIndex
+from api.schemas import (
+    MatchList,
+    Page,
+    ProfileCreate,
+    ProfileDetail,
+    ProfilePublic,
+    ProfileReplace,
+    ProfileUpdate,
+    RequestMatchList,
+)
+from api.security import Principal
+from api.services.ranking import Ranking, elapsed_ms
+from api.services.writes import WritePath
+from api.store.profiles import ProfileFilter, ProfileRecord, ProfileStore
+from engine.profiles import Profile
+from engine.taxonomy import normalize_country
+
+
+def merged(current: Profile, changes: dict[str, Any]) -> dict[str, Any]:
+    """The document of ``current`` (without contacts) with a PATCH's ``changes`` applied;
+    a ``None`` change resets the field to its default."""
+    data = current.to_dict()
+    data.pop("contacts", None)
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+class ProfileService:
+    def __init__(
+        self, profiles: ProfileStore, live: LiveIndex, ranking: Ranking, writes: WritePath
+    ):
+        self.profiles = profiles
+        self.live = live
+        self.ranking = ranking
+        self.writes = writes
+
+    # ---- reads -------------------------------------------------------------------------
+    def page(
+        self,
+        *,
+        country: str | None,
+        kind: str | None,
+        ecosystem: str | None,
+        q: str | None,
+        offset: int,
+        limit: int,
+    ) -> Page[ProfilePublic]:
+        if country:
+            country = normalize_country(country)
+        where = ProfileFilter(country=country, kind=kind, ecosystem=ecosystem, q=q or None)
+        records, total = self.profiles.page(where, offset, limit)
+        data = [ProfilePublic.of_record(r) for r in records]
+        return Page[ProfilePublic](data=data, count=total, offset=offset, limit=limit)
+
+    def get(self, profile_id: str, principal: Principal | None) -> ProfileDetail:
+        record = self.profiles.get(profile_id)
+        contacts = None
+        if principal is not None and principal.may_write(profile_id):
+            contacts = self.profiles.contacts(profile_id)
+        return ProfileDetail.of_record(record, contacts)
+
+    def similar(self, profile_id: str, k: int, explain: bool) -> MatchList:
+        return self.ranking.partners(
+            lambda rec: rec.similar(profile_id, k, explain=explain),
+            explain,
+            ("similar", profile_id, k, explain),
+        )
+
+    def partners(self, profile_id: str, k: int, explain: bool) -> MatchList:
+        return self.ranking.partners(
+            lambda rec: rec.complementary(profile_id, k, explain=explain),
+            explain,
+            ("partners", profile_id, k, explain),
+        )
+
+    def opportunities(self, profile_id: str, k: int) -> RequestMatchList:
+        started = time.perf_counter()
+        with self.live.reading() as rec:
+            found = rec.requests_for_profile(profile_id, k, today=datetime.now(UTC).date())
+            version = rec.version
+        return RequestMatchList(
+            data=self.ranking.requests_found(found),
+            count=len(found),
+            took_ms=elapsed_ms(started),
+            index_version=version,
+        )
+
+    # ---- writes ------------------------------------------------------------------------
+    def create(self, body: ProfileCreate, principal: Principal) -> ProfileDetail:
+        """Store a new profile; its id is the body's, else an owner key's own profile id,
+        else a new one."""
+        data = body.document()
+        data["id"] = (
+            body.id
+            or (principal.profile_id if not principal.is_curator else None)
+            or f"p-{uuid.uuid4().hex[:16]}"
+        )
+        principal.require_write(data["id"])
+        profile = Profile.from_dict(data)
+        record = self.writes.apply(lambda: self.profiles.create(profile), self._index)
+        return ProfileDetail.of_record(record, list(profile.contacts))
+
+    def replace(
+        self,
+        profile_id: str,
+        body: ProfileReplace,
+        principal: Principal,
+        expected_version: int | None,
+    ) -> ProfileDetail:
+        principal.require_write(profile_id)
+        profile = Profile.from_dict({**body.document(), "id": profile_id})
+        contacts = list(profile.contacts)
+        record = self.writes.apply(
+            lambda: self.profiles.update(
+                profile, expected_version=expected_version, contacts=contacts
+            ),
+            self._index,
+        )
+        return ProfileDetail.of_record(record, contacts)
+
+    def update(
+        self,
+        profile_id: str,
+        body: ProfileUpdate,
+        principal: Principal,
+        expected_version: int | None,
+    ) -> ProfileDetail:
+        principal.require_write(profile_id)
+        changes = body.changes()
+        contacts = changes.pop("contacts", None)
+
+        def commit() -> ProfileRecord:
+            current = self.profiles.get(profile_id)
+            # without If-Match the read and the write are one step (under the write lock)
+            version = current.version if expected_version is None else expected_version
+            profile = Profile.from_dict({**merged(current.profile, changes), "id": profile_id})
+            return self.profiles.update(profile, expected_version=version, contacts=contacts)
+
+        record = self.writes.apply(commit, self._index)
+        return ProfileDetail.of_record(record, self.profiles.contacts(profile_id))
+
+    def delete(self, profile_id: str, principal: Principal, expected_version: int | None) -> None:
+        principal.require_write(profile_id)
+        self.writes.apply(
+            lambda: self.profiles.delete(profile_id, expected_version=expected_version),
+            lambda _: self.live.remove(profile_id),
+        )
+
+    def _index(self, record: ProfileRecord) -> None:
+        self.live.upsert([record.profile])

@@ -1,0 +1,204 @@
+// The profile page (#/profile/ID): the organisation, its activities (paginated), similar
+// organisations, complementary partners across sectors, and open requests that fit it, with
+// "express interest".
+import { api } from "../api.js";
+import { icon, iconButton } from "../components/icons.js";
+import { loading, showProblem, showSuccess, toast } from "../components/messages.js";
+import { starButton } from "../components/star-button.js";
+import { clear, h } from "../dom.js";
+import { fmt } from "../format.js";
+import { entryOf } from "../shortlist.js";
+import { labels } from "../taxonomy.js";
+
+const ACTIVITIES_PER_PAGE = 8;
+
+function chips(items, label, cls = "eco") {
+  return items?.length ? h("ul", { class: "eco-list", "aria-label": label }, items.map((t) => h("li", { class: cls }, t))) : null;
+}
+
+/** A section that loads on its own, with a loading line and its own error message. */
+async function lazySection(host, load, render) {
+  host.setAttribute("aria-busy", "true");
+  clear(host).append(loading());
+  try {
+    const data = await load();
+    clear(host);
+    render(host, data);
+  } catch (problem) {
+    showProblem(clear(host), problem);
+  } finally {
+    host.setAttribute("aria-busy", "false");
+  }
+}
+
+function activitiesTable(host, activities, page = 1) {
+  const pages = Math.max(1, Math.ceil(activities.length / ACTIVITIES_PER_PAGE));
+  const current = Math.min(Math.max(1, page), pages);
+  const shown = activities.slice((current - 1) * ACTIVITIES_PER_PAGE, current * ACTIVITIES_PER_PAGE);
+  clear(host);
+  if (!activities.length) {
+    host.append(h("p", { class: "muted" }, "No activities recorded."));
+    return;
+  }
+  host.append(h("ul", { class: "activity-list" }, shown.map((a) => h("li", { class: "activity" },
+    h("div", { class: "activity-head" },
+      h("span", { class: "activity-title" }, a.title || a.id),
+      h("span", { class: "ev-meta" },
+        a.year ? h("span", { class: "tag" }, String(a.year)) : null,
+        a.role && a.role !== "participant" ? h("span", { class: "tag tag-amber" }, a.role) : null,
+        a.partners?.length ? h("span", { class: "tag", title: "partners in this project" }, `${a.partners.length} partner${a.partners.length === 1 ? "" : "s"}`) : null)),
+    a.text ? h("p", { class: "activity-text" }, a.text.length > 320 ? `${a.text.slice(0, 320)}…` : a.text) : null))));
+  if (pages > 1) {
+    host.append(h("nav", { class: "pager", "aria-label": "Activity pages" },
+      h("ul", {},
+        h("li", {}, h("button", { type: "button", class: "btn btn-small btn-quiet", disabled: current === 1, onclick: () => { activitiesTable(host, activities, current - 1); host.querySelector("button:not([disabled])")?.focus(); } }, icon("back", { size: 16 }), h("span", {}, "Previous"))),
+        h("li", {}, h("span", { class: "hint", "aria-live": "polite" }, `Page ${current} of ${pages} · ${activities.length} activities`)),
+        h("li", {}, h("button", { type: "button", class: "btn btn-small btn-quiet", disabled: current === pages, onclick: () => { activitiesTable(host, activities, current + 1); host.querySelector("button:not([disabled])")?.focus(); } }, h("span", {}, "Next"), icon("back", { size: 16, className: "icon flip" }))))));
+  }
+}
+
+function miniCard(c) {
+  const p = c.profile;
+  return h("li", { class: "mini", dataset: { profileId: p.id } },
+    h("div", { class: "mini-head" },
+      h("a", { href: `#/profile/${encodeURIComponent(p.id)}`, class: "mini-name" }, p.name),
+      h("span", { class: "mini-score", title: "fused score" }, fmt.num(c.score))),
+    h("p", { class: "meta" }, h("span", { class: "tag tag-kind" }, labels.kind[p.kind] || p.kind),
+      h("span", { class: "loc" }, icon("pin", { size: 14 }), [p.city, labels.country[p.country] || p.country].filter(Boolean).join(", "))),
+    chips((p.ecosystems || []).map((e) => labels.ecosystem[e] || e), "Ecosystems"),
+    c.summary ? h("p", { class: "small muted" }, c.summary) : null);
+}
+
+function interestForm(match, profile, after) {
+  const id = `interest-${match.request.id}`;
+  const message = h("textarea", { id: `${id}-msg`, rows: "3", maxlength: "4000", placeholder: "What cooperation do you offer, what is missing, who are you?" });
+  const result = h("div", { role: "status", class: "form-message" });
+  const form = h("form", { class: "interest-form", id, "aria-label": `Express interest in ${match.request.title || match.request.id}` },
+    h("label", { for: `${id}-msg` }, `Message from ${profile.name}`),
+    message,
+    h("div", { class: "form-actions" },
+      h("button", { type: "submit", class: "btn btn-primary btn-small" }, icon("send", { size: 16 }), h("span", {}, "Send expression of interest"))),
+    result);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const submit = form.querySelector("button[type=submit]");
+    submit.disabled = true;
+    try {
+      const interest = await api(`/v1/requests/${encodeURIComponent(match.request.id)}/interest`, {
+        method: "POST", body: { profile_id: profile.id, message: message.value.trim() },
+      });
+      showSuccess(result, h("p", {}, `Interest sent (no. ${interest.id}). The requester's advisor will be in touch.`));
+      toast("Expression of interest sent");
+      after?.();
+    } catch (problem) {
+      showProblem(result, problem);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+function opportunity(match, profile) {
+  const r = match.request;
+  const holder = h("div", { class: "interest-holder" });
+  const toggle = h("button", {
+    type: "button", class: "btn btn-small btn-secondary", "aria-expanded": "false", "aria-controls": `interest-${r.id}-wrap`,
+    dataset: { interest: r.id },
+    onclick: () => {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      holder.hidden = !open;
+      if (open && !holder.firstChild) holder.append(interestForm(match, profile));
+      if (open) holder.querySelector("textarea")?.focus();
+    },
+  }, icon("send", { size: 16 }), h("span", {}, "Express interest"));
+  holder.id = `interest-${r.id}-wrap`;
+  holder.hidden = true;
+  return h("li", { class: "opportunity", dataset: { requestId: r.id } },
+    h("div", { class: "mini-head" },
+      h("span", { class: "mini-name" }, r.title || r.text.slice(0, 80)),
+      h("span", { class: "mini-score", title: "how well this profile fits the request" }, `fit ${fmt.num(match.score)}`)),
+    r.title ? h("p", { class: "small" }, r.text.length > 240 ? `${r.text.slice(0, 240)}…` : r.text) : null,
+    h("p", { class: "meta" },
+      h("span", { class: "tag" }, labels.collab[r.collaboration_type] || r.collaboration_type),
+      ...(r.ecosystems || []).map((e) => h("span", { class: "tag tag-teal" }, labels.ecosystem[e] || e)),
+      h("span", { class: "muted small" }, `open until ${fmt.date(r.expires_at)}`)),
+    toggle, holder);
+}
+
+/**
+ * Draw the profile `profileId` into `view`. `ctx`: hasResults() (the search has results to go
+ * back to), onUseAsRequester(profile) (search partners for this organisation).
+ */
+export async function renderProfilePage(view, profileId, ctx) {
+  view.setAttribute("aria-busy", "true");
+  clear(view).append(h("div", { class: "page" }, loading("Loading the profile…")));
+  let p;
+  try {
+    p = await api(`/v1/profiles/${encodeURIComponent(profileId)}`);
+  } catch (problem) {
+    const box = h("div", { role: "alert" });
+    clear(view).append(h("div", { class: "page" },
+      h("a", { href: "#/", class: "back" }, icon("back", { size: 16 }), "Back to search"),
+      h("h1", { tabindex: "-1", class: "view-title" }, "Profile not available"), box));
+    showProblem(box, problem);
+    view.setAttribute("aria-busy", "false");
+    return;
+  }
+  const location = [p.city, p.region_name, labels.country[p.country] || p.country].filter(Boolean).join(", ");
+  const activitiesHost = h("div", { class: "activities" });
+  const similarHost = h("div", { "aria-live": "polite" });
+  const partnersHost = h("div", { "aria-live": "polite" });
+  const opportunitiesHost = h("div", { "aria-live": "polite" });
+  const useAsRequester = iconButton("search", "Search partners for this organisation", {
+    class: "btn-secondary", onclick: () => ctx.onUseAsRequester(p),
+  });
+  clear(view).append(h("div", { class: "page profile-page" },
+    h("a", { href: "#/", class: "back" }, icon("back", { size: 16 }), ctx.hasResults() ? "Back to results" : "Back to search"),
+    h("div", { class: "panel profile-head" },
+      h("div", { class: "profile-title" },
+        h("div", {},
+          h("h1", { tabindex: "-1", class: "view-title" }, p.name, p.acronym && p.acronym !== p.name ? h("span", { class: "acronym" }, ` ${p.acronym}`) : null),
+          h("p", { class: "meta" },
+            h("span", { class: "tag tag-kind" }, labels.kind[p.kind] || p.kind),
+            p.sme ? h("span", { class: "tag" }, "SME") : null,
+            location ? h("span", { class: "loc" }, icon("pin", { size: 14 }), location) : null,
+            /^https?:\/\//i.test(p.url || "") ? h("a", { href: p.url, rel: "noopener noreferrer", target: "_blank", class: "ext" }, "Website", icon("external", { size: 14 }), h("span", { class: "sr-only" }, " (opens in a new tab)")) : null)),
+        h("div", { class: "page-actions" }, starButton(entryOf(p)), useAsRequester)),
+      chips((p.ecosystems || []).map((e) => labels.ecosystem[e] || e), "Ecosystems"),
+      p.description ? h("p", { class: "description" }, p.description) : null,
+      p.keywords?.length ? h("div", { class: "keywords" }, h("span", { class: "muted small" }, "Keywords: "), chips(p.keywords, "Keywords", "kw")) : null,
+      p.source ? h("p", { class: "muted small" }, `Source: ${p.source} · updated ${fmt.date(p.updated_at)}`) : null),
+    h("div", { class: "profile-grid" },
+      h("section", { class: "panel", "aria-labelledby": "sec-activities" },
+        h("h2", { id: "sec-activities" }, icon("doc"), `Activities (${p.activities.length})`), activitiesHost),
+      h("section", { class: "panel", "aria-labelledby": "sec-opps" },
+        h("h2", { id: "sec-opps" }, icon("send"), "Open requests that fit"),
+        h("p", { class: "hint" }, "Partner requests this organisation could answer. Expressing interest needs an API key (Settings)."),
+        opportunitiesHost),
+      h("section", { class: "panel", "aria-labelledby": "sec-similar" },
+        h("h2", { id: "sec-similar" }, icon("users"), "Similar organisations"), similarHost),
+      h("section", { class: "panel", "aria-labelledby": "sec-partners" },
+        h("h2", { id: "sec-partners" }, icon("layers"), "Complementary partners across sectors"),
+        h("p", { class: "hint" }, "Organisations from other ecosystems of the same value chains."), partnersHost))));
+  view.setAttribute("aria-busy", "false");
+  activitiesTable(activitiesHost, p.activities || []);
+  const id = encodeURIComponent(p.id);
+  const list = (host, data, empty) => {
+    if (!data.data.length) host.append(h("p", { class: "muted" }, empty));
+    else host.append(h("ul", { class: "mini-list" }, data.data.map((c) => miniCard(c))));
+  };
+  // the three lists load in the background, each with its own loading state
+  Promise.all([
+    lazySection(similarHost, () => api(`/v1/profiles/${id}/similar`, { query: { k: 6, explain: true } }),
+      (host, data) => list(host, data, "No similar organisations found.")),
+    lazySection(partnersHost, () => api(`/v1/profiles/${id}/partners`, { query: { k: 6, explain: true } }),
+      (host, data) => list(host, data, "No complementary partners found.")),
+    lazySection(opportunitiesHost, () => api(`/v1/profiles/${id}/opportunities`, { query: { k: 10 } }),
+      (host, data) => {
+        if (!data.data.length) host.append(h("p", { class: "muted" }, "No open partner requests fit this organisation now."));
+        else host.append(h("ul", { class: "mini-list" }, data.data.map((m) => opportunity(m, p))));
+      }),
+  ]);
+}

@@ -1,0 +1,132 @@
+"""``Batch``: candidate slots of one request and the intermediate values their signals share
+(computed once, on first use). Every signal's ``compute`` reads a batch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from engine import signals
+from engine.columns import Columns
+from engine.context import RequestContext
+from engine.derived import KIND_INDEX
+from engine.profiles import Profile
+from engine.taxonomy import ECOSYSTEMS
+from engine.view import IndexView
+
+#: ``dense_votes`` counts a slot's vectors among this many best vectors of the batch.
+VOTES = 1000
+
+
+@dataclass(frozen=True)
+class DenseScores:
+    """Dense values of a batch from all its slots' vectors against the query.
+
+    ``best``: max-sim; ``top3``: mean of the best three (missing ones count 0); ``votes``:
+    log1p of how many of the batch's ``VOTES`` best vectors belong to the slot (several close
+    activities, not one); ``topic``: best similarity among the projects the slot shared with
+    the sources (past partners on *this* topic); ``items``/``item_sims``: each slot's best
+    three items (index, -1 if none) and their cosines.
+    """
+
+    best: np.ndarray
+    top3: np.ndarray
+    votes: np.ndarray
+    topic: np.ndarray
+    items: np.ndarray
+    item_sims: np.ndarray
+
+
+def dense_scores(view: IndexView, context: RequestContext, slots: np.ndarray,
+                 top: int = 3) -> DenseScores:
+    """The :class:`DenseScores` of ``slots``."""
+    counts = view.derived.columns.n_vectors[slots]
+    sims = view.corpus.index.similarities(context.query, view.derived.vector_ids(slots))
+    starts = np.cumsum(counts) - counts
+    groups = np.repeat(np.arange(len(slots)), counts)
+    # rank of each vector within its slot, best first
+    order = np.lexsort((-sims, groups))
+    within = np.arange(len(sims)) - np.repeat(starts, counts)
+    best_rows = order[within < top]  # the best `top` vectors of each slot, slot by slot
+    best_group = groups[best_rows]
+    best_rank = within[within < top]
+    items = np.full((len(slots), top), -1, dtype=np.int64)
+    item_sims = np.zeros((len(slots), top), dtype=np.float32)
+    items[best_group, best_rank] = best_rows - starts[best_group]
+    item_sims[best_group, best_rank] = sims[best_rows]
+    top3 = np.where(items >= 0, np.maximum(item_sims, 0.0), 0.0).sum(axis=1) / top
+    votes = np.zeros(len(slots), dtype=np.float32)
+    if len(sims):
+        cut = max(len(sims) - VOTES, 0)
+        threshold = np.partition(sims, cut)[cut]
+        votes = np.bincount(groups[sims >= threshold], minlength=len(slots))
+    topic = np.zeros(len(slots), dtype=np.float32)
+    if len(context.sources) and len(sims):
+        shared = view.derived.graph.projects_of(context.sources)
+        hit = np.isin(view.derived.projects_of_vectors(slots), shared)
+        topic = np.maximum.reduceat(np.where(hit, np.maximum(sims, 0.0), 0.0), starts)
+    return DenseScores(
+        best=item_sims[:, 0].astype(np.float32),
+        top3=top3.astype(np.float32),
+        votes=np.log1p(votes).astype(np.float32),
+        topic=topic.astype(np.float32),
+        items=items,
+        item_sims=item_sims,
+    )
+
+
+@dataclass
+class Batch:
+    """``lexical_all``: the request's TF-IDF cosine with every slot (-1 where filtered out);
+    ``seeds``: the best slots of the first pass, read by pooled signals."""
+
+    view: IndexView
+    context: RequestContext
+    slots: np.ndarray
+    lexical_all: np.ndarray
+    seeds: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    @property
+    def columns(self) -> Columns:
+        return self.view.derived.columns
+
+    @cached_property
+    def dense(self) -> DenseScores:
+        return dense_scores(self.view, self.context, self.slots)
+
+    @cached_property
+    def lexical(self) -> np.ndarray:
+        return np.maximum(self.lexical_all[self.slots], 0.0).astype(np.float32)
+
+    @cached_property
+    def home(self) -> Profile | None:
+        """The requester's profile, if the request has one."""
+        requester = self.context.requester
+        return self.view.corpus.profile(requester) if requester is not None else None
+
+    @cached_property
+    def countries(self) -> np.ndarray:
+        return self.columns.country[self.slots]
+
+    @cached_property
+    def ecosystems(self) -> np.ndarray:
+        """0/1 matrix: candidates x ECOSYSTEMS."""
+        return signals.bits_to_matrix(self.columns.ecosystems[self.slots], len(ECOSYSTEMS))
+
+    @cached_property
+    def kinds(self) -> np.ndarray:
+        """Kind index of each candidate."""
+        return np.array([KIND_INDEX[k] for k in self.columns.kind[self.slots]], dtype=np.int64)
+
+    @cached_property
+    def covered(self) -> set[str]:
+        """Countries the consortium so far (requester and positive examples) covers."""
+        corpus = self.view.corpus
+        return {corpus.profile(int(s)).country for s in self.context.sources} - {""}
+
+    @cached_property
+    def direct(self) -> np.ndarray:
+        """Projects each candidate shared with the sources."""
+        return self.view.derived.graph.direct(self.context.sources, self.slots)

@@ -1,0 +1,34 @@
+"""Incremental upkeep of a co-occurrence matrix ``co = I I^T`` (zero diagonal) when some rows
+of the incidence ``I`` change: the collaboration graph's shared-project counts after a write."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def replace_rows(
+    co: sp.csr_matrix, incidence: sp.csr_matrix, rows: np.ndarray, n: int
+) -> sp.csr_matrix:
+    """``co`` (shared-project counts, zero diagonal) grown to n x n, with the rows and columns
+    of ``rows`` recomputed from ``incidence``: the rest of co = I I^T is unchanged. Only the
+    difference in those rows is formed, so the cost beyond them is one sparse addition."""
+    co = co.copy()
+    co.resize((n, n))
+    if len(rows) == 0:
+        return co.tocsr()
+    fresh = (incidence[rows] @ incidence.T).tocsr().astype(np.float32)  # |rows| x n
+    own_row = np.repeat(np.arange(len(rows)), np.diff(fresh.indptr))
+    fresh.data[fresh.indices == rows[own_row]] = 0.0  # no self-links
+    diff = (fresh - co[rows]).tocsr()  # |rows| x n
+    inside = np.zeros(n, dtype=np.float32)
+    inside[rows] = 1.0
+    place = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, np.arange(len(rows)))), shape=(n, len(rows))
+    )
+    in_rows = place @ diff  # n x n, non-zero only in `rows`
+    # the block rows x rows is in both in_rows and its transpose: count it once
+    in_cols = sp.diags(1.0 - inside) @ in_rows.T
+    result = (co + (in_rows + in_cols)).tocsr().astype(np.float32)
+    result.eliminate_zeros()
+    return result

@@ -1,0 +1,86 @@
+"""``EmbeddingCache``: document vectors on disk, keyed by model id and text hash, so a rebuild
+(or a restart) encodes only new text."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from engine.atomic import atomic_write
+from engine.embed import normalize_rows
+from engine.errors import EngineError
+
+
+def _slug(model_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.@-]", "_", model_id)
+
+
+class EmbeddingCache:
+    """Vectors on disk, keyed by model id and text hash, so a rebuild encodes only new text.
+
+    Layout: ``<root>/<model_id>/shard-<hash>.npy`` (float16 vectors) beside
+    ``shard-<hash>.keys.json`` (their text keys). Shards are written atomically and never
+    modified; ``flush`` adds one shard with what was encoded since the last flush.
+    ``seed_roots`` are read-only caches with the same layout (the vectors shipped for the
+    bundled data); new vectors always go to ``root``.
+    """
+
+    def __init__(
+        self, root: str | Path, model_id: str, *, seed_roots: Sequence[str | Path] = ()
+    ):
+        self.root = Path(root)
+        self.model_id = model_id
+        self.folder = self.root / _slug(model_id)
+        self.seed_folders = [Path(seed) / _slug(model_id) for seed in seed_roots]
+        self._vectors: dict[str, np.ndarray] = {}
+        self._pending: dict[str, np.ndarray] = {}
+        self._load()
+
+    def _load(self) -> None:
+        for folder in [*self.seed_folders, self.folder]:
+            if folder.is_dir():
+                self._load_folder(folder)
+
+    def _load_folder(self, folder: Path) -> None:
+        for keys_file in sorted(folder.glob("shard-*.keys.json")):
+            vectors_file = keys_file.with_name(keys_file.name.replace(".keys.json", ".npy"))
+            if not vectors_file.is_file():
+                continue
+            keys = json.loads(keys_file.read_text())
+            vectors = np.load(vectors_file).astype(np.float32)
+            if len(keys) != len(vectors):
+                raise EngineError(
+                    f"embedding cache shard {vectors_file} does not match its keys; delete it "
+                    "and rebuild (only those texts will be encoded again)"
+                )
+            self._vectors.update(zip(keys, normalize_rows(vectors), strict=True))
+
+    def __len__(self) -> int:
+        return len(self._vectors) + len(self._pending)
+
+    def get(self, key: str) -> np.ndarray | None:
+        return self._pending.get(key, self._vectors.get(key))
+
+    def put(self, key: str, vector: np.ndarray) -> None:
+        if key not in self._vectors:
+            self._pending[key] = vector
+
+    def flush(self) -> None:
+        """Write pending vectors as one new shard (atomically)."""
+        if not self._pending:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        keys = sorted(self._pending)
+        vectors = np.stack([self._pending[k] for k in keys]).astype(np.float16)
+        name = "shard-" + hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
+        atomic_write(self.folder / f"{name}.npy", lambda f: np.save(f, vectors))
+        atomic_write(
+            self.folder / f"{name}.keys.json", lambda f: f.write(json.dumps(keys).encode())
+        )
+        self._vectors.update(self._pending)
+        self._pending = {}

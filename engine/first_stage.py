@@ -1,0 +1,87 @@
+"""The first stage: which allowed slots a request's ranking considers at all. Each source
+brings its best candidates (dense, lexical, what the request names, the consortium's network);
+fusion ranks their union. Pure functions over an :class:`engine.view.IndexView`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine import signals
+from engine.context import RequestContext
+from engine.corpus import ITEM_BITS
+from engine.view import IndexView
+
+#: Up to this many excluded vectors, a search drops them after the fact (exactly) rather than
+#: building an id selector over every allowed vector.
+SMALL_EXCLUSION = 2048
+#: Organisations in the places and countries a request names that join the first stage.
+NAMED_POOL = 50
+
+
+def dense_top(view: IndexView, query: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
+    """The ``size`` allowed slots with the best vectors (search inside faiss).
+
+    A filter is applied with an id selector; when it removes only a handful of vectors
+    (the requester, negative examples) it is cheaper, and still exact, to search that many
+    more results and drop them.
+    """
+    index = view.corpus.index
+    cols = view.derived.columns
+    excluded = np.flatnonzero(cols.alive & ~mask)
+    allowed_vids = None
+    extra = len(excluded)
+    if int(cols.n_vectors[excluded].sum()) > SMALL_EXCLUSION:
+        allowed_vids = view.derived.vector_ids(np.flatnonzero(mask))
+        extra = 0
+    k_vectors = (size + extra) * 4
+    while True:
+        _, vids = index.search(query, k_vectors, allowed_vids)
+        vids = vids[0][vids[0] >= 0]
+        dense_slots = vids >> ITEM_BITS
+        if len(np.unique(dense_slots)) >= size + extra or len(vids) < k_vectors:
+            break
+        k_vectors *= 4
+    dense_slots = dense_slots[mask[dense_slots]]
+    _, first = np.unique(dense_slots, return_index=True)  # first hit = best vector
+    return dense_slots[np.sort(first)[:size]]
+
+
+def lexical_top(lexical_all: np.ndarray, size: int) -> np.ndarray:
+    """The ``size`` slots with the best positive TF-IDF cosine (filtered ones hold -1)."""
+    top = np.argpartition(-lexical_all, min(size, len(lexical_all) - 1))[:size]
+    return top[lexical_all[top] > 0]
+
+
+def named_top(
+    view: IndexView, context: RequestContext, mask: np.ndarray, lexical_all: np.ndarray
+) -> np.ndarray:
+    """Allowed slots the request names: every named organisation, and the ``NAMED_POOL``
+    lexically best organisations in the named places and countries (a city like Paris holds
+    hundreds)."""
+    cols = view.derived.columns
+    parts = [context.named]
+    for where in (
+        context.named_places,
+        np.flatnonzero(signals.in_values(context.mentions.countries, cols.country) > 0),
+    ):
+        if len(where) > NAMED_POOL:
+            where = where[np.argpartition(-lexical_all[where], NAMED_POOL)[:NAMED_POOL]]
+        parts.append(where)
+    named = np.concatenate(parts)
+    return named[mask[named]]
+
+
+def candidates(
+    view: IndexView, context: RequestContext, mask: np.ndarray, lexical_all: np.ndarray,
+    size: int,
+) -> np.ndarray:
+    """The union of every source's best ``size`` allowed slots, sorted."""
+    parts = [
+        dense_top(view, context.query, mask, size),
+        lexical_top(lexical_all, size),
+        named_top(view, context, mask, lexical_all),
+    ]
+    for source in context.sources:
+        partners = view.derived.graph.partners(int(source), size)
+        parts.append(partners[mask[partners]])
+    return np.unique(np.concatenate(parts)).astype(np.int64)

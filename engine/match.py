@@ -1,0 +1,56 @@
+"""What a ranking returns: ``Match``, one recommended profile with the numbers that ranked it,
+and ``Explanation``, why it is in the list (built by :mod:`engine.explain`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.profiles import Profile
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a candidate is in the list.
+
+    ``contributions``: feature -> weight x value (sums to the match score). ``groups``: the
+    same summed per signal group. ``evidence``: per group, the data behind it. ``summary``:
+    one sentence for an advisor to read out.
+    """
+
+    summary: str
+    contributions: dict[str, float]
+    groups: dict[str, float]
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "contributions": dict(self.contributions),
+            "groups": dict(self.groups),
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """One recommended profile.
+
+    ``score`` is the fused score: the sum of ``contributions`` (feature -> weight x value,
+    plus ``diversity``, a penalty <= 0, when results were diversified). ``signals`` holds
+    each feature's raw value on its own scale (see :mod:`engine.builtin_signals`);
+    ``best_items`` are the profile's best-matching vectors as (item index, cosine), best
+    first. ``explanation`` is set when the caller asked for one.
+    """
+
+    profile: Profile
+    score: float
+    rank: int
+    signals: dict[str, float]
+    contributions: dict[str, float]
+    best_items: tuple[tuple[int, float], ...] = ()
+    explanation: Explanation | None = None
+
+    @property
+    def profile_id(self) -> str:
+        return self.profile.id

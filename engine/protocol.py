@@ -1,0 +1,122 @@
+"""The benchmark protocol of ``data/README.md`` as one public function.
+
+Dev: queries from ``dev_queries.csv`` (projects from the cut-off on); profiles, vocabulary,
+graph and H2020 history only from projects before the cut-off; fusion weights learned in the
+same run from the window *before* the cut-off (never from the queries).
+
+Validation: the same, one window earlier. Queries are the projects of the ``window_days``
+before the cut-off; profiles and training come from before that window, so ranking ideas can
+be tuned without reading the dev queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from engine.builtin_signals import BUILTIN
+from engine.embed import Encoder
+from engine.errors import EngineError
+from engine.evaluate import BenchmarkResult, Query, benchmark, load_queries, sample_in_order
+from engine.fusion import FusionModel
+from engine.recommender import Recommender
+from engine.registry import Registry
+from engine.sources.cordis import load_cordis
+from engine.sources.h2020 import load_h2020
+from engine.train import fit_weights, history_queries, train_fusion
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """The inputs and windows of one benchmark run. ``h2020`` None: no H2020 history;
+    ``fusion`` None: learn weights in the run (unless ``hand_weights``)."""
+
+    projects: Path
+    participants: Path
+    queries: Path
+    h2020: Path | None
+    cutoff: date
+    validation: bool = False
+    window_days: int = 182
+    max_queries: int = 800
+    seed: int = 0
+    limit: int | None = None
+    fusion: Path | None = None
+    hand_weights: bool = False
+    ablation: bool = False
+
+
+@dataclass(frozen=True)
+class ProtocolRun:
+    """What a run measured: the engine's method name, the profile cut-off it used, the
+    queries, the fusion model (None: hand-set weights) and the metrics."""
+
+    engine_name: str
+    cutoff: date
+    queries: list[Query]
+    fusion: FusionModel | None
+    result: BenchmarkResult
+
+
+def protocol_queries(protocol: Protocol) -> tuple[list[Query], date]:
+    """The queries of a run and the cut-off its profiles use."""
+    if not protocol.validation:
+        return load_queries(protocol.queries, protocol.projects, limit=protocol.limit), \
+            protocol.cutoff
+    queries, cutoff = history_queries(protocol.projects, protocol.participants, protocol.cutoff,
+                                      protocol.window_days)
+    if not queries:
+        raise EngineError(
+            f"no validation queries in the {protocol.window_days} days before {protocol.cutoff}"
+        )
+    return sample_in_order(queries, protocol.limit, protocol.seed), cutoff
+
+
+def run_protocol(
+    protocol: Protocol,
+    encoder: Encoder,
+    *,
+    signals: Registry = BUILTIN,
+    progress: bool = False,
+    log: Callable[[str], None] = lambda _: None,
+) -> ProtocolRun:
+    """Run the benchmark protocol: the engine (learned or hand-set fusion) and the reference
+    methods (popularity, TF-IDF, TF-IDF x popularity, dense only, lexical only, hand-set
+    fusion; with ``ablation``, the engine retrained without each signal group) on the same
+    queries."""
+    queries, cutoff = protocol_queries(protocol)
+    if protocol.validation:
+        log(f"validation: queries from {cutoff} to {protocol.cutoff}, profiles before {cutoff}")
+    pools = []
+    if protocol.fusion is not None:
+        fusion: FusionModel | None = FusionModel.load(protocol.fusion, signals)
+    elif protocol.hand_weights:
+        fusion = None
+    else:
+        fusion, pools = train_fusion(
+            protocol.projects, protocol.participants, protocol.h2020, cutoff,
+            Recommender(encoder, signals=signals), max_queries=protocol.max_queries,
+            seed=protocol.seed, window_days=protocol.window_days, progress=progress,
+        )
+    profiles = load_cordis(protocol.projects, protocol.participants, cutoff=cutoff,
+                           progress=progress)
+    history = load_h2020(protocol.h2020, cutoff=cutoff) if protocol.h2020 else []
+    log(f"{len(profiles)} candidate organisations, {len(queries)} queries")
+    recommender = Recommender(encoder, signals=signals).fit(profiles, history=history,
+                                                            progress=progress)
+    recommender.fusion = fusion
+    variants: dict[str, dict[str, float]] = {
+        "dense_only": {f: float(f == "dense") for f in signals.names},
+        "lexical_only": {f: float(f == "lexical") for f in signals.names},
+        "hand_set_fusion": signals.hand_weights,
+    }
+    if protocol.ablation and pools:
+        for group in signals.groups:
+            members = signals.members(group.id)
+            kept = [f for f in signals.names if f not in members]
+            variants[f"without_{group.id}"] = fit_weights(pools, signals, features=kept)
+    result = benchmark(recommender, queries, variants=variants, progress=progress)
+    engine_name = "learned_fusion" if fusion is not None else "hand_set_fusion"
+    return ProtocolRun(engine_name, cutoff, queries, fusion, result)

@@ -1,0 +1,23 @@
+"""``IndexView``: what one request reads, the corpus with its derived data and the ranking
+parameters, handed to the pure functions of ranking and explanation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.config import RankConfig
+from engine.corpus import Corpus
+from engine.derived import Derived
+from engine.registry import Registry
+
+
+@dataclass(frozen=True)
+class IndexView:
+    """A read-only view: ``derived`` is up to date with ``corpus``; ``weights`` are the
+    fusion weights in force; ``signals`` the registry the features come from."""
+
+    corpus: Corpus
+    derived: Derived
+    config: RankConfig
+    signals: Registry
+    weights: dict[str, float]
