@@ -37,7 +37,7 @@ from api.middleware import GuardMiddleware, MetricsMiddleware
 from api.ratelimit import TokenBuckets
 from api.reconcile import open_index
 from api.routes import feedback, ops, profiles, recommend, requests, taxonomy
-from api.schemas import Problem
+from api.schemas.common import Problem
 from api.security import ensure_bootstrap_key
 from api.services import Services
 from api.settings import Settings

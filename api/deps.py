@@ -3,7 +3,8 @@ and paging. Everything comes from ``request.app.state``, set up by the app's lif
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import APIKeyHeader
@@ -44,30 +45,25 @@ def get_services(request: Request) -> Services:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServicesDep = Annotated[Services, Depends(get_services)]
 
-
-def get_ops(services: ServicesDep) -> OpsService:
-    return services.ops
+S = TypeVar("S")
 
 
-def get_recommend(services: ServicesDep) -> RecommendService:
-    return services.recommend
+def _service(pick: Callable[[Services], S]) -> Callable[[Services], S]:
+    """A dependency on one of the loaded services (a 503 until the index is loaded); each
+    ``get_<service>`` is its own callable, so a test can override one."""
+
+    def get(services: ServicesDep) -> S:
+        return pick(services)
+
+    return get
 
 
-def get_profiles(services: ServicesDep) -> ProfileService:
-    return services.profiles
-
-
-def get_requests(services: ServicesDep) -> RequestService:
-    return services.requests
-
-
-def get_feedback(services: ServicesDep) -> FeedbackService:
-    return services.feedback
-
-
-def get_taxonomy(services: ServicesDep) -> TaxonomyService:
-    return services.taxonomy
-
+get_ops = _service(lambda services: services.ops)
+get_recommend = _service(lambda services: services.recommend)
+get_profiles = _service(lambda services: services.profiles)
+get_requests = _service(lambda services: services.requests)
+get_feedback = _service(lambda services: services.feedback)
+get_taxonomy = _service(lambda services: services.taxonomy)
 
 OpsDep = Annotated[OpsService, Depends(get_ops)]
 RecommendDep = Annotated[RecommendService, Depends(get_recommend)]

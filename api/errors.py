@@ -4,8 +4,9 @@
 
 Services and dependencies raise domain errors, never HTTP ones: the engine's
 (:mod:`engine.errors`: invalid input, unknown id, conflict) and the API layer's own small
-hierarchy below (:class:`Unauthorized`, :class:`Forbidden`, :class:`Unavailable`).
-:func:`engine_status` and :func:`api_status` give each its status.
+hierarchy below (:class:`Unauthorized`, :class:`Forbidden`, :class:`Unavailable`). An API
+error carries its own HTTP status and headers; :func:`engine_status` gives an engine error's
+(the engine knows nothing of HTTP).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -54,29 +55,48 @@ def problem_type(status: int) -> str:
 
 
 class ApiError(Exception):
-    """An error of the API layer itself (keys, readiness); its HTTP status is decided here,
-    in :func:`api_status`, as :func:`engine_status` decides it for engine errors."""
+    """An error of the API layer itself (keys, readiness): each subclass sets its HTTP
+    ``status``, and :meth:`headers` adds what the client needs to react."""
+
+    #: the HTTP status of the response; 500 (logged, answered without detail) unless set
+    status: ClassVar[int] = 500
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
 
+    def headers(self) -> dict[str, str]:
+        """Response headers that go with this error."""
+        return {}
+
 
 class Unauthorized(ApiError):
     """No key where one is needed, or an unknown or revoked key."""
 
+    status = 401
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "ApiKey"}
+
 
 class Forbidden(ApiError):
     """The key is valid but its scope does not cover this operation."""
+
+    status = 403
 
 
 class Unavailable(ApiError):
     """The index is not ready (still loading, failed, or out of step with the database);
     ``retry_after`` (seconds) when waiting will help."""
 
+    status = 503
+
     def __init__(self, message: str, *, retry_after: int | None = None):
         super().__init__(message)
         self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
 
 
 def problem_response(
@@ -110,17 +130,6 @@ def engine_status(exc: EngineError) -> int:
     return 500
 
 
-def api_status(exc: ApiError) -> int:
-    """HTTP status of an API-layer error."""
-    if isinstance(exc, Unauthorized):
-        return 401
-    if isinstance(exc, Forbidden):
-        return 403
-    if isinstance(exc, Unavailable):
-        return 503
-    return 500
-
-
 def _location(loc: Sequence[str | int]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
@@ -143,16 +152,10 @@ async def _engine_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    status = api_status(exc)
-    if status == 500:
+    if exc.status == 500:
         log.error("API error on %s %s: %s", request.method, request.url.path, exc)
         return problem_response(500, "internal error; it was logged")
-    headers: dict[str, str] = {}
-    if isinstance(exc, Unauthorized):
-        headers["WWW-Authenticate"] = "ApiKey"
-    if isinstance(exc, Unavailable) and exc.retry_after is not None:
-        headers["Retry-After"] = str(exc.retry_after)
-    return problem_response(status, exc.message, headers=headers)
+    return problem_response(exc.status, exc.message, headers=exc.headers())
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

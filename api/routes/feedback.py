@@ -5,7 +5,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import FeedbackDep, Limit, Offset, WriterDep
-from api.schemas import FeedbackCreate, FeedbackPublic, Page
+from api.schemas.common import Page
+from api.schemas.feedback import FeedbackCreate, FeedbackPublic
 
 router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
 

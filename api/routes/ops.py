@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 
 from api.deps import OpsDep
-from api.schemas import Health, Ready
+from api.schemas.ops import Health, Ready
 from api.services import Services
 from api.services.ops import NOT_READY
 

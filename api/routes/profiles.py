@@ -5,17 +5,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import Explain, IfMatchDep, K, Limit, Offset, PrincipalDep, ProfilesDep, WriterDep
-from api.schemas import (
-    Ecosystem,
-    MatchList,
-    Page,
+from api.schemas.common import Ecosystem, Page
+from api.schemas.profiles import (
     ProfileCreate,
     ProfileDetail,
     ProfilePublic,
     ProfileReplace,
     ProfileUpdate,
-    RequestMatchList,
 )
+from api.schemas.recommend import MatchList
+from api.schemas.requests import RequestMatchList
 from engine.taxonomy import Kind
 
 router = APIRouter(prefix="/v1/profiles", tags=["profiles"])

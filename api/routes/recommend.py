@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import RecommendDep
-from api.schemas import MatchList, RecommendIn
+from api.schemas.recommend import MatchList, RecommendIn
 
 router = APIRouter(prefix="/v1", tags=["recommend"])
 

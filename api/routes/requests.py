@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import Explain, K, Limit, Offset, RequestsDep, WriterDep
-from api.schemas import (
+from api.schemas.common import Page
+from api.schemas.recommend import MatchList
+from api.schemas.requests import (
     InterestCreate,
     InterestPublic,
-    MatchList,
-    Page,
     RequestCreate,
     RequestCreated,
     RequestPublic,

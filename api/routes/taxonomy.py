@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import TaxonomyDep
-from api.schemas import Taxonomy
+from api.schemas.taxonomy import Taxonomy
 
 router = APIRouter(prefix="/v1", tags=["taxonomy"])
 

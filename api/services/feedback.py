@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from api.schemas import FeedbackCreate, FeedbackPublic, Page
+from api.schemas.common import Page
+from api.schemas.feedback import FeedbackCreate, FeedbackPublic
 from api.security import Principal
 from api.store.feedback import FeedbackStore, query_hash
 from api.store.requests import RequestStore

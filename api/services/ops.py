@@ -6,7 +6,7 @@ from __future__ import annotations
 from api.errors import Unavailable
 from api.live import LiveIndex
 from api.reconcile import SyncReport
-from api.schemas import Ready
+from api.schemas.ops import Ready
 
 #: ``(name, help, value)`` of one Prometheus gauge or counter
 Gauge = tuple[str, str, float]

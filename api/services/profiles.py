@@ -9,16 +9,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from api.live import LiveIndex
-from api.schemas import (
-    MatchList,
-    Page,
+from api.schemas.common import Page
+from api.schemas.profiles import (
     ProfileCreate,
     ProfileDetail,
     ProfilePublic,
     ProfileReplace,
     ProfileUpdate,
-    RequestMatchList,
 )
+from api.schemas.recommend import MatchList
+from api.schemas.requests import RequestMatchList
 from api.security import Principal
 from api.services.ranking import Ranking, elapsed_ms
 from api.services.writes import WritePath

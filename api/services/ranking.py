@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from api.live import LiveIndex
-from api.schemas import Candidate, MatchList, RequestMatchOut
+from api.schemas.recommend import Candidate, MatchList
+from api.schemas.requests import RequestMatchOut
 from api.store.requests import RequestStore
 from engine.match import Match
 from engine.profiles import PartnerRequest

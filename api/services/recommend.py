@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.schemas import MatchList, RecommendIn
+from api.schemas.recommend import MatchList, RecommendIn
 from api.services.ranking import Ranking
 from engine.diversity import Diversity
 

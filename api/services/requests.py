@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from api.live import LiveIndex
 from api.reconcile import expiry
-from api.schemas import (
+from api.schemas.common import Page
+from api.schemas.recommend import MatchList
+from api.schemas.requests import (
     InterestCreate,
     InterestPublic,
-    MatchList,
-    Page,
     RequestCreate,
     RequestCreated,
     RequestPublic,

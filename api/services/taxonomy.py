@@ -5,7 +5,7 @@ exactly the signals that ranked, including any a researcher added)."""
 from __future__ import annotations
 
 from api.live import LiveIndex
-from api.schemas import Taxonomy
+from api.schemas.taxonomy import Taxonomy
 
 
 class TaxonomyService:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.deps import get_recommend
 from api.settings import Settings
+from engine.recommender import Recommender
 
 from .conftest import make_settings, wait_ready
 
@@ -129,14 +131,13 @@ def test_engine_failure_after_commit_is_repaired_on_restart(
     app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False) as client:
         wait_ready(client)
-        live = app.state.services.live
 
-        def broken(profiles: object) -> None:
+        def broken(rec: Recommender, profiles: object) -> None:
             raise RuntimeError("engine bug")
 
-        for copy in live._copies:
-            copy.upsert = broken  # type: ignore[method-assign]
-        response = client.post("/v1/profiles", json=new_profile, headers=curator)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Recommender, "upsert", broken)
+            response = client.post("/v1/profiles", json=new_profile, headers=curator)
         assert response.status_code == 500 and "engine bug" not in response.text
         assert client.get("/ready").status_code == 503
         assert client.get("/v1/profiles/lt-laser").status_code == 200  # it is stored

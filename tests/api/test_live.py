@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
+import pytest
+
 from api.live import LiveIndex
 from engine.cached_encoder import CachedEncoder
 from engine.embed import HashEncoder
@@ -14,8 +16,14 @@ from engine.recommender import Recommender
 QUERY = PartnerRequest(text="battery storage for the grid")
 
 
+def _switch(live: LiveIndex, tag: str) -> None:
+    """A write that changes no profile: readers move to the other copy."""
+    live.add_requests([(tag, PartnerRequest(text="switch copies"), None)])
+    live.settle()
+
+
 def test_reads_go_on_during_a_write_and_see_it_once_acknowledged(
-    profiles: list[Profile],
+    profiles: list[Profile], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     encoder = CachedEncoder(HashEncoder(64))
     live = LiveIndex(Recommender(encoder).fit(profiles), encoder)
@@ -23,17 +31,16 @@ def test_reads_go_on_during_a_write_and_see_it_once_acknowledged(
     seen: list[tuple[int, str]] = []
 
     def slow(original):  # type: ignore[no-untyped-def]
-        def upsert(batch: list[Profile]) -> None:
+        def upsert(rec: Recommender, batch: list[Profile]) -> None:
             writing.set()
             # the write only goes on once a reader has finished meanwhile: were readers
             # blocked by the write, this would time out
             assert read_during_write.wait(timeout=10)
-            original(batch)
+            original(rec, batch)
 
         return upsert
 
-    for copy in live._copies:
-        copy.upsert = slow(copy.upsert)  # type: ignore[method-assign]
+    monkeypatch.setattr(Recommender, "upsert", slow(Recommender.upsert))
 
     def reader() -> None:
         writing.wait(timeout=10)
@@ -51,11 +58,11 @@ def test_reads_go_on_during_a_write_and_see_it_once_acknowledged(
     with live.reading() as rec:  # acknowledged: every reader from now on sees it
         assert rec.get(profiles[0].id).name == "Renamed during the write"
     live.settle()  # the other copy catches up in the background
-    for _ in range(2):  # whichever copy is active, it holds the write
+    for tag in ("a", "b"):  # whichever copy is active, it holds the write
         with live.reading() as rec:
             assert rec.get(profiles[0].id).name == "Renamed during the write"
             assert rec.version == live.version > before
-        live._active = 1 - live._active
+        _switch(live, tag)
 
 
 def test_the_second_copy_catches_up_before_the_next_write(profiles: list[Profile]) -> None:
@@ -68,9 +75,10 @@ def test_the_second_copy_catches_up_before_the_next_write(profiles: list[Profile
     live.remove(profiles[4].id)
     live.settle()
     names = []
-    for copy in live._copies:
-        names.append(sorted((p.id, p.name) for p in copy.profiles()))
-        assert copy.version == live.version
+    for tag in ("a", "b"):  # each copy in turn
+        with live.reading() as rec:
+            names.append(sorted((p.id, p.name) for p in rec.profiles()))
+        _switch(live, tag)
     assert names[0] == names[1]
     assert profiles[4].id not in dict(names[0])
     assert dict(names[0])[profiles[1].id] == "Name 4"

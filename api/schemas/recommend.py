@@ -1,0 +1,112 @@
+"""Recommendations: the partner request a ranking answers (:class:`RequestFields`, shared
+with stored requests), the ``/v1/recommend`` body, and ranked candidates with their signals,
+contributions and, on request, explanations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt
+
+from api.schemas.common import (
+    Country,
+    Ecosystem,
+    Input,
+    RefId,
+    Text,
+    Title,
+    finite,
+    finite_values,
+    plain,
+)
+from api.schemas.profiles import ProfileSummary
+from engine.match import Match
+from engine.profiles import PartnerRequest
+from engine.taxonomy import CollaborationType, Kind
+
+
+class DiversityIn(Input):
+    mmr_lambda: StrictFloat = Field(
+        1.0, gt=0.0, le=1.0, description="1 = pure relevance; lower trades it for variety"
+    )
+    max_per_country: StrictInt | None = Field(None, ge=1, le=100)
+    max_per_kind: StrictInt | None = Field(None, ge=1, le=100)
+
+
+class RequestFields(Input):
+    """A partner request: what is sought, with filters and preferences."""
+
+    text: Text = Field("", description="what partner is sought (text or title required)")
+    title: Title = ""
+    requester_id: RefId | None = Field(None, description="the requester's own profile id")
+    collaboration_type: CollaborationType = CollaborationType.RESEARCH_INNOVATION
+    kinds: list[Kind] = Field(default_factory=list, max_length=6)
+    countries: list[Country] = Field(default_factory=list, max_length=250)
+    exclude_countries: list[Country] = Field(default_factory=list, max_length=250)
+    ecosystems: list[Ecosystem] = Field(default_factory=list, max_length=14)  # type: ignore[valid-type]
+    ecosystem_filter: StrictBool = Field(False, description="keep only the ecosystems asked for")
+    cross_border: StrictFloat = Field(0.0, ge=-1.0, le=1.0, description="+1 abroad, -1 at home")
+    sme_only: StrictBool = False
+    positive_ids: list[RefId] = Field(default_factory=list, max_length=50)
+    negative_ids: list[RefId] = Field(default_factory=list, max_length=50)
+
+    def partner_request(self) -> PartnerRequest:
+        data = self.model_dump(mode="json", include=set(RequestFields.model_fields))
+        return PartnerRequest.from_dict(data)
+
+
+class RecommendIn(RequestFields):
+    k: StrictInt = Field(10, ge=1, le=100, description="how many candidates")
+    diversity: DiversityIn | None = None
+    explain: StrictBool = Field(False, description="add evidence and a summary sentence")
+
+
+class Candidate(BaseModel):
+    rank: int
+    score: float = Field(description="fused score: the sum of contributions")
+    profile: ProfileSummary
+    signals: dict[str, float] = Field(description="each signal's raw value on its own scale")
+    contributions: dict[str, float] = Field(description="each signal's share of the score")
+    summary: str | None = Field(
+        None, description="with explain: why, in one sentence", exclude_if=lambda v: v is None
+    )
+    evidence: dict[str, Any] | None = Field(
+        None, description="with explain: the evidence", exclude_if=lambda v: v is None
+    )
+    groups: dict[str, float] | None = Field(
+        None,
+        description="with explain: contributions summed per signal group "
+        "(the groups of /v1/taxonomy signal_groups)",
+        exclude_if=lambda v: v is None,
+    )
+
+    @classmethod
+    def of(cls, match: Match, explain: bool) -> Candidate:
+        """A ranked match; with ``explain``, its summary, evidence and group sums too."""
+        explained: dict[str, Any] = {}
+        if explain and match.explanation is not None:
+            explanation = match.explanation
+            explained = {
+                "summary": explanation.summary,
+                "evidence": plain(explanation.evidence),
+                "groups": finite_values(explanation.groups),
+            }
+        return cls(
+            rank=match.rank,
+            score=finite(match.score),
+            profile=ProfileSummary.of(match.profile),
+            signals=finite_values(match.signals),
+            contributions=finite_values(match.contributions),
+            **explained,
+        )
+
+
+class MatchList(BaseModel):
+    data: list[Candidate]
+    count: int
+    took_ms: float
+    model: str
+    index_version: int
+    cached: bool = Field(
+        False, description="answered from the result cache of this index version"
+    )
