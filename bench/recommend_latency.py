@@ -73,7 +73,7 @@ def main() -> None:
         recommender.recommend(request, k=10, explain=True)
         times.append((time.perf_counter() - t0) * 1000)
     rows.append(("k=10, explain, new text (encoding included)", times))
-    vectors = recommender.encoder.encode([r.document for r in requests])
+    vectors = recommender.encoder.encode_queries([r.document for r in requests])
     for label, kwargs in (
         ("k=10, ranking only", {}),
         ("k=10, explain, ranking only", {"explain": True}),

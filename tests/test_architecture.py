@@ -1,4 +1,5 @@
-"""The shape of the engine: no import cycle inside ``engine/`` and no import of the web layer.
+"""The shape of the code: no import cycle inside ``engine/``, no import of the web layer from it,
+and no giant module.
 
 Imports are read from the source (module level and inside functions), leaving out those under
 ``if TYPE_CHECKING:``, which annotate a callback's argument and never run.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ENGINE = Path(__file__).resolve().parents[2] / "engine"
+ENGINE = Path(__file__).resolve().parents[1] / "engine"
 
 
 def _runtime_imports(path: Path) -> set[str]:
@@ -84,9 +85,13 @@ def test_the_engine_never_imports_the_api() -> None:
     assert not {name: found for name, found in offenders.items() if found}
 
 
-def test_no_engine_module_is_a_giant() -> None:
-    """One idea per file: no module over about 350 lines (data tables aside)."""
-    tables = {"taxonomy.py"}
-    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines())
-             for p in ENGINE.rglob("*.py") if p.name not in tables}
-    assert not {name: n for name, n in sizes.items() if n > 360}
+def test_no_module_is_a_giant() -> None:
+    """One idea per file: no module of the engine or the API over 350 lines (data tables
+    aside)."""
+    tables = {ENGINE / "taxonomy.py"}
+    sizes = {
+        str(path.relative_to(ENGINE.parent)): len(path.read_text(encoding="utf-8").splitlines())
+        for folder in (ENGINE, ENGINE.parent / "api") for path in folder.rglob("*.py")
+        if path not in tables
+    }
+    assert not {name: n for name, n in sizes.items() if n > 350}
