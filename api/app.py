@@ -42,7 +42,11 @@ from api.security import ensure_bootstrap_key
 from api.services import Services
 from api.settings import Settings
 from api.store import Store
-from engine.cached_encoder import CachedEncoder, cached_sentence_encoder
+from engine.cached_encoder import (
+    CachedEncoder,
+    cached_multilingual_encoder,
+    cached_sentence_encoder,
+)
 from engine.embed import HashEncoder
 
 log = logging.getLogger("api")
@@ -74,6 +78,17 @@ def make_encoder(settings: Settings) -> CachedEncoder:
     )
 
 
+def make_multilingual(settings: Settings) -> CachedEncoder | None:
+    """The multilingual encoder behind the same caches, or None (hash encoder, or turned
+    off in the settings)."""
+    if settings.encoder == "hash" or not settings.multilingual:
+        return None
+    return cached_multilingual_encoder(
+        settings.cache_dir, seed_dirs=[settings.data_dir / "embeddings"],
+        memory=settings.query_cache_size,
+    )
+
+
 def _load_index(app: FastAPI) -> None:
     """Runs in a thread: build the services and publish them on ``app.state``."""
     settings: Settings = app.state.settings
@@ -84,7 +99,8 @@ def _load_index(app: FastAPI) -> None:
             # clients on 2 cores, see docs/benchmarks.md).
             threadpool_limits(limits=settings.engine_threads)
         encoder = make_encoder(settings)
-        recommender, report = open_index(settings, app.state.store, encoder)
+        recommender, report = open_index(settings, app.state.store, encoder,
+                                         make_multilingual(settings))
         live = LiveIndex(
             recommender,
             encoder,

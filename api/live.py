@@ -28,7 +28,6 @@ from typing import Any
 
 from api.results import ResultCache
 from api.rwlock import ReadWriteLock
-from engine.corpus import vector_texts
 from engine.embed import Encoder
 from engine.errors import NotFoundError
 from engine.profiles import PartnerRequest, Profile
@@ -144,8 +143,8 @@ class LiveIndex:
                 log.exception("the second index copy failed to apply a write")
 
     def upsert(self, profiles: Sequence[Profile]) -> None:
-        # encoded (and cached) before the writer lock: the copies' upserts then find them
-        self.encoder.encode_documents([t for p in profiles for t in vector_texts(p)])
+        with self.reading() as rec:  # encoded (and cached) before the writer lock
+            rec.embed(profiles)
         self._write(lambda rec: rec.upsert(list(profiles)), warm=True)
 
     def remove(self, profile_id: str) -> None:

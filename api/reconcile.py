@@ -80,10 +80,11 @@ def seed(store: Store, settings: Settings, now: datetime) -> tuple[int, int]:
     return store.seed(profiles, requests), len(requests)
 
 
-def load_saved(index_dir: Path, encoder: Encoder) -> Recommender | None:
+def load_saved(index_dir: Path, encoder: Encoder,
+               multilingual: Encoder | None = None) -> Recommender | None:
     """The saved index, or None when it is missing, made by another model, or unreadable."""
     try:
-        return Recommender.load(index_dir, encoder)
+        return Recommender.load(index_dir, encoder, multilingual=multilingual)
     except (EngineError, OSError, ValueError, KeyError, RuntimeError) as exc:
         # RuntimeError: faiss on a damaged file; OSError/ValueError/KeyError: a folder whose
         # manifest exists but whose other files are missing or malformed
@@ -108,20 +109,27 @@ def repair(rec: Recommender, db_profiles: list[Profile]) -> int | None:
     return changed
 
 
-def rebuild(db_profiles: list[Profile], encoder: Encoder, settings: Settings) -> Recommender:
+def rebuild(db_profiles: list[Profile], encoder: Encoder, settings: Settings,
+            multilingual: Encoder | None = None) -> Recommender:
     """A new index of the database's profiles, built as ``partner-search build`` builds one:
     with the H2020 collaboration history of the data folder and the learned fusion weights
     when those files exist."""
     h2020 = DataPaths(settings.data_dir).h2020
     history = load_h2020(h2020) if h2020.is_file() else []
-    rec = Recommender(encoder).fit(db_profiles, history=history, progress=True)
+    rec = Recommender(encoder, multilingual=multilingual).fit(db_profiles, history=history,
+                                                              progress=True)
     if settings.fusion_path is not None and settings.fusion_path.is_file():
         rec.fusion = FusionModel.load(settings.fusion_path)
     return rec
 
 
 def open_index(
-    settings: Settings, store: Store, encoder: Encoder, *, now: datetime | None = None
+    settings: Settings,
+    store: Store,
+    encoder: Encoder,
+    multilingual: Encoder | None = None,
+    *,
+    now: datetime | None = None,
 ) -> tuple[Recommender, SyncReport]:
     """Seed if needed, then verify, repair or rebuild the index from the database."""
     started = time.perf_counter()
@@ -129,7 +137,7 @@ def open_index(
     seeded = seed(store, settings, now)
     db_profiles = list(store.profiles.all())
     expected = data_fingerprint(db_profiles, encoder.model_id)
-    rec = load_saved(settings.index_dir, encoder)
+    rec = load_saved(settings.index_dir, encoder, multilingual)
     action, changed = "verified", 0
     if rec is not None and rec.fingerprint() != expected:
         repaired = repair(rec, db_profiles)
@@ -139,7 +147,7 @@ def open_index(
             rec = None
     if rec is None:
         action, changed = "rebuilt", len(db_profiles)
-        rec = rebuild(db_profiles, encoder, settings)
+        rec = rebuild(db_profiles, encoder, settings, multilingual)
     if action != "verified":
         try:
             rec.save(settings.index_dir)

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
         Path("models/fusion.json"), description="learned fusion weights for a rebuilt index"
     )
     encoder: Literal["sentence", "hash"] = "sentence"
+    #: with the sentence encoder, also embed with the multilingual model (requests and
+    #: profiles in any EU language); the hash encoder of the tests has no multilingual twin
+    multilingual: bool = True
     hash_dim: int = Field(64, ge=8, le=4096)
     save_index_on_shutdown: bool = True
     engine_threads: int | None = Field(

@@ -97,6 +97,17 @@ class Batch:
         return dense_scores(self.view, self.context, self.slots)
 
     @cached_property
+    def multilingual(self) -> np.ndarray:
+        """Best cosine of the request's multilingual vector with any of each candidate's
+        multilingual vectors (0 without a multilingual index)."""
+        index, query = self.view.corpus.multilingual, self.context.multilingual
+        if index is None or query is None or not len(self.slots):
+            return np.zeros(len(self.slots), dtype=np.float32)
+        counts = self.columns.n_vectors[self.slots]
+        sims = index.similarities(query, self.view.derived.vector_ids(self.slots))
+        return np.maximum.reduceat(sims, np.cumsum(counts) - counts).astype(np.float32)
+
+    @cached_property
     def lexical(self) -> np.ndarray:
         return np.maximum(self.lexical_all[self.slots], 0.0).astype(np.float32)
 

@@ -88,6 +88,14 @@ def _kind_affinity(b: Batch) -> np.ndarray:
     return signals.kind_affinity(requester, b.kinds, b.view.derived.kind_lift)
 
 
+def _preferred_kind(b: Batch) -> np.ndarray:
+    wanted = set(b.context.request.prefer_kinds)
+    kinds = np.isin(b.columns.kind[b.slots], list(wanted - {"sme"}))
+    if "sme" in wanted:
+        kinds |= b.columns.sme[b.slots]
+    return kinds.astype(np.float32)
+
+
 def _column(name: str, transform: str = "log") -> Callable[[Batch], np.ndarray]:
     """A signal of one per-slot count column: log1p, or damped by ``experience_ref``."""
     def compute(b: Batch) -> np.ndarray:
@@ -106,6 +114,10 @@ BUILTIN = Registry(GROUPS, (
     Signal("dense_votes", "semantic",
            "log1p(profile vectors among the pool's 1000 best), [0, ~6.9]",
            "similar items", lambda b: b.dense.votes),
+    Signal("dense_multi", "semantic",
+           "best cosine of the request with any profile text, multilingual-e5 (any language; "
+           "compressed, about [0.7, 0.95])", "similarity in any language",
+           lambda b: b.multilingual),
     Signal("lexical", "lexical", "TF-IDF cosine of request and profile document, [0, 1]",
            "term overlap (TF-IDF)", lambda b: b.lexical, weight=4.0),
     Signal("lexical_log", "lexical", "log1p(100 x lexical), [0, 4.6]: fusion multiplicative",
@@ -134,6 +146,11 @@ BUILTIN = Registry(GROUPS, (
            lambda b: signals.new_country(b.covered, b.countries)),
     Signal("cross_border", "geography", "request.cross_border x (1 if abroad, else 0), [-1, 1]",
            "cross-border preference", _cross_border, weight=0.5, preference=True),
+    Signal("preferred_country", "geography",
+           "1 if in a country the request prefers (\"preferably in Italy\"), else 0",
+           "preferred country",
+           lambda b: signals.in_values(set(b.context.request.prefer_countries), b.countries),
+           weight=1.0, preference=True),
     Signal("network_direct", "network",
            "log1p(projects shared with the requester or positive examples)",
            "direct collaborations", lambda b: signals.log_count(b.direct), weight=0.8),
@@ -169,6 +186,9 @@ BUILTIN = Registry(GROUPS, (
            _column("n_history")),
     Signal("kind_affinity", "kind", "log2 lift of (requester kind, candidate kind) in "
            "consortia, [-2, 2]", "organisation type", _kind_affinity),
+    Signal("preferred_kind", "kind",
+           "1 if of a kind the request prefers (\"ideally SMEs\"), else 0", "preferred kind",
+           _preferred_kind, weight=1.0, preference=True),
     Signal("named", "mentioned", "1 if the request names the organisation (acronym or name)",
            "named in the request",
            lambda b: np.isin(b.slots, b.context.named).astype(np.float32), weight=1.0),

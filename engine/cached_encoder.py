@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
+from engine.e5_encoder import E5Encoder
 from engine.embed import Encoder, SentenceEncoder, normalize_rows, text_key
 from engine.embedding_cache import EmbeddingCache
 from engine.errors import EngineError
@@ -177,5 +178,17 @@ def cached_sentence_encoder(
     """The packaged (or given) sentence-transformers model behind the on-disk cache, seeded
     with the vectors shipped for the bundled data."""
     encoder = SentenceEncoder(model_path)
+    cache = EmbeddingCache(cache_dir, encoder.model_id, seed_roots=seed_dirs)
+    return CachedEncoder(encoder, cache, memory=memory)
+
+
+def cached_multilingual_encoder(
+    cache_dir: str | Path = "models/cache",
+    seed_dirs: Sequence[str | Path] = ("data/embeddings",),
+    *,
+    memory: int = 4096,
+) -> CachedEncoder:
+    """The packaged multilingual model behind the same on-disk cache and shipped vectors."""
+    encoder = E5Encoder()
     cache = EmbeddingCache(cache_dir, encoder.model_id, seed_roots=seed_dirs)
     return CachedEncoder(encoder, cache, memory=memory)

@@ -51,10 +51,19 @@ def _encoder(args: argparse.Namespace) -> CachedEncoder:
     return cached_sentence_encoder(args.model, args.cache, seed_dirs=[args.data / "embeddings"])
 
 
+def _multilingual(args: argparse.Namespace) -> CachedEncoder | None:
+    """The multilingual encoder behind the same caches (None with ``--no-multilingual``)."""
+    from engine.cached_encoder import cached_multilingual_encoder
+
+    if args.no_multilingual:
+        return None
+    return cached_multilingual_encoder(args.cache, seed_dirs=[args.data / "embeddings"])
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from engine.bundle import DataPaths, load_corpus
     from engine.cached_encoder import verify_cached
-    from engine.corpus import vector_texts
+    from engine.corpus import multilingual_texts, vector_texts
     from engine.fusion import FusionModel
     from engine.recommender import Recommender
     from engine.sources.h2020 import load_h2020
@@ -68,9 +77,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     encoder = _encoder(args)
     texts = [t for p in profiles for t in vector_texts(p)]
     worst = verify_cached(encoder, texts)
-    print(f"cached vectors verified against the model (lowest cosine {worst:.4f})",
+    multilingual = _multilingual(args)
+    if multilingual is not None:
+        texts = [t for p in profiles for t in multilingual_texts(p)]
+        worst = min(worst, verify_cached(multilingual, texts))
+    print(f"cached vectors verified against the models (lowest cosine {worst:.4f})",
           file=sys.stderr)
-    recommender = Recommender(encoder).fit(profiles, history=history, progress=True)
+    recommender = Recommender(encoder, multilingual=multilingual).fit(
+        profiles, history=history, progress=True)
     if args.fusion is not None and args.fusion.is_file():
         recommender.fusion = FusionModel.load(args.fusion)
     recommender.save(args.out)
@@ -86,7 +100,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace) -> Recommender:
     from engine.recommender import Recommender
 
-    return Recommender.load(args.index, _encoder(args))
+    return Recommender.load(args.index, _encoder(args), multilingual=_multilingual(args))
 
 
 def _print_matches(matches: list[Match], as_json: bool) -> None:
@@ -151,7 +165,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     model, _ = train_fusion(
         args.projects, args.participants, _history_path(args), args.cutoff,
-        Recommender(_encoder(args)),
+        Recommender(_encoder(args), multilingual=_multilingual(args)),
         max_queries=args.max_queries, seed=args.seed, window_days=args.window_days,
         progress=True,
     )
@@ -173,7 +187,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         limit=args.limit, fusion=args.fusion, hand_weights=args.hand_weights,
         ablation=args.ablation,
     )
-    run = run_protocol(protocol, _encoder(args), progress=True,
+    run = run_protocol(protocol, _encoder(args), multilingual=_multilingual(args), progress=True,
                        log=lambda line: print(line, file=sys.stderr))
     result, engine_name = run.result, run.engine_name
     methods = {(engine_name if k == "engine" else k): v for k, v in result.methods.items()}
@@ -198,6 +212,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 Extension = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 
+def cmd_crosslingual(args: argparse.Namespace) -> int:
+    from engine.crosslingual import crosslingual_benchmark, load_crosslingual
+
+    profiles, queries = load_crosslingual(args.set)
+    queries = [q for q in queries if args.split in ("all", q.split)]
+    result = crosslingual_benchmark(_load(args), profiles, queries)
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
 def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     """The parser; ``extend`` adds subcommands of other packages (the API's ``serve``)."""
     parser = argparse.ArgumentParser(
@@ -208,6 +234,8 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     common.add_argument("--model", type=Path, default=None,
                         help="sentence-transformers model folder (default: packaged MiniLM)")
     common.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache")
+    common.add_argument("--no-multilingual", action="store_true",
+                        help="without the multilingual encoder (its signal is then 0)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     build = sub.add_parser("build", parents=[common], help="build the index from data")
@@ -272,6 +300,15 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
                           "(queries: projects of the --window-days before it; training one "
                           "window earlier): a split to tune on without reading the dev set")
     evaluate.set_defaults(func=cmd_evaluate)
+
+    crosslingual = sub.add_parser(
+        "crosslingual", parents=[common],
+        help="the cross-lingual set (data/crosslingual) against a built index")
+    crosslingual.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    crosslingual.add_argument("--set", type=Path, default=DEFAULT_DATA / "crosslingual")
+    crosslingual.add_argument("--split", choices=("tune", "test", "all"), default="tune")
+    crosslingual.add_argument("--json", type=Path, default=None)
+    crosslingual.set_defaults(func=cmd_crosslingual)
 
     if extend is not None:
         extend(sub)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -12,6 +12,7 @@ from engine.embed import normalize_rows
 from engine.mentions import Mentions
 from engine.profiles import PartnerRequest
 from engine.taxonomy import ECOSYSTEMS, ecosystems_in_text
+from engine.understand import understand
 from engine.view import IndexView
 
 
@@ -21,7 +22,8 @@ class RequestContext:
     ``sources``: the requester and positive-example slots (the consortium so far);
     ``wanted_ecosystems``: 0/1 over ECOSYSTEMS; ``named``/``named_places``: slots the request
     names (acronym or full name) / whose city or region it names, sorted; ``walk``: the
-    ``network_walk`` value of every slot (the pool and its expansion share it)."""
+    ``network_walk`` value of every slot (the pool and its expansion share it);
+    ``multilingual``: the request's multilingual vector (None without a multilingual index)."""
 
     request: PartnerRequest
     query: np.ndarray
@@ -33,10 +35,13 @@ class RequestContext:
     named: np.ndarray
     named_places: np.ndarray
     walk: np.ndarray
+    multilingual: np.ndarray | None = None
 
 
-def request_context(view: IndexView, request: PartnerRequest, query: np.ndarray) -> RequestContext:
-    """The context of ``request`` whose text has the vector ``query``."""
+def request_context(view: IndexView, request: PartnerRequest, query: np.ndarray,
+                    multilingual: np.ndarray | None = None) -> RequestContext:
+    """The context of ``request`` whose text has the vector ``query`` (and the multilingual
+    vector ``multilingual``)."""
     corpus, derived, config = view.corpus, view.derived, view.config
     positives = [corpus.slots[i] for i in request.positive_ids if i in corpus.slots]
     negatives = [corpus.slots[i] for i in request.negative_ids if i in corpus.slots]
@@ -52,7 +57,10 @@ def request_context(view: IndexView, request: PartnerRequest, query: np.ndarray)
     wanted = set(request.ecosystems) or ecosystems_in_text(request.document)
     if requester is not None and not request.ecosystems:
         wanted |= set(corpus.profile(requester).ecosystems)
+    # a country the text rules out ("outside Germany") is never a country it names
+    negated = set(understand(request.document).values("exclude_country"))
     mentions = Mentions.of(request.document)
+    mentions = replace(mentions, countries=mentions.countries - negated)
     named, named_places = derived.names.named_slots(mentions)
     return RequestContext(
         request=request,
@@ -65,4 +73,5 @@ def request_context(view: IndexView, request: PartnerRequest, query: np.ndarray)
         named=named,
         named_places=named_places,
         walk=signals.walk_score(derived.graph.walk(sources)),
+        multilingual=multilingual,
     )

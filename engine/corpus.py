@@ -30,6 +30,14 @@ def vector_texts(profile: Profile) -> list[str]:
     return profile.chunks() + [a.document for a in profile.activities] or [profile.name]
 
 
+def multilingual_texts(profile: Profile) -> list[str]:
+    """The texts the multilingual encoder embeds, item for item as :func:`vector_texts`
+    (same count, so the same vector ids): description chunks, then each activity's title
+    (short texts: the multilingual model is slow on long ones)."""
+    titles = [a.title or a.document[:300] for a in profile.activities]
+    return profile.chunks() + titles or [profile.name]
+
+
 def lexical_document(profile: Profile) -> str:
     """The text of a profile's TF-IDF row: name, acronym, keywords, description, activities."""
     parts = [profile.name, profile.acronym, " ".join(profile.keywords), profile.description]
@@ -70,6 +78,8 @@ class Corpus:
     profiles: list[Profile | None] = field(default_factory=list)
     slots: dict[str, int] = field(default_factory=dict)
     history: list[Participation] = field(default_factory=list)
+    #: the multilingual vectors of :func:`multilingual_texts`, with the same ids (optional)
+    multilingual: VectorIndex | None = None
 
     @classmethod
     def build(
@@ -79,21 +89,28 @@ class Corpus:
         history: Iterable[Participation],
         vectors: VectorIndex,
         lexical: LexicalIndex,
+        multilingual: tuple[VectorIndex, np.ndarray] | None = None,
     ) -> Corpus:
         """A corpus of ``profiles`` whose :func:`vector_texts` (all, in order) have the
-        vectors ``embedded``, with a fitted ``lexical`` index (row i: profile i)."""
+        vectors ``embedded``, with a fitted ``lexical`` index (row i: profile i) and, if given,
+        a multilingual index with the vectors of their :func:`multilingual_texts`."""
         check_unique(profiles, "")
         slots = {p.id: i for i, p in enumerate(profiles)}
         ids = [vector_ids(s, len(vector_texts(p))) for s, p in enumerate(profiles)]
-        vectors.add(np.concatenate(ids) if ids else np.zeros(0, np.int64), embedded)
+        all_ids = np.concatenate(ids) if ids else np.zeros(0, np.int64)
+        vectors.add(all_ids, embedded)
+        if multilingual is not None:
+            multilingual[0].add(all_ids, multilingual[1])
         kept = [row for row in history if row.pic in slots]
-        return cls(vectors, lexical, list(profiles), slots, kept)
+        return cls(vectors, lexical, list(profiles), slots, kept,
+                   multilingual[0] if multilingual is not None else None)
 
     def copy(self) -> Corpus:
         """An independent copy. Profiles, history and the lexical vocabulary never change in
         place and are shared; the vector index and the slot maps are copied."""
         return Corpus(self.index.copy(), self.lexical.copy(), list(self.profiles),
-                      dict(self.slots), self.history)
+                      dict(self.slots), self.history,
+                      self.multilingual.copy() if self.multilingual is not None else None)
 
     @property
     def index(self) -> VectorIndex:
@@ -129,9 +146,17 @@ class Corpus:
         """The vectors of one live slot, in item order."""
         return self.index.reconstruct(vector_ids(slot, len(vector_texts(self.profile(slot)))))
 
-    def put(self, profiles: Sequence[Profile], embedded: np.ndarray) -> tuple[list[int],
-                                                                            list[Profile | None]]:
-        """Add or replace ``profiles`` whose vector texts have the vectors ``embedded``.
+    def slot_multilingual(self, slot: int) -> np.ndarray | None:
+        """The multilingual vectors of one live slot (None: the corpus has none)."""
+        if self.multilingual is None:
+            return None
+        ids = vector_ids(slot, len(vector_texts(self.profile(slot))))
+        return self.multilingual.reconstruct(ids)
+
+    def put(self, profiles: Sequence[Profile], embedded: np.ndarray,
+            multilingual: np.ndarray | None = None) -> tuple[list[int], list[Profile | None]]:
+        """Add or replace ``profiles`` whose vector texts have the vectors ``embedded`` (and
+        their multilingual texts the vectors ``multilingual``, when the corpus has that index).
         Returns the written slots and the profiles they held before (None where new)."""
         index = self.index
         check_unique(profiles, " in one upsert")
@@ -147,10 +172,13 @@ class Corpus:
             else:
                 old = self.profile(slot)
                 before.append(old)
-                index.remove(vector_ids(slot, len(vector_texts(old))))
+                self._remove_vectors(slot, old)
             vids.append(vector_ids(slot, len(vector_texts(profile))))
             slots.append(slot)
-        index.add(np.concatenate(vids) if vids else np.zeros(0, np.int64), embedded)
+        all_ids = np.concatenate(vids) if vids else np.zeros(0, np.int64)
+        index.add(all_ids, embedded)
+        if self.multilingual is not None and multilingual is not None:
+            self.multilingual.add(all_ids, multilingual)
         self.lexical.set_rows(slots, [lexical_document(p) for p in profiles])
         for slot, profile in zip(slots, profiles, strict=True):
             self.profiles[slot] = profile
@@ -159,11 +187,17 @@ class Corpus:
 
     def delete(self, profile_id: str) -> tuple[int, Profile]:
         """Remove a profile; returns its slot and the profile."""
-        index = self.index
+        self.check_fitted()
         slot = self.slot(profile_id)
         profile = self.profile(slot)
         del self.slots[profile_id]
-        index.remove(vector_ids(slot, len(vector_texts(profile))))
+        self._remove_vectors(slot, profile)
         self.lexical.clear_rows([slot])
         self.profiles[slot] = None
         return slot, profile
+
+    def _remove_vectors(self, slot: int, profile: Profile) -> None:
+        ids = vector_ids(slot, len(vector_texts(profile)))
+        self.index.remove(ids)
+        if self.multilingual is not None:
+            self.multilingual.remove(ids)

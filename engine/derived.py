@@ -64,7 +64,7 @@ class Derived:
             columns, means, graph,
             tuple(_vector_projects(columns, graph, s) for s in range(len(columns))),
             NameIndex.build(corpus.profiles, corpus.lexical.common_word),
-            ProjectTexts.build(corpus.profiles, graph, corpus.lexical.transform), history,
+            ProjectTexts.build(corpus.profiles, graph, corpus.lexical.transform_fitted), history,
         )
 
     def updated(
@@ -90,7 +90,8 @@ class Derived:
         return self._assemble(
             columns, means, graph, tuple(projects),
             self.names.updated(profiles, slots, corpus.lexical.common_word),
-            self.projects.updated(profiles, slots, graph, corpus.lexical.transform), self.history,
+            self.projects.updated(profiles, slots, graph, corpus.lexical.transform_fitted),
+            self.history,
         )
 
     @classmethod

@@ -14,7 +14,7 @@ import gzip
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -160,10 +160,13 @@ class BenchmarkResult:
     methods: dict[str, dict[str, Any]]  # metric -> mean, "queries", "stderr": metric -> SE
     non_academic: dict[str, dict[str, Any]]
     cross_border: dict[str, float]
+    #: per confidence level of the engine's list: queries, and the share with a real partner
+    #: in the top 10
+    confidence: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"methods": self.methods, "non_academic": self.non_academic,
-                "cross_border": self.cross_border}
+                "cross_border": self.cross_border, "confidence": self.confidence}
 
 
 def benchmark(
@@ -196,11 +199,14 @@ def benchmark(
     names = ("popularity", "tfidf", "tfidf_x_popularity", "engine", *variants)
     rows: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     restricted: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+    levels: dict[str, list[float]] = {}
     abroad_top: list[float] = []
     abroad_true: list[float] = []
     vectors = recommender.encoder.encode_queries([q.request().document for q in queries])
-    for query, vector in tqdm(
-        list(zip(queries, vectors, strict=True)), desc="queries", disable=not progress
+    multilingual = recommender.encode_multilingual([q.request() for q in queries])
+    for query, vector, other in tqdm(
+        list(zip(queries, vectors, multilingual, strict=True)), desc="queries",
+        disable=not progress,
     ):
         request = query.request()
         lexical = recommender.lexical_scores(request.document)
@@ -225,7 +231,7 @@ def benchmark(
             if query.requester_id in slot_of:
                 own[slot_of[query.requester_id]] = False
             ranked = {name: _top_ids(values, ids, own, 100) for name, values in baselines.items()}
-            pool = recommender.pool(replace(request, **extra), vector, k=100)
+            pool = recommender.pool(replace(request, **extra), vector, k=100, multilingual=other)
             engine = recommender.rank_pool(pool, 100)
             ranked["engine"] = [m.profile_id for m in engine]
             for name, weights in variants.items():
@@ -234,6 +240,10 @@ def benchmark(
                 ]
             for name, ranking in ranked.items():
                 target[name].append(query_metrics(ranking, relevant))
+            level = recommender.confidence(engine) if not extra else None
+            if level is not None:
+                hit = any(m.profile_id in relevant for m in engine[:10])
+                levels.setdefault(level, []).append(float(hit))
             if not extra and home:
                 top = [m.profile.country for m in engine[:10] if m.profile.country]
                 true = [recommender.get(r).country for r in relevant if r in recommender]
@@ -249,6 +259,8 @@ def benchmark(
             "true_partners": float(np.mean(abroad_true)) if abroad_true else 0.0,
             "queries": len(abroad_top),
         },
+        confidence={level: {"queries": len(hits), "hit@10": float(np.mean(hits))}
+                    for level, hits in sorted(levels.items())},
     )
 
 

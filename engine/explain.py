@@ -31,7 +31,8 @@ def explain_match(match: Match, context: RequestContext, view: IndexView) -> Exp
         slot = view.corpus.slot(profile.id)
         evidence["shared_terms"] = [
             {"term": term, "share": round(share, 3)}
-            for term, share in view.corpus.lexical.shared_terms(context.lexical_query, slot)
+            for term, share in view.corpus.lexical.shared_terms(
+                context.lexical_query, slot, text=context.request.document)
         ]
     if "thematic" in cited:
         evidence["ecosystems"] = _ecosystems(view, context, match)

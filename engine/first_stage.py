@@ -18,14 +18,17 @@ SMALL_EXCLUSION = 2048
 NAMED_POOL = 50
 
 
-def dense_top(view: IndexView, query: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
-    """The ``size`` allowed slots with the best vectors (search inside faiss).
+def dense_top(view: IndexView, query: np.ndarray, mask: np.ndarray, size: int, *,
+              multilingual: bool = False) -> np.ndarray:
+    """The ``size`` allowed slots with the best vectors (search inside faiss; the
+    multilingual index with ``multilingual``).
 
     A filter is applied with an id selector; when it removes only a handful of vectors
     (the requester, negative examples) it is cheaper, and still exact, to search that many
     more results and drop them.
     """
-    index = view.corpus.index
+    index = view.corpus.multilingual if multilingual else view.corpus.index
+    assert index is not None
     cols = view.derived.columns
     excluded = np.flatnonzero(cols.alive & ~mask)
     allowed_vids = None
@@ -75,12 +78,15 @@ def candidates(
     view: IndexView, context: RequestContext, mask: np.ndarray, lexical_all: np.ndarray,
     size: int,
 ) -> np.ndarray:
-    """The union of every source's best ``size`` allowed slots, sorted."""
+    """The union of every source's best ``size`` allowed slots, sorted: dense (and
+    multilingual dense), lexical, named, and the partners of the requester and examples."""
     parts = [
         dense_top(view, context.query, mask, size),
         lexical_top(lexical_all, size),
         named_top(view, context, mask, lexical_all),
     ]
+    if context.multilingual is not None and view.corpus.multilingual is not None:
+        parts.append(dense_top(view, context.multilingual, mask, size, multilingual=True))
     for source in context.sources:
         partners = view.derived.graph.partners(int(source), size)
         parts.append(partners[mask[partners]])

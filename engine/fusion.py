@@ -14,6 +14,7 @@ import numpy as np
 
 from engine.atomic import atomic_write_json
 from engine.builtin_signals import BUILTIN
+from engine.confidence import Confidence
 from engine.registry import Registry
 
 
@@ -37,17 +38,24 @@ def fuse(
 
 @dataclass(frozen=True)
 class FusionModel:
-    """Learned fusion weights with how they were trained; stored as ``fusion.json``."""
+    """Learned fusion weights with how they were trained, and the confidence levels
+    calibrated with them; stored as ``fusion.json``."""
 
     weights: Mapping[str, float]
     trained: Mapping[str, Any] = field(default_factory=dict)
+    confidence: Confidence | None = None
 
     def save(self, path: Path) -> None:
-        atomic_write_json(path, {"weights": dict(self.weights), "trained": dict(self.trained)})
+        data: dict[str, Any] = {"weights": dict(self.weights), "trained": dict(self.trained)}
+        if self.confidence is not None:
+            data["confidence"] = self.confidence.to_dict()
+        atomic_write_json(path, data)
 
     @classmethod
     def load(cls, path: Path, signals: Registry = BUILTIN) -> FusionModel:
         """Read ``fusion.json``; every weight must name a signal of ``signals``."""
         data = json.loads(path.read_text(encoding="utf-8"))
         signals.check(data.get("weights", {}), str(path))
-        return cls(weights=data["weights"], trained=data.get("trained", {}))
+        confidence = data.get("confidence")
+        return cls(weights=data["weights"], trained=data.get("trained", {}),
+                   confidence=Confidence.from_dict(confidence) if confidence else None)

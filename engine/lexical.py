@@ -1,9 +1,16 @@
-"""Sparse lexical relevance: TF-IDF (scikit-learn) over one document per profile.
+"""Sparse lexical relevance: TF-IDF over one document per profile, in the text's language.
 
 A profile's document is its name, keywords, description and every activity's title and text.
 Scores are cosine similarities in [0, 1] between the query's and the profile's TF-IDF vectors.
-The vocabulary and IDF are fixed at ``fit``; profiles added later are transformed with them.
-Persistence is JSON (vocabulary, IDF, parameters) plus a scipy ``.npz`` matrix: no pickle.
+Texts become terms through :class:`engine.analyzer.Analyzer` (the text's language detected
+once; its stop words, English ones and request boilerplate dropped; words of languages other
+than English stemmed), so a Polish request no longer matches on "dla" and "Batterien" matches
+"Batterie". Explanations show terms as words (:meth:`LexicalIndex.shared_terms`).
+
+The vocabulary and IDF are learned at ``fit`` (:mod:`engine.vocabulary`); rows written later
+with ``set_rows`` add their new terms as columns, so a profile added after the build is found
+by its own words. Persistence is JSON (format, analyzer settings, vocabulary, IDF, words) plus
+a scipy ``.npz`` matrix: no pickle.
 """
 
 from __future__ import annotations
@@ -14,71 +21,89 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from engine.analyzer import VERSION as ANALYZER_VERSION
+from engine.analyzer import WORD_PATTERN, Analyzer
 from engine.atomic import atomic_write, atomic_write_json
-from engine.errors import NotFittedError
+from engine.errors import IndexMismatchError, NotFittedError
+from engine.vocabulary import Vocabulary, WordCounts
 
+#: Weighting, as the scikit-learn ``TfidfVectorizer`` arguments the index used before:
+#: terms in at least 2 documents and at most half of them, tf = 1 + ln(count), smoothed IDF,
+#: rows L2-normalised, float32. Unigrams only. ``token_pattern``: how the analyzer splits
+#: words (for readers that tokenise as the index does; stems and stop words are its own).
 PARAMS: dict[str, Any] = {
-    "lowercase": True,
-    "stop_words": "english",
-    "sublinear_tf": True,
+    "token_pattern": WORD_PATTERN,
     "min_df": 2,
     "max_df": 0.5,
-    "token_pattern": r"(?u)\b[^\W\d_][\w-]+\b",
+    "sublinear_tf": True,
     "dtype": np.float32,
 }
+#: The layout of ``lexical.json``; 1 (no "format" key) held whole words without analysis.
+FORMAT = 2
 
 
 class LexicalIndex:
     """TF-IDF rows addressed by integer slot (the recommender's profile slots)."""
 
-    def __init__(self) -> None:
-        self._vectorizer: TfidfVectorizer | None = None
+    def __init__(self, analyzer: Analyzer | None = None) -> None:
+        self.analyzer = analyzer if analyzer is not None else Analyzer()
+        self._vocabulary: Vocabulary | None = None
         self._matrix: sp.csr_matrix | None = None
         self._by_term: sp.csc_matrix | None = None
-        self._terms: np.ndarray | None = None
 
     @property
     def fitted(self) -> bool:
-        return self._vectorizer is not None
+        return self._vocabulary is not None
 
-    def _check(self) -> tuple[TfidfVectorizer, sp.csr_matrix]:
-        if self._vectorizer is None or self._matrix is None:
+    def _check(self) -> tuple[Vocabulary, sp.csr_matrix]:
+        if self._vocabulary is None or self._matrix is None:
             raise NotFittedError("the lexical index is not fitted; call fit() or load()")
-        return self._vectorizer, self._matrix
+        return self._vocabulary, self._matrix
 
     def fit(self, documents: list[str]) -> LexicalIndex:
         """Learn vocabulary and IDF from ``documents``; row i is slot i."""
-        self._vectorizer = TfidfVectorizer(**PARAMS)
-        try:
-            matrix = self._vectorizer.fit_transform(documents)
-        except ValueError:
-            # Below four documents min_df=2 and max_df=0.5 contradict each other, and a small
-            # corpus may share no term at all: keep every term rather than fail.
-            self._vectorizer = TfidfVectorizer(**{**PARAMS, "min_df": 1, "max_df": 1.0})
-            matrix = self._vectorizer.fit_transform(documents)
-        self._matrix = matrix.tocsr()
+        counts = WordCounts.of(self.analyzer, documents)
+        self._vocabulary, tf = Vocabulary.learn(counts, PARAMS["min_df"], PARAMS["max_df"])
+        self._matrix = _weigh(tf, self._vocabulary)
         self._by_term = None
-        self._terms = None
         return self
 
     def copy(self) -> LexicalIndex:
-        """An independent copy. Writes replace the matrix rather than change it in place,
-        so the copy shares the fitted vectorizer and the current matrix."""
-        other = LexicalIndex()
-        other._vectorizer = self._vectorizer
+        """An independent copy. Writes replace the matrix and the vocabulary rather than
+        change them in place, so the copy shares both as they are now."""
+        other = LexicalIndex(self.analyzer)
+        other._vocabulary = self._vocabulary
         other._matrix = self._matrix
         return other
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
-        vectorizer, _ = self._check()
-        return vectorizer.transform(texts).tocsr()
+        """TF-IDF rows of ``texts`` in the current vocabulary (terms it lacks are left out)."""
+        vocabulary, _ = self._check()
+        return _weigh(vocabulary.counts(WordCounts.of(self.analyzer, texts)), vocabulary)
+
+    def transform_fitted(self, texts: list[str]) -> sp.csr_matrix:
+        """As :meth:`transform`, with only the columns learned at fit: a text's row then
+        never changes when later writes add columns. For stores of rows built at different
+        times that must equal a rebuild (the project texts of :mod:`engine.project_texts`);
+        queries take every column."""
+        vocabulary, _ = self._check()
+        counts = vocabulary.counts(WordCounts.of(self.analyzer, texts), fitted_only=True)
+        return _weigh(counts, vocabulary)
 
     def set_rows(self, slots: list[int], documents: list[str]) -> None:
-        """Replace (or append, growing the matrix) the rows of ``slots``."""
-        _, matrix = self._check()
-        self._matrix = _with_rows(matrix, slots, self.transform(documents))
+        """Replace (or append, growing the matrix) the rows of ``slots``. Terms the
+        vocabulary lacks become new columns (see :mod:`engine.vocabulary`), with the IDF of
+        their document frequency in ``documents`` among the non-empty rows after the write."""
+        vocabulary, matrix = self._check()
+        counts = WordCounts.of(self.analyzer, documents)
+        written = set(slots)
+        nonempty = np.flatnonzero(np.diff(matrix.indptr) > 0)
+        n = len(written) + int(np.sum(~np.isin(nonempty, list(written))))
+        vocabulary = vocabulary.grown(counts, n)
+        rows = _weigh(vocabulary.counts(counts), vocabulary)
+        self._matrix = _with_rows(_widened(matrix, vocabulary.width), slots, rows)
+        self._vocabulary = vocabulary
         self._by_term = None
 
     def clear_rows(self, slots: list[int]) -> None:
@@ -102,21 +127,32 @@ class LexicalIndex:
         return np.asarray(columns @ query.data, dtype=np.float32).ravel()
 
     def common_word(self, word: str, share: float = 0.01) -> bool:
-        """Whether ``word`` (lower case) is an English stop word or appears in more than
-        about ``share`` of the fitted documents: with smoothed IDF, ``idf = ln((1 + n) /
-        (1 + df)) + 1``, which is below ``ln(1 / share) + 1`` when ``df / n`` is above
-        ``share``. Words the vocabulary dropped as too rare count as uncommon."""
-        vectorizer, _ = self._check()
-        if word in ENGLISH_STOP_WORDS:
+        """Whether ``word`` (lower case, read as English) is a stop word or boilerplate, was
+        pruned as too common, or its term appears in more than about ``share`` of the fitted
+        documents: with smoothed IDF, ``idf = ln((1 + n) / (1 + df)) + 1``, which is below
+        ``ln(1 / share) + 1`` when ``df / n`` is above ``share``. Words the vocabulary
+        dropped as too rare count as uncommon, and so do terms it learned after fit (their
+        document frequency is only that of the rows that brought them; a profile's acronym
+        is in its own document)."""
+        vocabulary, _ = self._check()
+        term = self.analyzer.term(word, "en")
+        if not term or term in vocabulary.too_common:
             return True
-        column = vectorizer.vocabulary_.get(word)
-        return column is not None and bool(vectorizer.idf_[column] < np.log(1.0 / share) + 1.0)
+        column = vocabulary.columns.get(term)
+        return column is not None and column < vocabulary.fitted and bool(
+            vocabulary.idf[column] < np.log(1.0 / share) + 1.0
+        )
 
-    def shared_terms(self, query: sp.csr_matrix, slot: int, n: int = 6) -> list[tuple[str, float]]:
-        """The terms that contributed most to ``slot``'s score, with their share of it."""
-        vectorizer, matrix = self._check()
-        if self._terms is None:
-            self._terms = vectorizer.get_feature_names_out()
+    def shared_terms(
+        self, query: sp.csr_matrix, slot: int, n: int = 6, text: str | None = None
+    ) -> list[tuple[str, float]]:
+        """The terms that contributed most to ``slot``'s score, with their share of it.
+
+        A term is shown as a word: the query's own word for it when the query ``text`` is
+        given, else the word most often behind it in the indexed documents. Stop words and
+        boilerplate never reach the index, so they are never shown.
+        """
+        vocabulary, matrix = self._check()
         row = matrix.getrow(slot)
         q = query.tocsr()
         common, qi, ri = np.intersect1d(q.indices, row.indices, return_indices=True)
@@ -124,27 +160,67 @@ class LexicalIndex:
             return []
         products = q.data[qi] * row.data[ri]
         total = float(products.sum())
-        order = np.argsort(-products)[:n]
-        return [(str(self._terms[common[i]]), float(products[i] / total)) for i in order]
+        own = {} if text is None else WordCounts.of(self.analyzer, [text]).best_words(
+            vocabulary.columns)
+        shares: dict[str, float] = {}
+        for i in np.argsort(-products, kind="stable"):
+            column = int(common[i])
+            word = own.get(column) or vocabulary.words[column]
+            shares[word] = shares.get(word, 0.0) + float(products[i] / total)
+        return sorted(shares.items(), key=lambda item: -item[1])[:n]
 
     def save(self, folder: Path) -> None:
-        vectorizer, matrix = self._check()
-        vocabulary = {term: int(col) for term, col in vectorizer.vocabulary_.items()}
+        vocabulary, matrix = self._check()
+        analyzer = {"version": ANALYZER_VERSION, **self.analyzer.get_config()}
         atomic_write_json(
             folder / "lexical.json",
-            {"vocabulary": vocabulary, "idf": vectorizer.idf_.tolist()},
+            {"format": FORMAT, "analyzer": analyzer, **vocabulary.to_dict()},
         )
         atomic_write(folder / "lexical.npz", lambda handle: sp.save_npz(handle, matrix))
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
+        """Read what ``save`` wrote; an index of another format or analyzer version (its
+        terms would not be this code's terms) is refused with :class:`IndexMismatchError`."""
         data = json.loads((folder / "lexical.json").read_text(encoding="utf-8"))
-        index = cls()
-        vectorizer = TfidfVectorizer(**{**PARAMS, "vocabulary": data["vocabulary"]})
-        vectorizer.idf_ = np.asarray(data["idf"], dtype=np.float64)
-        index._vectorizer = vectorizer
-        index._matrix = sp.load_npz(folder / "lexical.npz").tocsr()
+        if data.get("format") != FORMAT:
+            raise IndexMismatchError(
+                f"{folder / 'lexical.json'} has lexical format {data.get('format', 1)}, this "
+                f"engine reads {FORMAT} (terms by language, stemmed); rebuild the index with "
+                "`partner-search build`"
+            )
+        config = dict(data["analyzer"])
+        if config.pop("version") != ANALYZER_VERSION:
+            raise IndexMismatchError(
+                f"{folder / 'lexical.json'} was analysed by another version of the text "
+                "analyzer; rebuild the index with `partner-search build`"
+            )
+        index = cls(Analyzer(**config))
+        index._vocabulary = Vocabulary.from_dict(data)
+        index._matrix = _widened(sp.load_npz(folder / "lexical.npz").tocsr(),
+                                 index._vocabulary.width)
         return index
+
+
+def _weigh(counts: sp.csr_matrix, vocabulary: Vocabulary) -> sp.csr_matrix:
+    """TF-IDF rows from term counts: ``(1 + ln(count)) * idf`` (``count * idf`` without
+    ``sublinear_tf``), each row L2-normalised."""
+    tf = counts.astype(np.float64).tocsr()
+    tf.sum_duplicates()
+    if PARAMS["sublinear_tf"]:
+        tf.data = 1.0 + np.log(tf.data)
+    tf.data *= vocabulary.idf[tf.indices]
+    norms = np.sqrt(np.asarray(tf.multiply(tf).sum(axis=1)).ravel())
+    tf.data /= np.repeat(np.where(norms > 0, norms, 1.0), np.diff(tf.indptr))
+    return tf.astype(PARAMS["dtype"])
+
+
+def _widened(matrix: sp.csr_matrix, width: int) -> sp.csr_matrix:
+    """``matrix`` with ``width`` columns (new ones empty); the arrays are shared."""
+    if matrix.shape[1] == width:
+        return matrix
+    return sp.csr_matrix((matrix.data, matrix.indices, matrix.indptr),
+                         shape=(matrix.shape[0], width))
 
 
 def _with_rows(matrix: sp.csr_matrix, slots: list[int], rows: sp.csr_matrix) -> sp.csr_matrix:

@@ -28,6 +28,8 @@ from engine.registry import Registry
 from engine.sources.h2020 import Participation
 
 PROFILES = "profiles.jsonl"
+#: The multilingual vectors' own index folder inside the index folder.
+MULTILINGUAL = "multilingual"
 
 
 def data_fingerprint(profiles: Iterable[Profile], model_id: str) -> str:
@@ -81,6 +83,12 @@ def save_index(folder: Path, corpus: Corpus, config: RankConfig, fusion: FusionM
     elif (folder / "fusion.json").exists():
         (folder / "fusion.json").unlink()
     corpus.lexical.save(folder)
+    if corpus.multilingual is not None:
+        corpus.multilingual.save(folder / MULTILINGUAL, fingerprint=fingerprint)
+    elif (folder / MULTILINGUAL).exists():
+        for leftover in (folder / MULTILINGUAL).iterdir():
+            leftover.unlink()
+        (folder / MULTILINGUAL).rmdir()
     index.save(
         folder,
         fingerprint=fingerprint,
@@ -93,10 +101,19 @@ def save_index(folder: Path, corpus: Corpus, config: RankConfig, fusion: FusionM
     )
 
 
-def load_index(folder: Path, model_id: str, dim: int, signals: Registry) -> Saved:
+def load_index(folder: Path, model_id: str, dim: int, signals: Registry,
+               multilingual: tuple[str, int] | None = None) -> Saved:
     """Read an index folder written by :func:`save_index`, checking model, dimension and
-    that the profiles are those the manifest names."""
+    that the profiles are those the manifest names; ``multilingual`` (model id, dimension)
+    asks for the multilingual vectors too."""
     index, manifest = VectorIndex.load(folder, model_id=model_id, dim=dim)
+    second = None
+    if multilingual is not None:
+        second, other = VectorIndex.load(folder / MULTILINGUAL, model_id=multilingual[0],
+                                         dim=multilingual[1])
+        if other["count"] != manifest["count"] or other["fingerprint"] != manifest["fingerprint"]:
+            raise IndexMismatchError(f"{folder / MULTILINGUAL} does not match {folder}; rebuild "
+                                     "the index")
     blob = (folder / PROFILES).read_bytes()
     if hashlib.sha256(blob).hexdigest() != manifest.get("profiles_sha256"):
         raise IndexMismatchError(f"{folder / PROFILES} does not match the manifest; rebuild "
@@ -114,5 +131,5 @@ def load_index(folder: Path, model_id: str, dim: int, signals: Registry) -> Save
     config = RankConfig.from_dict(json.loads((folder / "config.json").read_text()))
     fusion_file = folder / "fusion.json"
     fusion = FusionModel.load(fusion_file, signals) if fusion_file.is_file() else None
-    corpus = Corpus(index, LexicalIndex.load(folder), profiles, slots, history)
+    corpus = Corpus(index, LexicalIndex.load(folder), profiles, slots, history, second)
     return Saved(corpus, config, fusion)

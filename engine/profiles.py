@@ -238,6 +238,8 @@ class PartnerRequest:
     filter when ``ecosystem_filter`` is set). ``positive_ids``/``negative_ids`` are example
     profiles: "more like these, not like those". ``cross_border`` in [-1, 1] prefers partners
     abroad (positive) or at home (negative) relative to the requester's country.
+    ``prefer_countries``/``prefer_kinds`` are soft preferences ("preferably in Italy",
+    "ideally SMEs": a kind value or ``sme``): they raise matching candidates, never filter.
     """
 
     text: str
@@ -253,6 +255,8 @@ class PartnerRequest:
     negative_ids: tuple[str, ...] = ()
     cross_border: float = 0.0
     sme_only: bool = False
+    prefer_countries: tuple[str, ...] = ()
+    prefer_kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -267,7 +271,7 @@ class PartnerRequest:
         set_(self, "collaboration_type", normalize_collaboration(str(self.collaboration_type)))
         set_(self, "kinds", tuple(normalize_kind(str(k), field="kinds") for k in _strings(
             [str(k) for k in self.kinds], "kinds")))
-        for name in ("countries", "exclude_countries"):
+        for name in ("countries", "exclude_countries", "prefer_countries"):
             set_(self, name, tuple(dict.fromkeys(
                 normalize_country(c, field=name) for c in _strings(getattr(self, name), name))))
         overlap = set(self.countries) & set(self.exclude_countries)
@@ -276,6 +280,9 @@ class PartnerRequest:
                 f"countries {sorted(overlap)} are both targeted and excluded",
                 field="exclude_countries",
             )
+        set_(self, "prefer_kinds", tuple(dict.fromkeys(
+            k if k == "sme" else normalize_kind(k, field="prefer_kinds").value
+            for k in _strings([str(k) for k in self.prefer_kinds], "prefer_kinds"))))
         set_(self, "ecosystems", tuple(dict.fromkeys(
             normalize_ecosystem(e) for e in _strings(self.ecosystems, "ecosystems"))))
         set_(self, "positive_ids", _strings(self.positive_ids, "positive_ids"))
@@ -295,7 +302,8 @@ class PartnerRequest:
         data = asdict(self)
         data["collaboration_type"] = self.collaboration_type.value
         data["kinds"] = [k.value for k in self.kinds]
-        listed = ("countries", "exclude_countries", "ecosystems", "positive_ids", "negative_ids")
+        listed = ("countries", "exclude_countries", "ecosystems", "positive_ids", "negative_ids",
+                  "prefer_countries", "prefer_kinds")
         for name in listed:
             data[name] = list(getattr(self, name))
         return data

@@ -1,7 +1,9 @@
 """TF-IDF rows of every project text in the collaboration graph, by project column, with the
 profile index's vocabulary: the ``lexical_best`` signal reads the request's best match with any
 one activity. Rows are kept per (project id, text) across writes, so a write transforms only
-new texts. An immutable value: ``updated`` returns a new one."""
+new texts. Rows use the vocabulary learned at fit (``LexicalIndex.transform_fitted``), so a
+write that adds terms leaves them equal to a rebuild. An immutable value: ``updated`` returns
+a new one."""
 
 from __future__ import annotations
 
@@ -85,6 +87,7 @@ class ProjectTexts:
         project column behind each vector (-1: none) and each slot's vector count."""
         if self.matrix.shape[0] == 0:
             return np.zeros(len(counts), dtype=np.float32)
-        scores = np.asarray(self.matrix[:, query.indices] @ query.data).ravel()
+        fitted = query.indices < self.matrix.shape[1]  # terms added after fit: no project rows
+        scores = np.asarray(self.matrix[:, query.indices[fitted]] @ query.data[fitted]).ravel()
         values = np.where(projects >= 0, scores[np.maximum(projects, 0)], 0.0)
         return np.maximum.reduceat(values, np.cumsum(counts) - counts).astype(np.float32)

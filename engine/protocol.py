@@ -78,6 +78,7 @@ def run_protocol(
     protocol: Protocol,
     encoder: Encoder,
     *,
+    multilingual: Encoder | None = None,
     signals: Registry = BUILTIN,
     progress: bool = False,
     log: Callable[[str], None] = lambda _: None,
@@ -97,15 +98,16 @@ def run_protocol(
     else:
         fusion, pools = train_fusion(
             protocol.projects, protocol.participants, protocol.h2020, cutoff,
-            Recommender(encoder, signals=signals), max_queries=protocol.max_queries,
+            Recommender(encoder, signals=signals, multilingual=multilingual),
+            max_queries=protocol.max_queries,
             seed=protocol.seed, window_days=protocol.window_days, progress=progress,
         )
     profiles = load_cordis(protocol.projects, protocol.participants, cutoff=cutoff,
                            progress=progress)
     history = load_h2020(protocol.h2020, cutoff=cutoff) if protocol.h2020 else []
     log(f"{len(profiles)} candidate organisations, {len(queries)} queries")
-    recommender = Recommender(encoder, signals=signals).fit(profiles, history=history,
-                                                            progress=progress)
+    recommender = Recommender(encoder, signals=signals, multilingual=multilingual).fit(
+        profiles, history=history, progress=progress)
     recommender.fusion = fusion
     variants: dict[str, dict[str, float]] = {
         "dense_only": {f: float(f == "dense") for f in signals.names},

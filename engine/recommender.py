@@ -28,10 +28,16 @@ import numpy as np
 from engine.builtin_signals import BUILTIN
 from engine.config import RankConfig
 from engine.context import request_context
-from engine.corpus import Corpus, check_unique, lexical_document, vector_texts
+from engine.corpus import (
+    Corpus,
+    check_unique,
+    lexical_document,
+    multilingual_texts,
+    vector_texts,
+)
 from engine.derived import Derived
 from engine.diversity import Diversity
-from engine.embed import Encoder
+from engine.embed import Encoder, normalize_rows
 from engine.errors import ValidationError
 from engine.explain import explain_match
 from engine.filters import allowed
@@ -57,8 +63,10 @@ class Recommender:
     """Ranks profiles for partner requests. Construct, then ``fit`` or ``load``."""
 
     def __init__(self, encoder: Encoder, config: RankConfig | None = None, *,
-                 signals: Registry = BUILTIN):
+                 signals: Registry = BUILTIN, multilingual: Encoder | None = None):
         self.encoder = encoder
+        #: the multilingual encoder of the ``dense_multi`` signal (None: that signal is 0)
+        self.multilingual = multilingual
         self.signals = signals
         self.config = config or RankConfig.of(signals)
         if set(self.config.signals) != set(signals.names):
@@ -85,7 +93,11 @@ class Recommender:
             [t for p in profiles for t in vector_texts(p)], progress=progress)
         lexical = LexicalIndex().fit([lexical_document(p) for p in profiles])
         vectors = VectorIndex(self.encoder.dim, self.encoder.model_id)
-        self._corpus = Corpus.build(profiles, embedded, history, vectors, lexical)
+        second = None
+        if self.multilingual is not None:
+            second = (VectorIndex(self.multilingual.dim, self.multilingual.model_id),
+                      self._embed_multilingual(profiles, progress=progress))
+        self._corpus = Corpus.build(profiles, embedded, history, vectors, lexical, second)
         self._derived = None
         self.version += 1
         return self
@@ -95,8 +107,21 @@ class Recommender:
         self._corpus.check_fitted()
         check_unique(profiles, " in one upsert")
         embedded = self.encoder.encode_documents([t for p in profiles for t in vector_texts(p)])
-        slots, before = self._corpus.put(profiles, embedded)
+        slots, before = self._corpus.put(profiles, embedded, self._embed_multilingual(profiles))
         self._written(slots, before)
+
+    def embed(self, profiles: Sequence[Profile]) -> None:
+        """Encode the texts of profiles about to be written, so that the write finds them in
+        the encoders' caches (a service encodes before it takes its write lock)."""
+        self.encoder.encode_documents([t for p in profiles for t in vector_texts(p)])
+        self._embed_multilingual(profiles)
+
+    def _embed_multilingual(self, profiles: Sequence[Profile], *,
+                            progress: bool = False) -> np.ndarray | None:
+        if self.multilingual is None:
+            return None
+        texts = [t for p in profiles for t in multilingual_texts(p)]
+        return self.multilingual.encode_documents(texts, progress=progress)
 
     def remove(self, profile_id: str) -> None:
         """Remove a profile; it is never recommended again."""
@@ -111,7 +136,8 @@ class Recommender:
     def copy(self) -> Recommender:
         """An independent copy: a write to one never shows in the other. The derived data
         is an immutable value, so the copies share it until one is written."""
-        other = Recommender(self.encoder, self.config, signals=self.signals)
+        other = Recommender(self.encoder, self.config, signals=self.signals,
+                            multilingual=self.multilingual)
         other.fusion, other.version, other._derived = self.fusion, self.version, self._derived
         other._corpus = self._corpus.copy()
         other.requests = self.requests.copy()
@@ -173,6 +199,13 @@ class Recommender:
                             if n not in preference})
         return weights
 
+    def confidence(self, matches: Sequence[Match]) -> str | None:
+        """``high``/``medium``/``low`` for a ranked list (:mod:`engine.confidence`); None
+        without a calibrated fusion model."""
+        if self.fusion is None or self.fusion.confidence is None:
+            return None
+        return self.fusion.confidence.of([m.signals for m in matches])
+
     # ---- ranking ----------------------------------------------------------------------
     def allowed_slots(self, request: PartnerRequest) -> np.ndarray:
         """Boolean mask of slots that pass the request's hard filters."""
@@ -181,12 +214,22 @@ class Recommender:
     def encode_request(self, request: PartnerRequest) -> np.ndarray:
         return self.encoder.encode_queries([request.document])[0]
 
+    def encode_multilingual(self, requests: Sequence[PartnerRequest]) -> list[np.ndarray | None]:
+        """The requests' multilingual vectors (None each without a multilingual index)."""
+        if self.multilingual is None or self._corpus.multilingual is None:
+            return [None] * len(requests)
+        return list(self.multilingual.encode_queries([r.document for r in requests]))
+
     def pool(self, request: PartnerRequest, query: np.ndarray | None = None, k: int = 0,
-             mask: np.ndarray | None = None) -> Pool:
-        """First-stage candidates with all their features (see :mod:`engine.pool`)."""
+             mask: np.ndarray | None = None, *, multilingual: np.ndarray | None = None) -> Pool:
+        """First-stage candidates with all their features (see :mod:`engine.pool`);
+        ``query``/``multilingual``: the request's vectors, encoded here if not given."""
         view = self.view()
+        if multilingual is None:
+            multilingual = self.encode_multilingual([request])[0]
         context = request_context(
-            view, request, self.encode_request(request) if query is None else query)
+            view, request, self.encode_request(request) if query is None else query,
+            multilingual)
         return build_pool(view, context, allowed(request, view.derived.columns,
                                                  self._corpus.slots) if mask is None else mask, k)
 
@@ -211,8 +254,10 @@ class Recommender:
         if k < 1:
             raise ValueError("k must be at least 1")
         queries = self.encoder.encode_queries([r.document for r in requests])
-        return [self.rank_pool(self.pool(r, q, k), k, explain=explain, diversity=diversity)
-                for r, q in zip(requests, queries, strict=True)]
+        multilingual = self.encode_multilingual(requests)
+        return [self.rank_pool(self.pool(r, q, k, multilingual=m), k, explain=explain,
+                               diversity=diversity)
+                for r, q, m in zip(requests, queries, multilingual, strict=True)]
 
     def profile_request(self, profile_id: str, **overrides: Any) -> PartnerRequest:
         """A profile seen as a request (see :func:`engine.modes.profile_request`)."""
@@ -223,7 +268,9 @@ class Recommender:
         """Profiles most like ``profile_id`` (which is excluded): its mean vector as query,
         its own text as the lexical query, ranked with the fusion weights."""
         request = self.profile_request(profile_id, **filters)
-        return self.rank_pool(self.pool(request, self._mean(profile_id), k), k, explain=explain)
+        pool = self.pool(request, self._mean(profile_id), k,
+                         multilingual=self._multilingual_mean(profile_id))
+        return self.rank_pool(pool, k, explain=explain)
 
     def complementary(self, profile_id: str, k: int = 10, *, explain: bool = False,
                       **filters: Any) -> list[Match]:
@@ -232,12 +279,18 @@ class Recommender:
         request = self.profile_request(profile_id, ecosystems=profile.ecosystems, **filters)
         mask = self.allowed_slots(request)
         mask &= brings_other_ecosystems(profile, self.view().derived.columns)
-        pool = self.pool(request, self._mean(profile_id), k, mask=mask)
+        pool = self.pool(request, self._mean(profile_id), k, mask=mask,
+                         multilingual=self._multilingual_mean(profile_id))
         return self.rank_pool(pool, k, weights=complementary_weights(self.weights),
                               explain=explain)
 
     def _mean(self, profile_id: str) -> np.ndarray:
         return self.view().derived.means[self._corpus.slot(profile_id)]
+
+    def _multilingual_mean(self, profile_id: str) -> np.ndarray | None:
+        """A profile's mean multilingual vector, the multilingual query of its modes."""
+        vectors = self._corpus.slot_multilingual(self._corpus.slot(profile_id))
+        return None if vectors is None else normalize_rows(vectors.sum(axis=0, keepdims=True))[0]
 
     # ---- partner requests -------------------------------------------------------------
     def add_requests(self, items: Sequence[tuple[str, PartnerRequest, date | None]]) -> None:
@@ -275,9 +328,10 @@ class Recommender:
 
     @classmethod
     def load(cls, folder: str | Path, encoder: Encoder, config: RankConfig | None = None, *,
-             signals: Registry = BUILTIN) -> Recommender:
-        """Read an index folder written by ``save``, checking model, dimension and data."""
-        saved = load_index(Path(folder), encoder.model_id, encoder.dim, signals)
-        rec = cls(encoder, config or saved.config, signals=signals)
+             signals: Registry = BUILTIN, multilingual: Encoder | None = None) -> Recommender:
+        """Read an index folder written by ``save``, checking models, dimensions and data."""
+        second = None if multilingual is None else (multilingual.model_id, multilingual.dim)
+        saved = load_index(Path(folder), encoder.model_id, encoder.dim, signals, second)
+        rec = cls(encoder, config or saved.config, signals=signals, multilingual=multilingual)
         rec._corpus, rec.fusion = saved.corpus, saved.fusion
         return rec

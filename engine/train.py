@@ -34,6 +34,7 @@ from sklearn.linear_model import LogisticRegression
 from tqdm.auto import tqdm
 
 from engine.builtin_signals import BUILTIN
+from engine.confidence import TOP, Confidence, fit_confidence
 from engine.errors import EngineError
 from engine.evaluate import Query, sample_in_order
 from engine.fusion import FusionModel
@@ -95,13 +96,16 @@ def pool_data(
 ) -> list[PoolData]:
     """Each query's first-stage pool as a feature matrix (columns: the recommender's signals,
     in registry order) + labels."""
-    vectors = recommender.encoder.encode_queries([q.request().document for q in queries])
+    requests = [q.request() for q in queries]
+    vectors = recommender.encoder.encode_queries([r.document for r in requests])
+    multilingual = recommender.encode_multilingual(requests)
     ids = recommender.slot_ids()
     out = []
-    for query, vector in tqdm(
-        list(zip(queries, vectors, strict=True)), desc="pools", disable=not progress
+    for query, vector, other in tqdm(
+        list(zip(queries, vectors, multilingual, strict=True)), desc="pools",
+        disable=not progress,
     ):
-        pool = recommender.pool(query.request(), vector, k=100)
+        pool = recommender.pool(query.request(), vector, k=100, multilingual=other)
         if len(pool.slots) == 0:
             continue
         labels = np.array([ids[s] in query.relevant for s in pool.slots], dtype=bool)
@@ -181,6 +185,8 @@ def train_fusion(
     recommender.fit(profiles, history=history, progress=progress)
     pools = pool_data(recommender, queries, progress=progress)
     weights = fit_weights(pools, recommender.signals)
+    signal = "dense_multi" if recommender.multilingual is not None else "dense"
+    confidence = calibrate_confidence(pools, weights, recommender.signals.names, signal)
     model = FusionModel(
         weights=weights,
         trained={
@@ -193,5 +199,20 @@ def train_fusion(
             "seconds": round(time.perf_counter() - started, 1),
             "model_id": recommender.encoder.model_id,
         },
+        confidence=confidence,
     )
     return model, pools
+
+
+def calibrate_confidence(pools: Sequence[PoolData], weights: dict[str, float],
+                         names: Sequence[str], signal: str) -> Confidence:
+    """The confidence levels of :mod:`engine.confidence`, fitted on the training pools ranked
+    with the learned ``weights``."""
+    vector = np.array([weights.get(n, 0.0) for n in names])
+    column = list(names).index(signal)
+    evidence, hits = [], []
+    for pool in pools:
+        top = np.argsort(-(pool.features @ vector), kind="stable")[:TOP]
+        evidence.append(pool.features[top, column].max())
+        hits.append(pool.labels[top].any())
+    return fit_confidence(np.array(evidence), np.array(hits), signal)

@@ -4,7 +4,7 @@ contributions and, on request, explanations."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt
 
@@ -13,6 +13,7 @@ from api.schemas.common import (
     Ecosystem,
     Input,
     RefId,
+    Short,
     Text,
     Title,
     finite,
@@ -49,6 +50,10 @@ class RequestFields(Input):
     sme_only: StrictBool = False
     positive_ids: list[RefId] = Field(default_factory=list, max_length=50)
     negative_ids: list[RefId] = Field(default_factory=list, max_length=50)
+    prefer_countries: list[Country] = Field(
+        default_factory=list, max_length=250, description="raise these countries, never filter")
+    prefer_kinds: list[Literal[*[k.value for k in Kind], "sme"]] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=7, description="raise these kinds (or SMEs)")
 
     def partner_request(self) -> PartnerRequest:
         data = self.model_dump(mode="json", include=set(RequestFields.model_fields))
@@ -57,6 +62,10 @@ class RequestFields(Input):
 
 class RecommendIn(RequestFields):
     k: StrictInt = Field(10, ge=1, le=100, description="how many candidates")
+    ignore_understood: list[Short] = Field(
+        default_factory=list, max_length=50,
+        description="keys of understood items to ignore (chips the user removed), e.g. "
+        "\"exclude_country:DE\"")
     diversity: DiversityIn | None = None
     explain: StrictBool = Field(False, description="add evidence and a summary sentence")
 
@@ -109,4 +118,14 @@ class MatchList(BaseModel):
     index_version: int
     cached: bool = Field(
         False, description="answered from the result cache of this index version"
+    )
+    understood: dict[str, Any] | None = Field(
+        None, exclude_if=lambda v: v is None,
+        description="what the request text says about countries and kinds: items (key, kind, "
+        "value, label, the words read, applied or overridden by a field sent), ignored keys, "
+        "preferences (docs/api.md)")
+    confidence: Literal["high", "medium", "low"] | None = Field(
+        None,
+        description="how well the best candidates match, calibrated on history: low means "
+        "nothing fits well (docs/api.md); null without a calibrated fusion model",
     )

@@ -43,9 +43,12 @@ class Ranking:
         """Rank with ``run``, or answer from the result cache when the same ``key`` was
         ranked on this index version."""
         started = time.perf_counter()
-        data, version, cached = self.live.ranked(
-            key, lambda rec: [Candidate.of(m, explain) for m in run(rec)]
-        )
+
+        def compute(rec: Recommender) -> tuple[list[Candidate], str | None]:
+            matches = run(rec)
+            return [Candidate.of(m, explain) for m in matches], rec.confidence(matches)
+
+        (data, confidence), version, cached = self.live.ranked(key, compute)
         return MatchList(
             data=data,
             count=len(data),
@@ -53,6 +56,7 @@ class Ranking:
             model=self.live.model_id,
             index_version=version,
             cached=cached,
+            confidence=confidence,
         )
 
     def requests_found(self, found: Sequence[RequestMatch]) -> list[RequestMatchOut]:

@@ -38,7 +38,8 @@ def post(client: TestClient, **body: Any) -> dict[str, Any]:
 
 def test_response_shape(client: TestClient) -> None:
     body = post(client, text="battery storage for the grid", k=3)
-    assert set(body) == {"data", "count", "took_ms", "model", "index_version", "cached"}
+    assert set(body) == {"data", "count", "took_ms", "model", "index_version", "cached",
+                         "confidence", "understood"}
     assert body["count"] == len(body["data"]) == 3
     assert body["model"] == "hash-bow-64" and body["index_version"] >= 0
     assert body["took_ms"] >= 0

@@ -30,10 +30,10 @@ LEADER = Signal("leader", "kind", "1 if it is an SME", "small business", _sme)
 
 
 def test_every_builtin_signal_is_declared_once_with_a_known_group() -> None:
-    assert len(set(BUILTIN.names)) == len(BUILTIN) == 29
+    assert len(set(BUILTIN.names)) == len(BUILTIN) == 32
     assert {s.group for s in BUILTIN} <= {g.id for g in GROUPS}
     assert all(s.label and s.scale for s in BUILTIN)
-    assert BUILTIN.preference == ("cross_border",)
+    assert set(BUILTIN.preference) == {"cross_border", "preferred_country", "preferred_kind"}
     assert [s.name for s in BUILTIN if s.pooled] == ["consortium"]
 
 

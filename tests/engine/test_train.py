@@ -70,7 +70,7 @@ def test_fit_weights_learns_the_separating_feature_and_ignores_noise(
     assert signal > 0
     noise = {f: abs(w) for f, w in weights.items() if f != "lexical"}
     assert max(noise.values()) < 0.05 * signal, sorted(noise.items(), key=lambda kv: -kv[1])[:3]
-    assert sum(noise.values()) < 0.35 * signal
+    assert sum(noise.values()) / len(noise) < 0.02 * signal  # on average, whatever their count
 
 
 def test_a_negative_feature_gets_a_negative_weight() -> None:

@@ -1,8 +1,9 @@
 // The search page (#/): the partner-request form, the ranked and explained results with the
-// overview tab, refinement (filters, k, variety, examples) that re-ranks the same request,
-// feedback, and saving the request as an open partner request. Kept alive while other pages
-// are shown.
+// overview tab, what the server read from the text (removable chips) and how well the list
+// fits, refinement (filters, k, variety, examples) that re-ranks the same request, feedback,
+// and saving the request as an open partner request. Kept alive while other pages are shown.
 import { api, ApiProblem } from "../api.js";
+import { CONFIDENCE_TEXT, renderConfidence } from "../components/confidence-note.js";
 import { renderLegend } from "../components/contribution-bar.js";
 import { icon } from "../components/icons.js";
 import { announce, clearMessage, showProblem, showSuccess, toast } from "../components/messages.js";
@@ -10,6 +11,7 @@ import { renderOverview } from "../components/overview.js";
 import { RequestForm } from "../components/request-form.js";
 import { renderPage } from "../components/results-list.js";
 import { initTabs } from "../components/tabs.js";
+import { renderUnderstood } from "../components/understood-chips.js";
 import { clear, debounce, h } from "../dom.js";
 import { fmt } from "../format.js";
 import { timings } from "../timings.js";
@@ -23,6 +25,7 @@ const state = {
   page: 1,
   positive: new Map(), // id -> name
   negative: new Map(),
+  ignored: new Map(), // keys of understood items the user removed -> their label
   savedRequestId: null,
   controller: null,
   seq: 0,
@@ -40,6 +43,9 @@ function refineValues() {
   return { k, diversity };
 }
 
+/** The words the server reads constraints from (PartnerRequest.document: title and text). */
+const documentOf = (body) => `${body.title || ""}\n${body.text || ""}`;
+
 function requestLabel(body) {
   return body.title || (body.text.length > 80 ? `${body.text.slice(0, 80)}…` : body.text);
 }
@@ -52,12 +58,17 @@ async function runSearch(body, { fresh = false, page = 1 } = {}) {
     state.savedRequestId = null;
     renderExamples();
   }
+  if (state.body && documentOf(state.body) !== documentOf(body)) {
+    // chips removed belong to the text they were read from
+    state.ignored.clear();
+  }
   state.body = body;
   const { k, diversity } = refineValues();
   const payload = {
     ...body, k, explain: true,
     positive_ids: [...state.positive.keys()],
     negative_ids: [...state.negative.keys()],
+    ...(state.ignored.size ? { ignore_understood: [...state.ignored.keys()] } : {}),
     ...(diversity ? { diversity } : {}),
   };
   state.controller?.abort();
@@ -80,6 +91,9 @@ async function runSearch(body, { fresh = false, page = 1 } = {}) {
     if (seq !== state.seq) return;
     state.result = result;
     renderResults(page);
+    if (result.data?.length && (result.confidence === "low" || result.confidence === "medium")) {
+      announce(CONFIDENCE_TEXT[result.confidence].join(""));
+    }
     const elapsed = performance.now() - started;
     timings.last_results_ms = Math.round(elapsed * 10) / 10;
     timings.last_server_ms = result.took_ms;
@@ -153,6 +167,27 @@ function onExample(kind, profile) {
   runSearch({ ...state.form.body() });
 }
 
+// ---- what was read from the text -------------------------------------------------------
+function renderUnderstoodRow() {
+  renderUnderstood($("understood"), state.result?.understood, {
+    ignored: state.ignored,
+    onRemove: (item) => {
+      state.ignored.set(item.key, item.label);
+      renderUnderstoodRow(); // at once; the answer redraws it
+      announce(`${item.label} ignored; searching again`);
+      if (state.body) runSearch(state.body);
+    },
+    onRestore: (key) => {
+      // the chip comes back with the answer (its restore button stays until then)
+      if (!state.ignored.has(key)) return;
+      const label = state.ignored.get(key);
+      state.ignored.delete(key);
+      announce(`${label} restored; searching again`);
+      if (state.body) runSearch(state.body);
+    },
+  });
+}
+
 async function onFeedback(candidate, label) {
   const body = { profile_id: candidate.profile.id, label, rank: candidate.rank };
   if (state.savedRequestId) body.request_id = state.savedRequestId;
@@ -175,17 +210,24 @@ function renderResults(page = 1) {
     onExample,
     onFeedback,
   };
+  const read = (result?.understood?.items || []).filter((i) => i.hard && i.applied);
   $("empty-state").hidden = data.length > 0;
   if (!data.length) {
-    clear($("empty-state").querySelector("p")).append(
-      "No partner matches these filters. Remove a country, kind or ecosystem filter, or describe the need differently.");
+    clear($("empty-state").querySelector("p")).append(read.length
+      ? "No partner matches these filters. Remove a filter read from your text (above), a country, kind or ecosystem filter, or describe the need differently."
+      : "No partner matches these filters. Remove a country, kind or ecosystem filter, or describe the need differently.");
   }
+  renderUnderstoodRow();
+  renderConfidence($("confidence-note"), data.length ? result?.confidence : null, {
+    onEdit: () => $("f-text").focus(),
+  });
   renderLegend($("legend"), data);
   state.page = renderPage({ list: $("candidates"), pager: $("pager") }, result, page, ctx);
   renderOverview($("pane-overview"), result);
   const filters = [];
   if (state.body?.countries?.length) filters.push(`${state.body.countries.length} target countr${state.body.countries.length === 1 ? "y" : "ies"}`);
   if (state.body?.kinds?.length) filters.push(`${state.body.kinds.length} kind${state.body.kinds.length === 1 ? "" : "s"}`);
+  if (read.length) filters.push(`${read.length} filter${read.length === 1 ? "" : "s"} from your text`);
   $("results-meta").textContent = `${fmt.int(data.length)} candidate${data.length === 1 ? "" : "s"} · ranked in ${fmt.num(result.took_ms, 0)} ms`
     + (filters.length ? ` · filtered by ${filters.join(", ")}` : "");
 }
@@ -203,6 +245,7 @@ async function onSave(body) {
       body: { ...body, positive_ids: [...state.positive.keys()], negative_ids: [...state.negative.keys()] },
     });
     state.savedRequestId = created.request.id;
+    if (state.body && documentOf(state.body) !== documentOf(body)) state.ignored.clear();
     state.body = body;
     state.result = created.matches;
     renderResults(1);

@@ -1,0 +1,66 @@
+"""How sure a ranked list is: ``high``, ``medium`` or ``low``, calibrated on history.
+
+The evidence is the best semantic similarity among the top ten candidates, read from the
+multilingual signal when the index has one (it compares texts across languages on one scale)
+and from the main dense signal otherwise. The thresholds are fitted on the training pools of
+the fusion (history only): among the training queries, those whose evidence falls below
+``medium`` are the quarter with the weakest matches, and ``high`` is the median. ``hit_rates``
+records, per level, the share of training queries with a real partner in the top ten, so
+that "low" is shown to mean poor matches (docs/benchmarks.md quotes the validation split).
+A request without meaning ("asdfgh") matches nothing well and comes out low.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+LEVELS = ("low", "medium", "high")
+TOP = 10
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """Thresholds on ``signal`` (the best value among the top ``TOP`` candidates)."""
+
+    signal: str
+    medium: float
+    high: float
+    hit_rates: Mapping[str, float] = field(default_factory=dict)
+
+    def level(self, evidence: float) -> str:
+        """The level of a list whose best ``signal`` value among its top ten is ``evidence``."""
+        if evidence >= self.high:
+            return "high"
+        return "medium" if evidence >= self.medium else "low"
+
+    def of(self, signals: Sequence[Mapping[str, float]]) -> str:
+        """The level of a ranked list, from its candidates' raw signal values (best first)."""
+        values = [s.get(self.signal, 0.0) for s in signals[:TOP]]
+        return self.level(max(values)) if values else "low"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "hit_rates": dict(self.hit_rates)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Confidence:
+        return cls(**dict(data))
+
+
+def fit_confidence(
+    evidence: np.ndarray, hits: np.ndarray, signal: str,
+    quantiles: tuple[float, float] = (0.25, 0.5),
+) -> Confidence:
+    """Thresholds at the ``quantiles`` of the training queries' ``evidence`` (each query's
+    best ``signal`` value in its top ten), with each level's share of ``hits`` (a real
+    partner in the top ten)."""
+    if not len(evidence):
+        raise ValueError("no training queries to calibrate the confidence on")
+    medium, high = (float(np.quantile(evidence, q)) for q in quantiles)
+    model = Confidence(signal, medium, high)
+    levels = np.array([model.level(float(e)) for e in evidence])
+    rates = {lv: float(hits[levels == lv].mean()) for lv in LEVELS if (levels == lv).any()}
+    return Confidence(signal, medium, high, rates)
