@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.cached_encoder import cached_sentence_encoder
+from engine.cached_encoder import cached_multilingual_encoder, cached_sentence_encoder
 from engine.diversity import Diversity
 from engine.embed import SentenceEncoder
 from engine.profiles import PartnerRequest
@@ -61,8 +61,12 @@ def main() -> None:
     throughput = len(fresh) / (time.perf_counter() - started)
 
     started = time.perf_counter()
-    recommender = Recommender.load(args.index, cached_sentence_encoder(
-        cache_dir=tempfile.mkdtemp(), seed_dirs=[args.data / "embeddings"]))
+    cache = tempfile.mkdtemp()
+    recommender = Recommender.load(
+        args.index,
+        cached_sentence_encoder(cache_dir=cache, seed_dirs=[args.data / "embeddings"]),
+        multilingual=cached_multilingual_encoder(cache, seed_dirs=[args.data / "embeddings"]),
+    )
     load_s = time.perf_counter() - started
     requests = [PartnerRequest(text=o) for _, o in texts[: args.queries]]
     recommender.recommend(PartnerRequest(text="warm-up"), k=10)  # build columns, graph, lifts
@@ -74,6 +78,7 @@ def main() -> None:
         times.append((time.perf_counter() - t0) * 1000)
     rows.append(("k=10, explain, new text (encoding included)", times))
     vectors = recommender.encoder.encode_queries([r.document for r in requests])
+    others = recommender.encode_multilingual(requests)
     for label, kwargs in (
         ("k=10, ranking only", {}),
         ("k=10, explain, ranking only", {"explain": True}),
@@ -81,9 +86,9 @@ def main() -> None:
          {"explain": True, "diversity": Diversity(0.7, 3, 5)}),
     ):
         times = []
-        for request, vector in zip(requests, vectors, strict=True):
+        for request, vector, other in zip(requests, vectors, others, strict=True):
             t0 = time.perf_counter()
-            pool = recommender.pool(request, vector, k=10)
+            pool = recommender.pool(request, vector, k=10, multilingual=other)
             recommender.rank_pool(pool, 10, **kwargs)
             times.append((time.perf_counter() - t0) * 1000)
         rows.append((label, times))

@@ -175,6 +175,21 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _crosslingual(args: argparse.Namespace) -> Path | None:
+    """The cross-lingual set to score: ``--crosslingual``, else ``<data>/crosslingual`` when
+    that folder exists (a note says when it does not)."""
+    if args.no_crosslingual:
+        return None
+    if args.crosslingual is not None:
+        return Path(args.crosslingual)
+    folder = args.data / "crosslingual"
+    if folder.is_dir():
+        return folder
+    print(f"note: no cross-lingual set at {folder}; scoring the CORDIS queries only",
+          file=sys.stderr)
+    return None
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from engine.evaluate import METRICS, format_table
     from engine.protocol import Protocol, run_protocol
@@ -186,6 +201,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         window_days=args.window_days, max_queries=args.max_queries, seed=args.seed,
         limit=args.limit, fusion=args.fusion, hand_weights=args.hand_weights,
         ablation=args.ablation,
+        crosslingual=_crosslingual(args),
     )
     run = run_protocol(protocol, _encoder(args), multilingual=_multilingual(args), progress=True,
                        log=lambda line: print(line, file=sys.stderr))
@@ -201,10 +217,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     cb = result.cross_border
     print(f"\ncross-border share: engine top 10 {cb['engine_top10']:.3f}, "
           f"true partners {cb['true_partners']:.3f}")
+    if run.crosslingual is not None:
+        print("\ncross-lingual set (MRR / recall@10; en: the English versions):")
+        for name, values in run.crosslingual["methods"].items():
+            print(f"  {name}: {values['mrr']:.3f} / {values['recall@10']:.3f} "
+                  f"({values['queries']} requests)")
+        print(f"  profiles without history in the top 10 for their topic: "
+              f"{run.crosslingual['no_history_top10']:.3f}")
     print(f"\n{len(run.queries)} queries, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(
             {**result.methods["engine"], "queries": len(run.queries), **result.to_dict(),
+             "crosslingual": run.crosslingual,
              "fusion": None if run.fusion is None else dict(run.fusion.trained)}, indent=2))
     return 0
 
@@ -299,6 +323,11 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
                           help="instead of --queries, evaluate one window before the cut-off "
                           "(queries: projects of the --window-days before it; training one "
                           "window earlier): a split to tune on without reading the dev set")
+    evaluate.add_argument("--crosslingual", type=Path, default=None,
+                          help="the cross-lingual set scored after the CORDIS queries "
+                          "(default: <data>/crosslingual)")
+    evaluate.add_argument("--no-crosslingual", action="store_true",
+                          help="skip the cross-lingual set")
     evaluate.set_defaults(func=cmd_evaluate)
 
     crosslingual = sub.add_parser(

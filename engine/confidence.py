@@ -1,13 +1,14 @@
 """How sure a ranked list is: ``high``, ``medium`` or ``low``, calibrated on history.
 
-The evidence is the best semantic similarity among the top ten candidates, read from the
-multilingual signal when the index has one (it compares texts across languages on one scale)
-and from the main dense signal otherwise. The thresholds are fitted on the training pools of
+The evidence is the best semantic similarity among the top ten candidates (the main dense
+signal: the multilingual model's cosines are compressed into about 0.8-0.9 and measured no
+difference between nonsense and real requests), and a request none of whose words is in the
+index's vocabulary ("asdfgh", "test test") is low whatever its similarities. The
+thresholds are fitted on the training pools of
 the fusion (history only): among the training queries, those whose evidence falls below
 ``medium`` are the quarter with the weakest matches, and ``high`` is the median. ``hit_rates``
 records, per level, the share of training queries with a real partner in the top ten, so
 that "low" is shown to mean poor matches (docs/benchmarks.md quotes the validation split).
-A request without meaning ("asdfgh") matches nothing well and comes out low.
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ class Confidence:
             return "high"
         return "medium" if evidence >= self.medium else "low"
 
-    def of(self, signals: Sequence[Mapping[str, float]]) -> str:
-        """The level of a ranked list, from its candidates' raw signal values (best first)."""
+    def of(self, signals: Sequence[Mapping[str, float]], *, known_terms: int) -> str:
+        """The level of a ranked list, from its candidates' raw signal values (best first)
+        and how many of the request's words the index knows."""
         values = [s.get(self.signal, 0.0) for s in signals[:TOP]]
-        return self.level(max(values)) if values else "low"
+        return self.level(max(values)) if values and known_terms else "low"
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "hit_rates": dict(self.hit_rates)}

@@ -240,7 +240,7 @@ def benchmark(
                 ]
             for name, ranking in ranked.items():
                 target[name].append(query_metrics(ranking, relevant))
-            level = recommender.confidence(engine) if not extra else None
+            level = recommender.confidence(request, engine) if not extra else None
             if level is not None:
                 hit = any(m.profile_id in relevant for m in engine[:10])
                 levels.setdefault(level, []).append(float(hit))

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from engine.builtin_signals import BUILTIN
+from engine.crosslingual import crosslingual_benchmark, load_crosslingual
 from engine.embed import Encoder
 from engine.errors import EngineError
 from engine.evaluate import BenchmarkResult, Query, benchmark, load_queries, sample_in_order
@@ -46,6 +48,8 @@ class Protocol:
     fusion: Path | None = None
     hand_weights: bool = False
     ablation: bool = False
+    #: the cross-lingual set (data/crosslingual), scored after the CORDIS queries (None: not)
+    crosslingual: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class ProtocolRun:
     queries: list[Query]
     fusion: FusionModel | None
     result: BenchmarkResult
+    crosslingual: dict[str, Any] | None = None
 
 
 def protocol_queries(protocol: Protocol) -> tuple[list[Query], date]:
@@ -121,4 +126,9 @@ def run_protocol(
             variants[f"without_{group.id}"] = fit_weights(pools, signals, features=kept)
     result = benchmark(recommender, queries, variants=variants, progress=progress)
     engine_name = "learned_fusion" if fusion is not None else "hand_set_fusion"
-    return ProtocolRun(engine_name, cutoff, queries, fusion, result)
+    crosslingual = None
+    if protocol.crosslingual is not None:
+        log(f"cross-lingual set: {protocol.crosslingual}")
+        profiles_xl, queries_xl = load_crosslingual(protocol.crosslingual)
+        crosslingual = crosslingual_benchmark(recommender, profiles_xl, queries_xl)
+    return ProtocolRun(engine_name, cutoff, queries, fusion, result, crosslingual)

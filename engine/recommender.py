@@ -199,12 +199,13 @@ class Recommender:
                             if n not in preference})
         return weights
 
-    def confidence(self, matches: Sequence[Match]) -> str | None:
-        """``high``/``medium``/``low`` for a ranked list (:mod:`engine.confidence`); None
-        without a calibrated fusion model."""
+    def confidence(self, request: PartnerRequest, matches: Sequence[Match]) -> str | None:
+        """``high``/``medium``/``low`` for the ranked list of ``request``
+        (:mod:`engine.confidence`); None without a calibrated fusion model."""
         if self.fusion is None or self.fusion.confidence is None:
             return None
-        return self.fusion.confidence.of([m.signals for m in matches])
+        known = self._corpus.lexical.transform([request.document]).nnz
+        return self.fusion.confidence.of([m.signals for m in matches], known_terms=known)
 
     # ---- ranking ----------------------------------------------------------------------
     def allowed_slots(self, request: PartnerRequest) -> np.ndarray:

@@ -48,6 +48,8 @@ class Signal:
     float32 value per slot. ``pooled`` signals are computed once the first stage is complete
     (they read ``batch.seeds``). ``preference`` signals are set by the user's preferences and
     never learned from history. ``weight`` is the hand-set weight (ranking without training).
+    ``positive`` signals have a known direction (more relevance is never worse): training
+    never gives them a negative weight.
     """
 
     name: str
@@ -58,6 +60,7 @@ class Signal:
     weight: float = 0.0
     pooled: bool = False
     preference: bool = False
+    positive: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,11 @@ class Registry:
     def preference(self) -> tuple[str, ...]:
         """Signals set by the user, not learnable from history."""
         return tuple(s.name for s in self.signals if s.preference)
+
+    @property
+    def positive(self) -> tuple[str, ...]:
+        """Signals whose learned weight may not be negative."""
+        return tuple(s.name for s in self.signals if s.positive)
 
     @property
     def hand_weights(self) -> dict[str, float]:

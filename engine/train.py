@@ -124,6 +124,8 @@ def fit_weights(
 ) -> dict[str, float]:
     """Logistic regression of "is a real partner" over every pool member (columns: the
     signals of ``signals``); returns weights for ``features`` (default all, others 0).
+    Signals of known direction (``Signal.positive``) never get a negative weight: the most
+    negative one is dropped and the model refitted until none is left (an active set).
 
     Features are standardised for fitting and the weights mapped back to raw scale, then
     rescaled so that the standardised weights' absolute values sum to ``WEIGHT_SCALE``. The
@@ -147,9 +149,19 @@ def fit_weights(
         )
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=c, max_iter=5000)
-    model.fit(x / scale, y)
-    standardised = model.coef_[0]
+    active = np.ones(len(learnable), dtype=bool)
+    positive = np.array([f in signals.positive for f in learnable])
+    while True:
+        # a signal of known direction that comes out negative (it is correlated with a
+        # stronger twin) is left out and the rest refitted, until none is negative
+        model = LogisticRegression(C=c, max_iter=5000)
+        model.fit(x[:, active] / scale[active], y)
+        standardised = np.zeros(len(learnable))
+        standardised[active] = model.coef_[0]
+        wrong = positive & active & (standardised < 0)
+        if not wrong.any():
+            break
+        active[np.flatnonzero(wrong)[np.argmin(standardised[wrong])]] = False
     factor = WEIGHT_SCALE / max(float(np.abs(standardised).sum()), 1e-12)
     raw = standardised * factor / scale
     weights = {f: 0.0 for f in names}
@@ -185,8 +197,7 @@ def train_fusion(
     recommender.fit(profiles, history=history, progress=progress)
     pools = pool_data(recommender, queries, progress=progress)
     weights = fit_weights(pools, recommender.signals)
-    signal = "dense_multi" if recommender.multilingual is not None else "dense"
-    confidence = calibrate_confidence(pools, weights, recommender.signals.names, signal)
+    confidence = calibrate_confidence(pools, weights, recommender.signals.names, "dense")
     model = FusionModel(
         weights=weights,
         trained={

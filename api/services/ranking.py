@@ -38,15 +38,17 @@ class Ranking:
         self.requests = requests
 
     def partners(
-        self, run: Callable[[Recommender], list[Match]], explain: bool, key: Hashable
+        self, run: Callable[[Recommender], list[Match]], explain: bool, key: Hashable,
+        request: PartnerRequest | None = None,
     ) -> MatchList:
         """Rank with ``run``, or answer from the result cache when the same ``key`` was
-        ranked on this index version."""
+        ranked on this index version; with the ``request`` ranked, say how sure the list is."""
         started = time.perf_counter()
 
         def compute(rec: Recommender) -> tuple[list[Candidate], str | None]:
             matches = run(rec)
-            return [Candidate.of(m, explain) for m in matches], rec.confidence(matches)
+            confidence = rec.confidence(request, matches) if request is not None else None
+            return [Candidate.of(m, explain) for m in matches], confidence
 
         (data, confidence), version, cached = self.live.ranked(key, compute)
         return MatchList(

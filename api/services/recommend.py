@@ -30,5 +30,6 @@ class RecommendService:
             lambda rec: rec.recommend(request, body.k, explain=body.explain, diversity=diversity),
             body.explain,
             ("recommend", body.model_dump_json()),
+            request,
         )
         return ranked.model_copy(update={"understood": applied.to_dict()})

@@ -93,6 +93,7 @@ class RequestService:
             lambda rec: rec.recommend(request, k, explain=explain),
             explain,
             request_key(request, k, explain),
+            request,
         )
         with self.live.reading() as rec:
             related = rec.requests_for_request(
@@ -128,6 +129,7 @@ class RequestService:
             lambda rec: rec.recommend(request, k, explain=explain),
             explain,
             request_key(request, k, explain),
+            request,
         )
 
     def delete(self, request_id: str, principal: Principal) -> None:

@@ -25,6 +25,7 @@ def hash_model(monkeypatch: pytest.MonkeyPatch) -> None:
         )
 
     monkeypatch.setattr(cli, "_encoder", encoder)
+    monkeypatch.setattr(cli, "_multilingual", lambda args: None)  # unit tests: no real model
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:

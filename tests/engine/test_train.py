@@ -74,14 +74,28 @@ def test_fit_weights_learns_the_separating_feature_and_ignores_noise(
 
 
 def test_a_negative_feature_gets_a_negative_weight() -> None:
+    """A signal of unknown direction (experience) that separates real partners by being
+    low learns a negative weight."""
+    pools = _pools(seed=1, n_queries=40)
+    column = FEATURES.index("experience")
+    for p in pools:
+        p.features[:, [SIGNAL, column]] = p.features[:, [column, SIGNAL]] * -1.0
+    weights = fit_weights(pools)
+    assert weights["experience"] < 0
+    assert max(abs(w) for f, w in weights.items() if f != "experience") < 0.1 * abs(
+        weights["experience"]
+    )
+
+
+def test_a_signal_of_known_direction_never_gets_a_negative_weight() -> None:
+    """A relevance signal that would come out negative (here: it separates by being low)
+    is left out and the others refitted; the result has no negative relevance weight."""
     pools = _pools(seed=1, n_queries=40)
     for p in pools:
         p.features[:, SIGNAL] *= -1.0
     weights = fit_weights(pools)
-    assert weights["lexical"] < 0
-    assert max(abs(w) for f, w in weights.items() if f != "lexical") < 0.1 * abs(
-        weights["lexical"]
-    )
+    assert weights["lexical"] == 0.0
+    assert all(weights[f] >= 0 for f in BUILTIN.positive)
 
 
 def test_fit_weights_is_deterministic(pools: list[PoolData]) -> None:

@@ -1,0 +1,47 @@
+"""Confidence levels: thresholds at quantiles of the training evidence, hit rates per level,
+and a request with no word the index knows is low."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.confidence import Confidence, fit_confidence
+from engine.embed import HashEncoder
+from engine.fusion import FusionModel
+from engine.profiles import PartnerRequest, Profile
+from engine.recommender import Recommender
+
+
+def test_thresholds_are_quantiles_and_hit_rates_are_per_level() -> None:
+    evidence = np.linspace(0.0, 1.0, 101)
+    hits = evidence > 0.3  # better matches find real partners more often
+    model = fit_confidence(evidence, hits, "dense")
+    assert model.medium == pytest.approx(0.25) and model.high == pytest.approx(0.5)
+    assert model.hit_rates["low"] == 0.0 and model.hit_rates["high"] == 1.0
+    assert 0.0 < model.hit_rates["medium"] < 1.0
+    assert [model.level(v) for v in (0.1, 0.3, 0.9)] == ["low", "medium", "high"]
+    assert Confidence.from_dict(model.to_dict()) == model
+
+
+def test_a_list_is_low_without_known_words_or_candidates() -> None:
+    model = Confidence("dense", 0.4, 0.6)
+    strong = [{"dense": 0.9}, {"dense": 0.2}]
+    assert model.of(strong, known_terms=3) == "high"
+    assert model.of(strong, known_terms=0) == "low"
+    assert model.of([], known_terms=3) == "low"
+    assert model.of([{"dense": 0.5}] + [{"dense": 0.1}] * 20, known_terms=2) == "medium"
+
+
+def test_nonsense_gets_a_low_confidence_and_a_real_request_does_not(
+    profiles: list[Profile],
+) -> None:
+    rec = Recommender(HashEncoder(64)).fit(profiles)
+    rec.fusion = FusionModel(rec.weights, confidence=Confidence("dense", 0.3, 0.6))
+    assert rec.confidence(PartnerRequest(text="x"), []) == "low"
+    nonsense = PartnerRequest(text="asdfgh qwertz")
+    assert rec.confidence(nonsense, rec.recommend(nonsense)) == "low"
+    real = PartnerRequest(text="battery storage for the grid")
+    assert rec.confidence(real, rec.recommend(real)) in ("medium", "high")
+    rec.fusion = None
+    assert rec.confidence(real, rec.recommend(real)) is None
