@@ -20,7 +20,6 @@ from engine.errors import EngineError, ValidationError
 
 if TYPE_CHECKING:
     from engine.cached_encoder import CachedEncoder
-    from engine.match import Match
     from engine.recommender import Recommender
 
 DEFAULT_INDEX = Path("models/index")
@@ -103,33 +102,8 @@ def _load(args: argparse.Namespace) -> Recommender:
     return Recommender.load(args.index, _encoder(args), multilingual=_multilingual(args))
 
 
-def _print_matches(matches: list[Match], as_json: bool) -> None:
-    if as_json:
-        print(json.dumps([
-            {"rank": m.rank, "id": m.profile_id, "name": m.profile.name, "score": m.score,
-             "signals": m.signals, "contributions": m.contributions} for m in matches
-        ], indent=2, ensure_ascii=False))
-        return
-    if not matches:
-        print("no candidates pass these filters")
-        return
-    signals = list(matches[0].contributions)
-    header = f"{'#':>3}  {'score':>6}  {'kind':<10} {'cc':<2}  {'name':<48} " + " ".join(
-        f"{s[:8]:>8}" for s in signals
-    )
-    print(header)
-    print("-" * len(header))
-    for m in matches:
-        name = m.profile.name if len(m.profile.name) <= 48 else m.profile.name[:45] + "..."
-        parts = " ".join(f"{m.contributions[s]:>8.3f}" for s in signals)
-        print(
-            f"{m.rank:>3}  {m.score:>6.3f}  {m.profile.kind.value:<10} {m.profile.country:<2}  "
-            f"{name:<48} {parts}"
-        )
-    print("\ncolumns after the name: each signal's contribution to the score")
-
-
 def cmd_recommend(args: argparse.Namespace) -> int:
+    from engine.match_table import print_matches
     from engine.profiles import PartnerRequest
 
     request = PartnerRequest(
@@ -142,12 +116,14 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         ecosystem_filter=bool(args.ecosystem),
     )
     recommender = _load(args)
-    _print_matches(recommender.recommend(request, k=args.k), args.json)
+    print_matches(recommender.recommend(request, k=args.k), args.json)
     return 0
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
-    _print_matches(_load(args).similar(args.profile_id, k=args.k), args.json)
+    from engine.match_table import print_matches
+
+    print_matches(_load(args).similar(args.profile_id, k=args.k), args.json)
     return 0
 
 

@@ -3,9 +3,10 @@
 The evidence is the best semantic similarity among the top ten candidates (the main dense
 signal: the multilingual model's cosines are compressed into about 0.8-0.9 and measured no
 difference between nonsense and real requests), and a request none of whose words is in the
-index's vocabulary ("asdfgh", "test test") is low whatever its similarities. The
-thresholds are fitted on the training pools of
-the fusion (history only): among the training queries, those whose evidence falls below
+index's vocabulary ("asdfgh", "qwertz") is low whatever its similarities. The
+thresholds are fitted on the training pools of the fusion (history only), with each training
+project's title as the request (a form request is short; a whole objective reaches higher
+similarities): among the training queries, those whose evidence falls below
 ``medium`` are the quarter with the weakest matches, and ``high`` is the median. ``hit_rates``
 records, per level, the share of training queries with a real partner in the top ten, so
 that "low" is shown to mean poor matches (docs/benchmarks.md quotes the validation split).

@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -197,7 +197,11 @@ def train_fusion(
     recommender.fit(profiles, history=history, progress=progress)
     pools = pool_data(recommender, queries, progress=progress)
     weights = fit_weights(pools, recommender.signals)
-    confidence = calibrate_confidence(pools, weights, recommender.signals.names, "dense")
+    # requests from forms are short: calibrate on the training projects' titles, ranked
+    # with the learned weights (long objectives reach higher similarities than a title)
+    titles = pool_data(recommender, [replace(q, text=q.title) for q in queries],
+                       progress=progress)
+    confidence = calibrate_confidence(titles, weights, recommender.signals.names, "dense")
     model = FusionModel(
         weights=weights,
         trained={
