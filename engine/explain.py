@@ -8,6 +8,7 @@ most to the score.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -263,3 +264,14 @@ def _summary(
         return f"{name} is proposed on its overall score."
     joined = reasons[0] if len(reasons) == 1 else ", ".join(reasons[:-1]) + " and " + reasons[-1]
     return f"{name} is proposed because {joined}."
+
+
+def weak(matches: list[Match]) -> list[Match]:
+    """``matches`` of a list whose confidence is low, their summaries saying so first: a
+    request that nothing fits well does not get confident-sounding reasons."""
+    return [
+        replace(m, explanation=replace(
+            m.explanation, summary=f"Only a weak match for this request. {m.explanation.summary}"))
+        if m.explanation is not None else m
+        for m in matches
+    ]

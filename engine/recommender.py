@@ -39,7 +39,7 @@ from engine.derived import Derived
 from engine.diversity import Diversity
 from engine.embed import Encoder, normalize_rows
 from engine.errors import ValidationError
-from engine.explain import explain_match
+from engine.explain import explain_match, weak
 from engine.filters import allowed
 from engine.fusion import FusionModel
 from engine.index import VectorIndex
@@ -256,9 +256,13 @@ class Recommender:
             raise ValueError("k must be at least 1")
         queries = self.encoder.encode_queries([r.document for r in requests])
         multilingual = self.encode_multilingual(requests)
-        return [self.rank_pool(self.pool(r, q, k, multilingual=m), k, explain=explain,
-                               diversity=diversity)
-                for r, q, m in zip(requests, queries, multilingual, strict=True)]
+        ranked = [self.rank_pool(self.pool(r, q, k, multilingual=m), k, explain=explain,
+                                 diversity=diversity)
+                  for r, q, m in zip(requests, queries, multilingual, strict=True)]
+        if explain:
+            ranked = [weak(matches) if self.confidence(r, matches) == "low" else matches
+                      for r, matches in zip(requests, ranked, strict=True)]
+        return ranked
 
     def profile_request(self, profile_id: str, **overrides: Any) -> PartnerRequest:
         """A profile seen as a request (see :func:`engine.modes.profile_request`)."""

@@ -45,3 +45,14 @@ def test_nonsense_gets_a_low_confidence_and_a_real_request_does_not(
     assert rec.confidence(real, rec.recommend(real)) in ("medium", "high")
     rec.fusion = None
     assert rec.confidence(real, rec.recommend(real)) is None
+
+
+def test_the_reasons_of_a_low_list_say_it_is_weak(profiles: list[Profile]) -> None:
+    rec = Recommender(HashEncoder(64)).fit(profiles)
+    rec.fusion = FusionModel(rec.weights, confidence=Confidence("dense", 0.3, 0.6))
+    nonsense = rec.recommend(PartnerRequest(text="asdfgh qwertz"), k=3, explain=True)
+    assert all(m.explanation is not None and m.explanation.summary.startswith(
+        "Only a weak match for this request.") for m in nonsense)
+    real = rec.recommend(PartnerRequest(text="battery storage for the grid"), k=3, explain=True)
+    assert not any(m.explanation is not None and "weak match" in m.explanation.summary
+                   for m in real)
