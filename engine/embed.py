@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -43,11 +44,12 @@ class Encoder(Protocol):
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
 
 
-class SymmetricEncoder:
-    """A model that encodes queries and documents alike, through ``encode``."""
+class SymmetricEncoder(ABC):
+    """A model that encodes queries and documents alike: a subclass gives ``encode``."""
 
+    @abstractmethod
     def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        raise NotImplementedError
+        """L2-normed float32 vectors of ``texts``, one row each."""
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.encode(texts)

@@ -162,3 +162,12 @@ def test_a_shard_that_does_not_match_its_keys_is_reported(
     keys_file.write_text('["only-one"]')
     with pytest.raises(EngineError, match="delete it"):
         EmbeddingCache(tmp_path, hash_encoder.model_id)
+
+
+def test_a_symmetric_encoder_must_say_how_it_encodes() -> None:
+    class Incomplete(SymmetricEncoder):
+        model_id = "incomplete"
+        dim = 4
+
+    with pytest.raises(TypeError, match="encode"):
+        Incomplete()  # type: ignore[abstract]
