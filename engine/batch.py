@@ -9,15 +9,21 @@ from functools import cached_property
 import numpy as np
 
 from engine import signals
+from engine.bridge import LanguageBridge
 from engine.columns import Columns
 from engine.context import RequestContext
 from engine.derived import KIND_INDEX
 from engine.profiles import Profile
 from engine.taxonomy import ECOSYSTEMS
+from engine.unknown import binned_means
 from engine.view import IndexView
 
 #: ``dense_votes`` counts a slot's vectors among this many best vectors of the batch.
 VOTES = 1000
+#: An English request with at least this many English candidates fits the language bridge
+#: on them (:attr:`Batch.bridge`); the bins of its lexical expectations.
+OWN_PAIRS = 100
+OWN_BINS = 10
 
 
 @dataclass(frozen=True)
@@ -40,10 +46,12 @@ class DenseScores:
 
 
 def dense_scores(view: IndexView, context: RequestContext, slots: np.ndarray,
-                 top: int = 3) -> DenseScores:
-    """The :class:`DenseScores` of ``slots``."""
+                 sims: np.ndarray, top: int = 3) -> DenseScores:
+    """The :class:`DenseScores` of ``slots`` whose vectors have the similarities ``sims``
+    (slot by slot). A profile without activities has only its own description: its top-3
+    is the mean of the items it has, so a missing project history does not count twice
+    (the experience signals read it)."""
     counts = view.derived.columns.n_vectors[slots]
-    sims = view.corpus.index.similarities(context.query, view.derived.vector_ids(slots))
     starts = np.cumsum(counts) - counts
     groups = np.repeat(np.arange(len(slots)), counts)
     # rank of each vector within its slot, best first
@@ -56,7 +64,9 @@ def dense_scores(view: IndexView, context: RequestContext, slots: np.ndarray,
     item_sims = np.zeros((len(slots), top), dtype=np.float32)
     items[best_group, best_rank] = best_rows - starts[best_group]
     item_sims[best_group, best_rank] = sims[best_rows]
-    top3 = np.where(items >= 0, np.maximum(item_sims, 0.0), 0.0).sum(axis=1) / top
+    described = view.derived.columns.n_activities[slots] == 0
+    top3 = np.where(items >= 0, np.maximum(item_sims, 0.0), 0.0).sum(axis=1) / np.where(
+        described, np.clip(counts, 1, top), top)
     votes = np.zeros(len(slots), dtype=np.float32)
     if len(sims):
         cut = max(len(sims) - VOTES, 0)
@@ -94,18 +104,97 @@ class Batch:
 
     @cached_property
     def dense(self) -> DenseScores:
-        return dense_scores(self.view, self.context, self.slots)
+        return dense_scores(self.view, self.context, self.slots, self.item_similarities)
+
+    @cached_property
+    def multilingual_sims(self) -> np.ndarray | None:
+        """The request's multilingual cosine with every vector of the batch, slot by slot
+        (None without a multilingual index or vector)."""
+        index, query = self.view.corpus.multilingual, self.context.multilingual
+        if index is None or query is None:
+            return None
+        return index.similarities(query, self.view.derived.vector_ids(self.slots))
 
     @cached_property
     def multilingual(self) -> np.ndarray:
         """Best cosine of the request's multilingual vector with any of each candidate's
         multilingual vectors (0 without a multilingual index)."""
-        index, query = self.view.corpus.multilingual, self.context.multilingual
-        if index is None or query is None or not len(self.slots):
+        sims = self.multilingual_sims
+        if sims is None or not len(self.slots):
             return np.zeros(len(self.slots), dtype=np.float32)
         counts = self.columns.n_vectors[self.slots]
-        sims = index.similarities(query, self.view.derived.vector_ids(self.slots))
         return np.maximum.reduceat(sims, np.cumsum(counts) - counts).astype(np.float32)
+
+    @cached_property
+    def bridged(self) -> np.ndarray:
+        """Candidates read through the multilingual model (:mod:`engine.bridge`): request
+        and profile are not both English. None are without a bridge or multilingual index."""
+        if self.view.bridge is None or self.multilingual_sims is None:
+            return np.zeros(len(self.slots), dtype=bool)
+        return (self.context.language != "en") | (self.languages != "en")
+
+    @cached_property
+    def languages(self) -> np.ndarray:
+        return self.columns.language[self.slots]
+
+    @cached_property
+    def minilm_sims(self) -> np.ndarray:
+        """The request's MiniLM cosine with every vector of the batch, slot by slot."""
+        return self.view.corpus.index.similarities(self.context.query,
+                                                   self.view.derived.vector_ids(self.slots))
+
+    @cached_property
+    def own_pairs(self) -> bool:
+        """Whether this request has enough English candidates (both models score them) to
+        fit the bridge on itself."""
+        return self.context.language == "en" and int((~self.bridged).sum()) >= OWN_PAIRS
+
+    @cached_property
+    def bridge(self) -> LanguageBridge | None:
+        """The bridge in force. An English request with enough English candidates refits the
+        similarity map on them: a short request sits lower on MiniLM's scale than the
+        training objectives, and a nonsense one lower still, while e5 scores them all alike,
+        so the trained map would lift every profile in another language above the English
+        ones. Otherwise the trained bridge."""
+        trained = self.view.bridge
+        if trained is None or self.multilingual_sims is None or not self.own_pairs:
+            return trained
+        rows = np.repeat(~self.bridged, self.columns.n_vectors[self.slots])
+        return trained.refit(self.minilm_sims[rows], self.multilingual_sims[rows])
+
+    @cached_property
+    def item_similarities(self) -> np.ndarray:
+        """Each vector's similarity to the request, slot by slot: MiniLM's where request and
+        profile are both English, elsewhere the multilingual one on MiniLM's scale."""
+        sims, bridged = self.minilm_sims, self.bridged
+        if not bridged.any():
+            return sims
+        counts = self.columns.n_vectors[self.slots]
+        rows = np.repeat(bridged, counts)
+        cross = np.repeat(self.languages != self.context.language, counts)[rows]
+        assert self.bridge is not None and self.multilingual_sims is not None
+        sims = sims.copy()
+        sims[rows] = self.bridge.similarities(self.multilingual_sims[rows], cross)
+        return sims
+
+    def across(self, name: str, values: np.ndarray) -> np.ndarray:
+        """A lexical signal's ``values`` with those of candidates in another language than
+        the request replaced by the signal's expected value at their similarity: terms
+        cannot be shared across languages, so the signal is unknown there, not 0. The
+        expectation is this request's own (its English candidates' mean in bins of
+        similarity) where it has enough of them, else the trained one."""
+        cross = self.bridged & (self.languages != self.context.language)
+        if not cross.any():
+            return values
+        best = self.dense.best
+        if self.own_pairs:
+            english = ~self.bridged
+            grid, means = binned_means(best[english], {name: values[english]}, OWN_BINS)
+            return np.where(cross, np.interp(best, grid, means[name]), values).astype(
+                np.float32)
+        assert self.view.bridge is not None
+        expected = self.view.bridge.impute(name, best)
+        return values if expected is None else np.where(cross, expected, values)
 
     @cached_property
     def lexical(self) -> np.ndarray:

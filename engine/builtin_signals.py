@@ -56,9 +56,13 @@ def _proximity(b: Batch) -> np.ndarray:
 
 
 def _lexical_best(b: Batch) -> np.ndarray:
+    """Best TF-IDF cosine with one activity; a profile without activities is its own
+    description, so its whole document stands in."""
     derived = b.view.derived
-    return derived.projects.best(b.context.lexical_query, derived.projects_of_vectors(b.slots),
+    best = derived.projects.best(b.context.lexical_query, derived.projects_of_vectors(b.slots),
                                  b.columns.n_vectors[b.slots])
+    best = np.where(b.columns.n_activities[b.slots] == 0, b.lexical, best)
+    return b.across("lexical_best", best.astype(np.float32))
 
 
 def _network_recent(b: Batch) -> np.ndarray:
@@ -119,9 +123,11 @@ BUILTIN = Registry(GROUPS, (
            "compressed, about [0.7, 0.95])", "similarity in any language",
            lambda b: b.multilingual, positive=True),
     Signal("lexical", "lexical", "TF-IDF cosine of request and profile document, [0, 1]",
-           "term overlap (TF-IDF)", lambda b: b.lexical, weight=4.0, positive=True),
+           "term overlap (TF-IDF)", lambda b: b.across("lexical", b.lexical), weight=4.0,
+           positive=True),
     Signal("lexical_log", "lexical", "log1p(100 x lexical), [0, 4.6]: fusion multiplicative",
-           "term overlap (log)", lambda b: np.log1p(100.0 * b.lexical).astype(np.float32),
+           "term overlap (log)",
+           lambda b: b.across("lexical_log", np.log1p(100.0 * b.lexical).astype(np.float32)),
            positive=True),
     Signal("lexical_best", "lexical",
            "best TF-IDF cosine of the request with any one activity, [0, 1]",
@@ -154,37 +160,39 @@ BUILTIN = Registry(GROUPS, (
            weight=1.0, preference=True),
     Signal("network_direct", "network",
            "log1p(projects shared with the requester or positive examples)",
-           "direct collaborations", lambda b: signals.log_count(b.direct), weight=0.8),
+           "direct collaborations", lambda b: signals.log_count(b.direct), weight=0.8,
+           history=True),
     Signal("network_recent", "network",
            "log1p(projects shared with them in the last 3 years of the index)",
-           "recent collaborations", _network_recent),
+           "recent collaborations", _network_recent, history=True),
     Signal("network_share", "network",
            "shared projects / all projects of the requester and examples, [0, 1]",
-           "share of your partners", _network_share),
+           "share of your partners", _network_share, history=True),
     Signal("network_indirect", "network", "log1p(number of the requester's partners it worked "
            "with)", "partners of partners",
            lambda b: signals.log_count(
-               b.view.derived.graph.indirect(b.context.sources, b.slots)), weight=0.3),
+               b.view.derived.graph.indirect(b.context.sources, b.slots)), weight=0.3,
+           history=True),
     Signal("network_walk", "network",
            "log1p(1e6 x p), p: chance that a 2-step random walk over shared projects from the "
            "requester and examples ends here, [0, 13.8]",
-           "closeness in your network", lambda b: b.context.walk[b.slots]),
+           "closeness in your network", lambda b: b.context.walk[b.slots], history=True),
     Signal("network_topic", "network",
            "best cosine of the request with a project shared with the requester",
-           "network on this topic", lambda b: b.dense.topic, weight=2.0),
+           "network on this topic", lambda b: b.dense.topic, weight=2.0, history=True),
     Signal("requester_affinity", "network", "cosine of the requester's and the profile's mean "
            "vectors", "affinity with you", _requester_affinity),
     Signal("consortium", "network",
            "log1p(projects shared with the 10 best of a hand-set first pass)",
-           "consortium fit", _consortium, pooled=True),
+           "consortium fit", _consortium, pooled=True, history=True),
     Signal("experience", "experience", "log1p(activities) / log1p(experience_ref)", "projects",
-           _column("n_activities", "damped"), weight=1.0),
+           _column("n_activities", "damped"), weight=1.0, history=True),
     Signal("recency", "experience", "log1p(activities in the last 3 years of the index)",
-           "recent activity", _column("n_recent")),
+           "recent activity", _column("n_recent"), history=True),
     Signal("coordination", "experience", "log1p(activities it coordinated)",
-           "coordination experience", _column("n_coordinated")),
+           "coordination experience", _column("n_coordinated"), history=True),
     Signal("history", "experience", "log1p(H2020 participations)", "earlier programmes",
-           _column("n_history")),
+           _column("n_history"), history=True),
     Signal("kind_affinity", "kind", "log2 lift of (requester kind, candidate kind) in "
            "consortia, [-2, 2]", "organisation type", _kind_affinity),
     Signal("preferred_kind", "kind",

@@ -39,6 +39,11 @@ class DataPaths:
         return self.root / "profiles" / "clusters.jsonl"
 
     @property
+    def crosslingual_profiles(self) -> Path:
+        """The cross-lingual set's profiles (``data/crosslingual``), part of the bundled corpus."""
+        return self.root / "crosslingual" / "profiles.jsonl"
+
+    @property
     def requests(self) -> Path:
         return self.root / "requests" / "requests.jsonl"
 
@@ -51,17 +56,21 @@ def load_corpus(
     paths: DataPaths, *, cutoff: date | None = None, progress: bool = False
 ) -> list[Profile]:
     """CORDIS profiles (only projects before ``cutoff``) plus the self-described JSONL
-    profiles. The JSONL profiles carry no dates from CORDIS and are always included."""
+    profiles: the illustrative clusters and the cross-lingual set's profiles (in many
+    languages, most without history). They carry no dates from CORDIS and are always
+    included."""
     for required in (paths.projects, paths.participants):
         if not required.is_file():
             raise EngineError(f"data file {required} is missing; see data/README.md")
     profiles = load_cordis(paths.projects, paths.participants, cutoff=cutoff, progress=progress)
-    if paths.profiles.is_file():
-        known = {p.id for p in profiles}
-        for profile in load_profiles(paths.profiles):
+    known = {p.id for p in profiles}
+    for path in (paths.profiles, paths.crosslingual_profiles):
+        if not path.is_file():
+            continue
+        for profile in load_profiles(path):
             if profile.id in known:
-                raise ConflictError(
-                    f"{paths.profiles}: profile id {profile.id!r} is also a CORDIS organisation"
-                )
+                raise ConflictError(f"{path}: profile id {profile.id!r} is already a profile "
+                                    "of the corpus")
+            known.add(profile.id)
             profiles.append(profile)
     return profiles

@@ -143,12 +143,18 @@ def cmd_train(args: argparse.Namespace) -> int:
         args.projects, args.participants, _history_path(args), args.cutoff,
         Recommender(_encoder(args), multilingual=_multilingual(args)),
         max_queries=args.max_queries, seed=args.seed, window_days=args.window_days,
-        progress=True,
+        progress=True, crosslingual=_crosslingual_set(args.data),
     )
     model.save(args.out)
     print(json.dumps(model.trained, indent=2))
     print(f"fusion weights -> {args.out}")
     return 0
+
+
+def _crosslingual_set(data: Path) -> Path | None:
+    """``<data>/crosslingual`` if the data folder has the cross-lingual set."""
+    folder = data / "crosslingual"
+    return folder if (folder / "requests.jsonl").is_file() else None
 
 
 def _crosslingual(args: argparse.Namespace) -> Path | None:
@@ -167,6 +173,7 @@ def _crosslingual(args: argparse.Namespace) -> Path | None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from engine.coldstart import format_cold_start
     from engine.evaluate import METRICS, format_table
     from engine.protocol import Protocol, run_protocol
 
@@ -176,7 +183,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         h2020=_history_path(args), cutoff=args.cutoff, validation=args.validation,
         window_days=args.window_days, max_queries=args.max_queries, seed=args.seed,
         limit=args.limit, fusion=args.fusion, hand_weights=args.hand_weights,
-        ablation=args.ablation,
+        ablation=args.ablation, cold_start=args.cold_start,
         crosslingual=_crosslingual(args),
     )
     run = run_protocol(protocol, _encoder(args), multilingual=_multilingual(args), progress=True,
@@ -200,11 +207,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                   f"({values['queries']} requests)")
         print(f"  profiles without history in the top 10 for their topic: "
               f"{run.crosslingual['no_history_top10']:.3f}")
+    if run.cold_start is not None:
+        print("\n" + format_cold_start(run.cold_start))
     print(f"\n{len(run.queries)} queries, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(
             {**result.methods["engine"], "queries": len(run.queries), **result.to_dict(),
-             "crosslingual": run.crosslingual,
+             "crosslingual": run.crosslingual, "cold_start": run.cold_start,
              "fusion": None if run.fusion is None else dict(run.fusion.trained)}, indent=2))
     return 0
 
@@ -299,6 +308,8 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
                           help="instead of --queries, evaluate one window before the cut-off "
                           "(queries: projects of the --window-days before it; training one "
                           "window earlier): a split to tune on without reading the dev set")
+    evaluate.add_argument("--cold-start", action="store_true", help="also score each query's "
+                          "cold organisation without its history (engine/coldstart.py)")
     evaluate.add_argument("--crosslingual", type=Path, default=None,
                           help="the cross-lingual set scored after the CORDIS queries "
                           "(default: <data>/crosslingual)")

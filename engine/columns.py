@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.language import detect
 from engine.profiles import Profile
 from engine.sources.h2020 import Participation
 from engine.taxonomy import ECOSYSTEMS
@@ -18,6 +19,8 @@ from engine.taxonomy import ECOSYSTEMS
 ECO_BIT = {eco: 1 << i for i, eco in enumerate(ECOSYSTEMS)}
 #: Activities in this many latest years of the index count as recent.
 RECENT_YEARS = 3
+#: Characters of a profile's own text that decide its language (:func:`profile_language`).
+LANGUAGE_SAMPLE = 200
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Columns:
     n_coordinated: np.ndarray
     n_history: np.ndarray
     n_vectors: np.ndarray
+    language: np.ndarray
     as_of: int
 
     def __len__(self) -> int:
@@ -49,7 +53,7 @@ class Columns:
 _NAMES = tuple(f.name for f in fields(Columns) if f.name != "as_of")
 _TYPES: tuple[Any, ...] = (
     bool, "<U2", "<U8", "<U12", np.int64, bool, np.float64, np.float64,
-    np.float32, np.float32, np.float32, np.float32, np.int64,
+    np.float32, np.float32, np.float32, np.float32, np.int64, "<U3",
 )
 
 
@@ -73,10 +77,10 @@ def history_counts(history: Sequence[Participation]) -> dict[str, int]:
 
 
 def _row(profile: Profile | None, as_of: int, history: Mapping[str, int],
-         n_vectors: int) -> tuple[Any, ...]:
+         n_vectors: int, language: str = "") -> tuple[Any, ...]:
     """One slot's values, in field order (``as_of`` excluded)."""
     if profile is None:
-        return (False, "", "", "", 0, False, np.nan, np.nan, 0.0, 0.0, 0.0, 0.0, 0)
+        return (False, "", "", "", 0, False, np.nan, np.nan, 0.0, 0.0, 0.0, 0.0, 0, "")
     return (
         True,
         profile.country,
@@ -91,7 +95,20 @@ def _row(profile: Profile | None, as_of: int, history: Mapping[str, int],
         sum(1 for a in profile.activities if a.role == "coordinator"),
         history.get(profile.id, 0),
         n_vectors,
+        language or profile_language(profile),
     )
+
+
+def profile_language(profile: Profile) -> str:
+    """The language a profile is written in: of its own description, else of its first
+    activity's text (CORDIS records have no description; their titles and names are no
+    guide), else English. The first :data:`LANGUAGE_SAMPLE` characters decide: on the bundled
+    corpus they agree with whole documents, and every load reads all 20,000 profiles."""
+    return detect(_own_text(profile)[:LANGUAGE_SAMPLE])
+
+
+def _own_text(profile: Profile) -> str:
+    return profile.description or next((a.text or a.title for a in profile.activities), "")
 
 
 def build_columns(
@@ -99,7 +116,18 @@ def build_columns(
 ) -> Columns:
     """The columns of every slot (``n_vectors``: vectors per slot)."""
     as_of = latest_year(profiles)
-    rows = [_row(p, as_of, history, n) for p, n in zip(profiles, n_vectors, strict=True)]
+    languages: dict[str, str] = {}  # partners of one project share its text: detect it once
+
+    def language(profile: Profile | None) -> str:
+        if profile is None:
+            return ""
+        key = _own_text(profile)[:LANGUAGE_SAMPLE]
+        if key not in languages:
+            languages[key] = profile_language(profile)
+        return languages[key]
+
+    rows = [_row(p, as_of, history, n, language(p))
+            for p, n in zip(profiles, n_vectors, strict=True)]
     arrays = {
         name: np.array([row[i] for row in rows], dtype=dtype)
         for i, (name, dtype) in enumerate(zip(_NAMES, _TYPES, strict=True))

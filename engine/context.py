@@ -9,6 +9,7 @@ import scipy.sparse as sp
 
 from engine import signals
 from engine.embed import normalize_rows
+from engine.language import detect
 from engine.mentions import Mentions
 from engine.profiles import PartnerRequest
 from engine.taxonomy import ECOSYSTEMS, ecosystems_in_text
@@ -23,7 +24,8 @@ class RequestContext:
     ``wanted_ecosystems``: 0/1 over ECOSYSTEMS; ``named``/``named_places``: slots the request
     names (acronym or full name) / whose city or region it names, sorted; ``walk``: the
     ``network_walk`` value of every slot (the pool and its expansion share it);
-    ``multilingual``: the request's multilingual vector (None without a multilingual index)."""
+    ``multilingual``: the request's multilingual vector (None without a multilingual index);
+    ``language``: the language the request is written in (:func:`engine.language.detect`)."""
 
     request: PartnerRequest
     query: np.ndarray
@@ -36,6 +38,7 @@ class RequestContext:
     named_places: np.ndarray
     walk: np.ndarray
     multilingual: np.ndarray | None = None
+    language: str = "en"
 
 
 def request_context(view: IndexView, request: PartnerRequest, query: np.ndarray,
@@ -74,4 +77,5 @@ def request_context(view: IndexView, request: PartnerRequest, query: np.ndarray,
         named_places=named_places,
         walk=signals.walk_score(derived.graph.walk(sources)),
         multilingual=multilingual,
+        language=detect(request.document),
     )

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.columns import profile_language
+from engine.corpus import multilingual_texts
+from engine.embed import Encoder
 from engine.errors import ValidationError
 from engine.profiles import PartnerRequest, Profile
 from engine.recommender import Recommender
@@ -57,6 +60,28 @@ def load_crosslingual(folder: Path) -> tuple[list[Profile], list[CrossQuery]]:
                                   "of the set", field="relevant")
         queries.append(query)
     return profiles, queries
+
+
+def language_shift(encoder: Encoder, profiles: Sequence[Profile],
+                   queries: Sequence[CrossQuery], split: str = "tune") -> float:
+    """How much higher the multilingual model scores a profile against a request in the
+    profile's own language than against the same request in another language: the mean of
+    ``cos(request in L, p) - cos(same request in L', p)`` over the ``split``'s topics, the
+    profiles written in a language L the requests are written in, and every other request
+    language L'. Parallel texts, no relevance labels (:mod:`engine.bridge`)."""
+    chosen = [q for q in queries if q.split == split]
+    if not chosen:
+        raise ValidationError(f"the cross-lingual set has no {split!r} requests", field="split")
+    own = {p.id: profile_language(p) for p in profiles}
+    documents = {p.id: encoder.encode_documents(multilingual_texts(p)) for p in profiles}
+    vectors = encoder.encode_queries([q.text for q in chosen])
+    best = {(q.topic, q.lang, pid): float((v @ docs.T).max())
+            for q, v in zip(chosen, vectors, strict=True) for pid, docs in documents.items()}
+    languages = {q.lang for q in chosen}
+    gaps = [best[(topic, own[pid], pid)] - value
+            for (topic, lang, pid), value in best.items()
+            if own[pid] in languages and lang != own[pid] and (topic, own[pid], pid) in best]
+    return statistics.fmean(gaps) if gaps else 0.0
 
 
 def _reciprocal(ranking: Sequence[str], relevant: frozenset[str]) -> float:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine.context import RequestContext
+from engine.language import LANGUAGE_NAMES
 from engine.match import Explanation, Match
 from engine.profiles import Profile
 from engine.taxonomy import COUNTRIES, ECOSYSTEMS, KIND_LABELS
@@ -23,13 +24,32 @@ from engine.view import IndexView
 def explain_match(match: Match, context: RequestContext, view: IndexView) -> Explanation:
     """The explanation of ``match`` for the request described by ``context``."""
     profile = match.profile
+    slot = view.corpus.slot(profile.id)
+    columns = view.derived.columns
+    # a profile without any history has its history signals filled in (engine.unknown):
+    # they count in the score, but are no reason to cite
+    unknown = set(view.signals.history) if (
+        columns.n_activities[slot] == 0 and columns.n_history[slot] == 0) else set()
     groups = view.signals.group_sums(match.contributions)
-    cited = {g for g, v in groups.items() if v != 0.0}
+    known = view.signals.group_sums(
+        {f: v for f, v in match.contributions.items() if f not in unknown})
+    cited = {g for g, v in known.items() if v != 0.0}
     evidence: dict[str, Any] = {}
+    if any(match.contributions.get(f, 0.0) != 0.0 for f in unknown):
+        evidence["history"] = {"known": False}
     if "semantic" in cited:
         evidence["activities"] = _best_items(profile, match)
-    if "lexical" in cited and match.signals.get("lexical", 0.0) > 0:
-        slot = view.corpus.slot(profile.id)
+    language = str(columns.language[slot])
+    across = view.bridge is not None and language != context.language
+    if across:
+        # terms cannot be shared across languages: the lexical signals were filled in
+        # (engine.bridge), so the evidence is the best-matching text, not shared words
+        evidence["languages"] = {
+            "request": context.language, "profile": language,
+            "request_name": LANGUAGE_NAMES.get(context.language, context.language),
+            "profile_name": LANGUAGE_NAMES.get(language, language),
+        }
+    elif "lexical" in cited and match.signals.get("lexical", 0.0) > 0:
         evidence["shared_terms"] = [
             {"term": term, "share": round(share, 3)}
             for term, share in view.corpus.lexical.shared_terms(
@@ -43,7 +63,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView) -> Exp
     walk = match.contributions.get("network_walk", 0.0) != 0.0
     direct = walk or any(match.contributions.get(f, 0.0) != 0.0 for f in _DIRECT)
     indirect = walk or match.contributions.get("network_indirect", 0.0) != 0.0
-    if "network" in cited and (
+    if "network" in cited and not unknown and (
         (direct and match.signals.get("network_direct", 0) > 0)
         or (indirect and match.signals.get("network_indirect", 0) > 0)
     ):
@@ -62,7 +82,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView) -> Exp
     if "mentioned" in cited:
         evidence["mentioned"] = _mentioned(view, context, match)
     return Explanation(
-        summary=_summary(view, profile.name, groups, evidence, match.contributions),
+        summary=_summary(view, profile.name, known, evidence, match.contributions),
         contributions=dict(match.contributions),
         groups=groups,
         evidence=evidence,
@@ -235,7 +255,14 @@ def _summary(
         if group == "semantic" and evidence.get("activities"):
             top = evidence["activities"][0]
             year = f", {top['year']}" if top.get("year") else ""
-            phrase = f"its work on “{_clip(top['title'], 90)}”{year} matches the request"
+            quoted = f"“{_clip(top['title'], 90)}”{year}"
+            phrase = (f"its description ({quoted}) matches the request"
+                      if top["type"] == "description"
+                      else f"its work on {quoted} matches the request")
+        elif group == "lexical" and evidence.get("languages"):
+            pair = evidence["languages"]
+            phrase = (f"its {pair['profile_name']} texts match the {pair['request_name']} "
+                      "request in meaning")
         elif group == "network" and evidence.get("network"):
             link = evidence["network"][0]
             if link["type"] == "direct":
@@ -250,7 +277,8 @@ def _summary(
             first = evidence["mentioned"][0]
             phrase = _MENTION_PHRASES[first["what"]].format(first["text"])
         elif group == "experience" and evidence.get("experience"):
-            phrase = f"it has {evidence['experience']['activities']} past projects"
+            count = evidence["experience"]["activities"]
+            phrase = f"it has {count} past project{'' if count == 1 else 's'}"
         elif group == "thematic" and evidence.get("ecosystems"):
             eco = evidence["ecosystems"]
             if eco["complementary"]:

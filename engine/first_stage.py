@@ -79,7 +79,8 @@ def candidates(
     size: int,
 ) -> np.ndarray:
     """The union of every source's best ``size`` allowed slots, sorted: dense (and
-    multilingual dense), lexical, named, and the partners of the requester and examples."""
+    multilingual dense, also among the profiles in other languages than the request's alone),
+    lexical, named, and the partners of the requester and examples."""
     parts = [
         dense_top(view, context.query, mask, size),
         lexical_top(lexical_all, size),
@@ -87,6 +88,13 @@ def candidates(
     ]
     if context.multilingual is not None and view.corpus.multilingual is not None:
         parts.append(dense_top(view, context.multilingual, mask, size, multilingual=True))
+        if view.bridge is not None:
+            # the multilingual model favours the request's own language (engine.bridge):
+            # profiles in other languages bring their own best, searched apart
+            other = mask & (view.derived.columns.language != context.language)
+            if other.any():
+                parts.append(dense_top(view, context.multilingual, other, size,
+                                       multilingual=True))
     for source in context.sources:
         partners = view.derived.graph.partners(int(source), size)
         parts.append(partners[mask[partners]])

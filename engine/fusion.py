@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from engine.atomic import atomic_write_json
+from engine.bridge import LanguageBridge
 from engine.builtin_signals import BUILTIN
 from engine.confidence import Confidence
 from engine.registry import Registry
@@ -44,11 +45,14 @@ class FusionModel:
     weights: Mapping[str, float]
     trained: Mapping[str, Any] = field(default_factory=dict)
     confidence: Confidence | None = None
+    bridge: LanguageBridge | None = None
 
     def save(self, path: Path) -> None:
         data: dict[str, Any] = {"weights": dict(self.weights), "trained": dict(self.trained)}
         if self.confidence is not None:
             data["confidence"] = self.confidence.to_dict()
+        if self.bridge is not None:
+            data["bridge"] = self.bridge.to_dict()
         atomic_write_json(path, data)
 
     @classmethod
@@ -56,6 +60,7 @@ class FusionModel:
         """Read ``fusion.json``; every weight must name a signal of ``signals``."""
         data = json.loads(path.read_text(encoding="utf-8"))
         signals.check(data.get("weights", {}), str(path))
-        confidence = data.get("confidence")
+        confidence, bridge = data.get("confidence"), data.get("bridge")
         return cls(weights=data["weights"], trained=data.get("trained", {}),
-                   confidence=Confidence.from_dict(confidence) if confidence else None)
+                   confidence=Confidence.from_dict(confidence) if confidence else None,
+                   bridge=LanguageBridge.from_dict(bridge) if bridge else None)

@@ -35,6 +35,17 @@ NEIGHBOUR_LANGUAGES: tuple[str, ...] = ("no", "is", "tr", "sr", "sq", "mk", "bs"
 #: The languages :func:`detect` may answer (ISO 639-1).
 LANGUAGES: tuple[str, ...] = EU_LANGUAGES + NEIGHBOUR_LANGUAGES
 
+#: English names of :data:`LANGUAGES`, for explanations.
+LANGUAGE_NAMES: dict[str, str] = {
+    "bg": "Bulgarian", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",
+    "en": "English", "es": "Spanish", "et": "Estonian", "fi": "Finnish", "fr": "French",
+    "ga": "Irish", "hr": "Croatian", "hu": "Hungarian", "it": "Italian", "lt": "Lithuanian",
+    "lv": "Latvian", "mt": "Maltese", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese",
+    "ro": "Romanian", "sk": "Slovak", "sl": "Slovenian", "sv": "Swedish", "no": "Norwegian",
+    "is": "Icelandic", "tr": "Turkish", "sr": "Serbian", "sq": "Albanian", "mk": "Macedonian",
+    "bs": "Bosnian", "uk": "Ukrainian",
+}
+
 #: Below this many letters a text is too short to tell its language.
 MIN_LETTERS = 12
 #: Below this probability (among :data:`LANGUAGES`, summing to 1) the text is ambiguous.

@@ -12,6 +12,7 @@ from engine.batch import Batch
 from engine.context import RequestContext
 from engine.first_stage import candidates
 from engine.fusion import fuse
+from engine.unknown import fill_unknown
 from engine.view import IndexView
 
 #: The best candidates of the first pass whose partners join the pool ...
@@ -64,6 +65,11 @@ def build_pool(view: IndexView, context: RequestContext, mask: np.ndarray, k: in
         slots = np.concatenate([slots, extra])
     whole = Batch(view, context, slots, lexical_all, seeds=seeds)
     features.update(view.signals.compute(whole, pooled=True))
+    cols = view.derived.columns
+    features = fill_unknown(features, view.signals.history,
+                            (cols.n_activities[slots] == 0) & (cols.n_history[slots] == 0),
+                            np.concatenate([b.dense.best for b in batches]),
+                            weights=view.weights)
     return Pool(
         slots=slots,
         features=features,

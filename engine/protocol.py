@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.builtin_signals import BUILTIN
+from engine.coldstart import cold_start_benchmark
 from engine.crosslingual import crosslingual_benchmark, load_crosslingual
 from engine.embed import Encoder
 from engine.errors import EngineError
@@ -50,6 +51,8 @@ class Protocol:
     ablation: bool = False
     #: the cross-lingual set (data/crosslingual), scored after the CORDIS queries (None: not)
     crosslingual: Path | None = None
+    #: also score the cold-start protocol (engine/coldstart.py) on the same queries
+    cold_start: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class ProtocolRun:
     fusion: FusionModel | None
     result: BenchmarkResult
     crosslingual: dict[str, Any] | None = None
+    cold_start: dict[str, Any] | None = None
 
 
 def protocol_queries(protocol: Protocol) -> tuple[list[Query], date]:
@@ -106,6 +110,7 @@ def run_protocol(
             Recommender(encoder, signals=signals, multilingual=multilingual),
             max_queries=protocol.max_queries,
             seed=protocol.seed, window_days=protocol.window_days, progress=progress,
+            crosslingual=protocol.crosslingual,
         )
     profiles = load_cordis(protocol.projects, protocol.participants, cutoff=cutoff,
                            progress=progress)
@@ -126,9 +131,16 @@ def run_protocol(
             variants[f"without_{group.id}"] = fit_weights(pools, signals, features=kept)
     result = benchmark(recommender, queries, variants=variants, progress=progress)
     engine_name = "learned_fusion" if fusion is not None else "hand_set_fusion"
+    cold_start = None
+    if protocol.cold_start:  # before the cross-lingual set, which upserts its profiles
+        log("cold start: one relevant organisation per query without its history")
+        cold_start = cold_start_benchmark(
+            recommender, profiles, history, queries,
+            {name: variants[name] for name in ("dense_only", "lexical_only")},
+            seed=protocol.seed, progress=progress)
     crosslingual = None
     if protocol.crosslingual is not None:
         log(f"cross-lingual set: {protocol.crosslingual}")
         profiles_xl, queries_xl = load_crosslingual(protocol.crosslingual)
         crosslingual = crosslingual_benchmark(recommender, profiles_xl, queries_xl)
-    return ProtocolRun(engine_name, cutoff, queries, fusion, result, crosslingual)
+    return ProtocolRun(engine_name, cutoff, queries, fusion, result, crosslingual, cold_start)

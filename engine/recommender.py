@@ -148,7 +148,8 @@ class Recommender:
         """What one request reads (builds the derived data on first use)."""
         if self._derived is None:
             self._derived = Derived.build(self._corpus)
-        return IndexView(self._corpus, self._derived, self.config, self.signals, self.weights)
+        return IndexView(self._corpus, self._derived, self.config, self.signals, self.weights,
+                         self.fusion.bridge if self.fusion is not None else None)
 
     def warm_up(self) -> None:
         """Build the derived data and load the model now, not on the first request."""

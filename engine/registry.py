@@ -49,7 +49,8 @@ class Signal:
     (they read ``batch.seeds``). ``preference`` signals are set by the user's preferences and
     never learned from history. ``weight`` is the hand-set weight (ranking without training).
     ``positive`` signals have a known direction (more relevance is never worse): training
-    never gives them a negative weight.
+    never gives them a negative weight. ``history`` signals read a profile's project history:
+    for a profile without any they are unknown, not 0 (:func:`engine.unknown.fill_unknown`).
     """
 
     name: str
@@ -61,6 +62,7 @@ class Signal:
     pooled: bool = False
     preference: bool = False
     positive: bool = False
+    history: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,11 @@ class Registry:
     def preference(self) -> tuple[str, ...]:
         """Signals set by the user, not learnable from history."""
         return tuple(s.name for s in self.signals if s.preference)
+
+    @property
+    def history(self) -> tuple[str, ...]:
+        """Signals that read a profile's project history."""
+        return tuple(s.name for s in self.signals if s.history)
 
     @property
     def positive(self) -> tuple[str, ...]:

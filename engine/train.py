@@ -33,8 +33,10 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from tqdm.auto import tqdm
 
+from engine.bridge import LEXICAL, LanguageBridge, fit_bridge
 from engine.builtin_signals import BUILTIN
 from engine.confidence import TOP, Confidence, fit_confidence
+from engine.crosslingual import language_shift, load_crosslingual
 from engine.errors import EngineError
 from engine.evaluate import Query, sample_in_order
 from engine.fusion import FusionModel
@@ -180,9 +182,13 @@ def train_fusion(
     max_queries: int = 800,
     seed: int = 0,
     progress: bool = False,
+    crosslingual: Path | None = None,
 ) -> tuple[FusionModel, list[PoolData]]:
     """Learn fusion weights for ``recommender`` (unfitted: it is fitted here on the profiles
-    before the training window) from history before ``cutoff`` (deterministic for a seed)."""
+    before the training window) from history before ``cutoff`` (deterministic for a seed),
+    with the language bridge (:mod:`engine.bridge`) when the recommender has a multilingual
+    encoder; its shift is measured on the tune split of the cross-lingual set
+    ``crosslingual`` (0 without one)."""
     started = time.perf_counter()
     queries, profile_cutoff = history_queries(projects_path, participants_path, cutoff, window_days)
     if not queries:  # say so before fitting an index over possibly no profiles at all
@@ -202,6 +208,7 @@ def train_fusion(
     titles = pool_data(recommender, [replace(q, text=q.title) for q in queries],
                        progress=progress)
     confidence = calibrate_confidence(titles, weights, recommender.signals.names, "dense")
+    bridge = fit_language_bridge(pools, recommender, crosslingual)
     model = FusionModel(
         weights=weights,
         trained={
@@ -215,8 +222,25 @@ def train_fusion(
             "model_id": recommender.encoder.model_id,
         },
         confidence=confidence,
+        bridge=bridge,
     )
     return model, pools
+
+
+def fit_language_bridge(pools: Sequence[PoolData], recommender: Recommender,
+                        crosslingual: Path | None) -> LanguageBridge | None:
+    """The bridge from the training candidates (English pairs), or None without a
+    multilingual encoder or signals to bridge."""
+    names = list(recommender.signals.names)
+    if recommender.multilingual is None or not {"dense", "dense_multi"} <= set(names):
+        return None
+    rows = np.vstack([p.features for p in pools])
+    shift = 0.0
+    if crosslingual is not None:
+        profiles, queries = load_crosslingual(crosslingual)
+        shift = language_shift(recommender.multilingual, profiles, queries)
+    return fit_bridge(rows[:, names.index("dense")], rows[:, names.index("dense_multi")],
+                      {n: rows[:, names.index(n)] for n in LEXICAL if n in names}, shift)
 
 
 def calibrate_confidence(pools: Sequence[PoolData], weights: dict[str, float],

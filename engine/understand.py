@@ -1,16 +1,19 @@
 """Request understanding: constraints a request writes in words ("outside Germany", "preferably
 SMEs", "nicht aus Frankreich", "socios españoles") read as filters and preferences, each with the
-words it was read from. Rules over word tables (here and in :mod:`engine.understand_words`), no
-model: a country or kind is a constraint only with a cue next to it. Exclude: "outside", "hors
-de", "poza"; "not from", "nie z"; "no partners from", "pas de partenaires français". Include: a
-place word ("in", "aus", "w") after a partner or kind noun, "based", a search verb or "only", or
-alone ("in Italy, Spain or Portugal"); a country adjective at a partner noun after a search verb
-("we seek German partners") or "only". Kinds: after a search verb with no preposition between
-("we need research organisations", not "we worked with universities"). Prefer: hedged before
-("preferably") or after ("... welcome"). Precision over recall (a wrong filter hides every good
-partner): no cue, no constraint ("German energy policy", "Frankfurt"); hedged negations, words
-about the requester ("we are based in Spain", "our partners in France") and "not only" are
-skipped; a negated country is never included."""
+words it was read from. Rules over word tables (:mod:`engine.understand_words`: cue words and
+countries; :mod:`engine.understand_kinds`: organisation kinds, with the cases inflected languages
+use) and a text read as words (:mod:`engine.understand_text`), no model: a country or kind is a
+constraint only with a cue next to it. Exclude: "outside", "hors de", "poza", "außer aus"; "not
+from", "nie z"; "no partners from", "pas de partenaires français". Include: a place word ("in",
+"aus", "w") after a partner or kind noun, "based", a search verb or "only", or alone ("in Italy,
+Spain or Portugal"); a country adjective at a partner noun after a search verb ("we seek German
+partners") or "only". Kinds: after a search verb with no preposition between ("szukamy
+organizacji badawczych", not "we worked with universities"); preferred only when the list names
+something no kind covers too ("clusters and associations", "food processors, clusters and
+research labs"). Prefer: hedged before ("preferably") or after ("... welcome"). Precision over
+recall (a wrong filter hides every good partner): no cue, no constraint ("German energy
+policy", "Frankfurt"); hedged negations, words about the requester ("we are based in Spain", "our
+partners in France") and "not only" are skipped; a negated country is never included."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from typing import Any, NamedTuple
 from engine import understand_words as W
 from engine.profiles import PartnerRequest
 from engine.taxonomy import COUNTRIES, KIND_LABELS, Kind
+from engine.understand_text import Mention, Text
 
 #: The request field each hard constraint merges into; the other kinds are preferences.
 FIELDS = {"include_country": "countries", "exclude_country": "exclude_countries",
@@ -131,84 +135,14 @@ def understand(text: str, ignore: Collection[str] = frozenset()) -> Understandin
                          tuple(c for c in kept.values() if c.key in ignore))
 
 
-#: Cue words by role (see how each is read below); "bienvenu[s|es]": "bienvenus, bienvenues".
-CUE_WORDS: dict[str, str] = {
-    "loc": """in, from, within, inside, aus, im, innerhalb, en, au, aux, de, d, du, des, dans, del,
-    desde, da, dal, dalla, dall, dai, nel, nella, nell, nei, negli, w, we, z, ze, na, uit, em, no,
-    nos, do, dos, i, från, inom, v, ve, din""",
-    "excl": """outside, outside of, excluding, except, except for, other than, außer[halb|],
-    ausgenommen, mit Ausnahme von, hors, hors de, en dehors de, sauf, excepté, à l'exception de,
-    fuera de, excepto, salvo, a excepción de, excluyendo, no de, no en, al di fuori d[i|ella|ell],
-    fuori d[a|alla|all], tranne, eccetto, esclus[o|a], ad eccezione di, poza, spoza, [z|za]
-    wyjątkiem, oprócz, buiten, behalve, uitgezonderd, met uitzondering van, fora d[e|a|o], exceto,
-    com exceção de, excluindo, utanför, utom, förutom, med undantag av, mimo, kromě, s výjimkou,
-    vyjma, în afar[a|ă de], cu excepția, exceptând, nu din, nu de""",
-    "neg": """not, nicht, pas, non, nie, niet, não, inte, ej, ne, neither, weder, ni, ani, nem,
-    nici, varken, pero no, y no, dar nu, și nu""",
-    "neg_det": """no, without, kein[|e|en], ohne, aucun[|e], sans, pas d[e|], ningun[|a], sin,
-    nessun[|a], senza, żadnych, żadnego, bez, geen, zonder, nenhum[|a], sem, inga, ingen, utan,
-    žádn[é|ých], nici[un|o], fără, [don't|do not] [want|need|seek], not [looking for|seeking]""",
-    "only": """only, exclusively, solely, nur, ausschließlich, uniquement, seulement, solo, sólo,
-    solamente, únicamente, soltanto, esclusivamente, tylko, wyłącznie, alleen, uitsluitend, apenas,
-    somente, exclusivamente, endast, bara, enbart, pouze, jen, výhradně, doar, numai""",
-    "hedge": """preferably, ideally, if possible, where possible, preferred, prefer, for example,
-    e.g., such as, vorzugsweise, bevorzugt, idealerweise, möglichst, gerne, wenn möglich, zum
-    Beispiel, z.B., de préférence, idéalement, si possible, par exemple, préférons,
-    preferiblemente, preferentemente, idealmente, de preferencia, si es posible, por ejemplo,
-    preferimos, preferibilmente, possibilmente, se possibile, ad esempio, per esempio, preferiamo,
-    najlepiej, idealnie, jeśli to możliwe, na przykład, np., prefer[ujemy|owane|owani], bij
-    voorkeur, liefst, idealiter, indien mogelijk, bijvoorbeeld, de preferência, preferencialmente,
-    se possível, helst, företrädesvis, gärna, om möjligt, till exempel, t.ex., föredrar, nejlépe,
-    přednostně, ideálně, pokud možno, například, preferujeme, preferabil, de preferință, ideal,
-    dacă este posibil, de exemplu, preferăm""",
-    "post_hedge": """welcome[|d], a plus, an advantage, an asset, desirable, nice to have, not
-    [required|mandatory|necessary], optional, willkommen, erwünscht, wünschenswert, von Vorteil,
-    ein Plus, bienvenu[s|es], souhaités, souhaitable, un plus, un atout, bienvenidos, deseable,
-    graditi, benvenuti, un vantaggio, mile widzian[i|e], welkom, gewenst, een pluspunt, bem-vindos,
-    desejável, uma vantagem, välkomna, meriterande, vítán[i|y], výhodou, bineven[iți|ite], un
-    avantaj, prefera[ți|te]""",
-    "seek": """seek[|s|ing], look[|ing] for, search[|ing] for, need[|s], want[|s], require[|s],
-    invite, would like, 'd like, such[e|en|t], möchten, benötigen, brauchen, auf der Suche nach,
-    [re|]cherch[ons|e], à la recherche de, besoin de, busca[|mos|n], necesita[|mos], queremos,
-    en busca de, se busca[|n], cerchiamo, vorremmo, si cercano, ricerchiamo, abbiamo bisogno di,
-    alla ricerca di, szuka[|my], poszukuje[|my], potrzebujemy, zoek[|en|t], op zoek naar,
-    procura[|mos], precisamos, à procura de, em busca de, söker, letar efter, behöver,
-    hledá[|me], potřebujeme, sháníme, căutăm, caută, avem nevoie de, în căutarea""",
-    "post_seek": """sought, wanted, needed, required, gesucht, benötigt, recherché[s|es],
-    cercasi, buscad[os|as], cercat[i|e], poszukiwan[i|e], potrzebni, gezocht, nodig, procurados,
-    sökes, hledán[i|y], căuta[ți|te]""",
-    "context": """we are, we're, I am, our, my, worked, collaborated, experience, previously,
-    already, existing, current, we have, wir [sind|haben], unser[|e|en], nous [sommes|avons],
-    notre, somos, tenemos, nuestr[o|a|os|as], siamo, abbiamo, nostr[o|a|i|e], jesteśmy, mamy,
-    nasz[|a|e], w[ij|e] zijn, we hebben, onze, temos, noss[o|a|os|as], vi [är|har], vår[|t|a],
-    jsme, máme, náš, naše, suntem, avem, nostru, noastră, there [are|is], so far, currently""",
-    "not_only": """not only, not just, nicht nur, pas seulement, non solo, no solo, nie tylko, niet
-    alleen, não só, inte bara, nejen, nu doar, nu numai""",
-    "anchor": """based, located, situated, headquartered, established, registered, active,
-    operating, come, coming, ansässig[|e|en], Sitz, kommen, stammen, basés, situés, établis,
-    implantés, ubicados, situados, radicados, basados, sede, procedentes, basati, situati,
-    provenienti, siedzibą, pochodzący, gevestigd, afkomstig, sediados, baseados, localizados,
-    baserade, belägna, verksamma, sídlící, sídlem, sediul, stabilite""",
-    "partner": """partner[|s|n|a|zy|ów|ami|y|i|ů], partenaire[|s], soci[o|os|a|as],
-    parceir[o|os|a|as], partener[|i|ii], organi[s|z]ation[|s], Organisationen, organizaciones,
-    organizzazioni, organizacj[e|i], organisaties, organizações, organisationer, organizace,
-    organizații, institutions, Einrichtungen, entities, entidades, participants, members, membres,
-    miembros""",
-    "article": """the, a, an, some, any, other, der, die, das, den, dem, des, le, la, les, l, el,
-    los, las, il, lo, gli, i, o, os, as, het, un, une, uno, una, einige, kilka, enkele, alguns""",
-    "block": """with, on, about, of, for, to, by, at, in, from, that, which, who, mit, über, für,
-    von, zu, bei, avec, sur, pour, par, entre, dans, qui, con, sobre, para, por, que, su, per, tra,
-    che, dla, przez, któr[y|e|zy], met, over, voor, door, om, com, med, av, som, pro, kter[ý|é|í],
-    cu, despre, pentru, care""",
-}
-C: dict[str, W.Phrases] = {role: W.phrases(text) for role, text in CUE_WORDS.items()}
+C: dict[str, W.Phrases] = {role: W.phrases(text) for role, text in W.CUE_WORDS.items()}
 _ARTICLES, _LOC, _BLOCK = ({w for p in C[r] for w in p} for r in ("article", "loc", "block"))
 _POLARITY = {"excl": "exclude", "neg": "exclude", "neg_det": "exclude", "only": "include",
              "hedge": "prefer", "loc": "loc", "context": "exclude"}  # of a kind: "our SMEs"
 _HEDGES = ("hedge", "post_hedge")
 
 
-class _Reader(W.Text):
+class _Reader(Text):
     """The cues of one text, and the constraints they make of its countries and kinds."""
 
     def __init__(self, text: str) -> None:
@@ -230,10 +164,16 @@ class _Reader(W.Text):
             polarity, start, end = self.adjective(group)
             out += self.country(polarity, start, end, [c.adj for c in group])
         groups = self.groups(self.kinds, _ARTICLES)
-        # "clusters and associations": something no kind names is sought too
-        self.loose = {self.toks[j].sent for j in (g[-1].j for g in groups) if self.same(j - 1, j)
-                      and self.words[j] in W.CONNECTORS and not self.match(j + 1, W.NOUNS, 4)}
+        self.loose = {self.toks[g[0].i].sent for g in groups if self.listed(g[0].i, g[-1].j)}
         return out + [c for group in groups for c in self.kind(group)]
+
+    def listed(self, i: int, j: int) -> bool:
+        """The kinds at words i..j-1 are in a list with something no kind names, after them
+        ("clusters and associations") or before them ("food processors, clusters and ...")."""
+        if self.same(j - 1, j) and self.words[j] in W.CONNECTORS:
+            return not self.match(j + 1, W.NOUNS, 4)
+        k = i - 1 - (self.words[i - 1] in W.CONNECTORS)  # the last word of the item before
+        return self.same(k, i) and k not in self.neutral and (k < i - 1 or "," in self.toks[i].gap)
 
     def ending(self, k: int, roles: tuple[str, ...]) -> tuple[str, int]:
         return next(((r, s) for r in roles if (s := self.ends_at(k, C[r])) >= 0), ("", -1))
@@ -256,7 +196,7 @@ class _Reader(W.Text):
         """A place word at s counts after a cue or a partner noun, or alone ("Partners in X.")."""
         start, first, found, m = s, s, set(), self.prev(s)
         for _ in range(4):
-            role, p = self.ending(m, ("neg", "only", "hedge", "anchor", "seek"))
+            role, p = self.ending(m, ("excl", "neg", "only", "hedge", "anchor", "seek"))
             noun = -1 if role else self.noun_ending(m)
             if noun >= 0 and (q := self.lead(noun, ("neg_det", "neg"))[1]) != noun:
                 found, start = found | {"neg"}, q  # "no partners from"
@@ -264,8 +204,8 @@ class _Reader(W.Text):
                 break
             found.add(role or "noun")
             first, m = (p, self.prev(p)) if role else (noun, -1)
-            start = p if role in ("neg", "only", "hedge") else start
-        if "neg" in found:
+            start = p if role in ("excl", "neg", "only", "hedge") else start
+        if found & {"excl", "neg"}:  # "außer aus Frankreich", "except in France"
             return "" if "hedge" in found else "exclude", start
         wanted = "only" in found or any(self.same(a, s) for r in (
             "seek", "post_seek", "hedge", "post_hedge") for a, _ in self.spans[r])
@@ -275,7 +215,7 @@ class _Reader(W.Text):
     def alone(self, i: int, end: int) -> bool:  # words i..end-1 make a sentence (or end one)
         return (not self.same(i - 1, i) or ":" in self.toks[i].gap) and not self.same(end - 1, end)
 
-    def adjective(self, group: list[W.Mention]) -> tuple[str, int, int]:
+    def adjective(self, group: list[Mention]) -> tuple[str, int, int]:
         first, last = group[0], group[-1]
         size = self.tight(last.j) and (self.match(last.j, C["partner"]) or next(
             (k.j - k.i for k in self.kinds if k.i == last.j), 0))  # the noun after them
@@ -299,7 +239,7 @@ class _Reader(W.Text):
         self.neutral.update(range(start, end))
         return [self.make(f"{polarity}_country", code, start, end) for code in codes]
 
-    def kind(self, group: list[W.Mention]) -> list[Constraint]:
+    def kind(self, group: list[Mention]) -> list[Constraint]:
         i, j, stop = group[0].i, group[-1].j, {k.i for k in self.kinds}
         polarity, start = self.lead(i, ("neg_det", "neg", "excl", "only", "hedge", "context"))
         if not polarity and (self.sought(i) or self.after(j, ("post_seek",), 3)):

@@ -1,16 +1,17 @@
-"""The words of :mod:`engine.understand`: country names in English, German, French, Spanish,
-Italian, Polish, Dutch, Portuguese, Swedish, Czech and Romanian with the cases a partner search
-uses ("Deutschlands", "Niemiec", "Německu", "Germaniei"), country adjectives in the first seven
-(inflected by rule, :func:`_inflect`), organisation kinds, and a text read as words (:class:`Text`).
-Keys are folded word tuples (:func:`fold`); English names come from :mod:`engine.taxonomy` and
-:mod:`engine.mentions`; a form two countries would share names neither.
+"""The words of :mod:`engine.understand`: its cue words by role (:data:`CUE_WORDS`: "outside",
+"poza", "we seek"), country names in English, German, French, Spanish, Italian, Polish, Dutch,
+Portuguese, Swedish, Czech and Romanian with the cases a partner search uses ("Deutschlands",
+"Niemiec", "Německu", "Germaniei"), country adjectives in the first seven and Czech (inflected
+by rule, :func:`_inflect`), and :class:`Vocabulary`, phrases of words and stems (for the kinds of
+:mod:`engine.understand_kinds`). Keys are folded word tuples (:func:`fold`); English names come
+from :mod:`engine.taxonomy` and :mod:`engine.mentions`; a form two countries would share names
+neither.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
-from typing import NamedTuple
+from itertools import product
 
 from engine.mentions import ADJECTIVES as EN_ADJECTIVES
 from engine.mentions import OTHER_COUNTRY_NAMES
@@ -20,6 +21,7 @@ from engine.taxonomy import COUNTRIES
 Phrases = frozenset[tuple[str, ...]]
 
 WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+_STEMMED = re.compile(WORD.pattern + r"\*?")  # "badawcz*": a stem (:class:`Vocabulary`)
 _EXTRA = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ı": "i"})
 
 
@@ -34,8 +36,81 @@ def words(phrase: str) -> tuple[str, ...]:
 
 def phrases(text: str) -> Phrases:
     """Comma-separated phrases as folded word tuples; "SME[|s]" stands for "SME, SMEs"."""
-    return frozenset(words(x) for p in text.split(",") for x in _expand(p) if words(x))
+    return frozenset(words(x) for p in text.split(",") for x in expand(p) if words(x))
 
+
+#: Cue words by role (:mod:`engine.understand` says how each is read); "bienvenu[s|es]" stands
+#: for "bienvenus, bienvenues".
+CUE_WORDS: dict[str, str] = {
+    "loc": """in, from, within, inside, aus, im, innerhalb, en, au, aux, de, d, du, des, dans, del,
+    desde, da, dal, dalla, dall, dai, nel, nella, nell, nei, negli, w, we, z, ze, na, uit, em, no,
+    nos, do, dos, i, från, inom, v, ve, din""",
+    "excl": """outside, outside of, excluding, except, except for, other than, außer,
+    außerhalb [|von], ausgenommen, mit Ausnahme von, hors, hors de, en dehors de, sauf, excepté,
+    à l'exception de, fuera de, excepto, salvo, a excepción de, excluyendo, no de, no en, al di
+    fuori d[i|el|ella|ell|ei|egli|elle], fuori, tranne, eccetto, esclus[o|a], ad eccezione di,
+    poza, spoza, [z|za] wyjątkiem, oprócz, buiten, behalve, uitgezonderd, met uitzondering van,
+    fora d[e|a|o], exceto, com exceção de, excluindo, utanför, utom, förutom, med undantag av,
+    mimo, kromě, s výjimkou, vyjma, [în|din] afar[a|ă de], cu excepția, exceptând, nu din, nu
+    de""",
+    "neg": """not, nicht, pas, non, nie, niet, não, inte, ej, ne, neither, weder, ni, ani, nem,
+    nici, varken, pero no, y no, dar nu, și nu""",
+    "neg_det": """no, without, kein[|e|en], ohne, aucun[|e], sans, pas d[e|], ningun[|a], sin,
+    nessun[|a], senza, żadnych, żadnego, bez, geen, zonder, nenhum[|a], sem, inga, ingen, utan,
+    žádn[é|ých], nici[un|o], fără, [don't|do not] [want|need|seek], not [looking for|seeking]""",
+    "only": """only, exclusively, solely, nur, ausschließlich, uniquement, seulement, solo, sólo,
+    solamente, únicamente, soltanto, esclusivamente, tylko, wyłącznie, alleen, uitsluitend, apenas,
+    somente, exclusivamente, endast, bara, enbart, pouze, jen, výhradně, doar, numai""",
+    "hedge": """preferably, ideally, if possible, where possible, preferred, prefer, for example,
+    e.g., such as, vorzugsweise, bevorzugt, idealerweise, möglichst, gerne, wenn möglich, zum
+    Beispiel, z.B., de préférence, idéalement, si possible, par exemple, préférons,
+    preferiblemente, preferentemente, idealmente, de preferencia, si es posible, por ejemplo,
+    preferimos, preferibilmente, possibilmente, se possibile, ad esempio, per esempio, preferiamo,
+    najlepiej, idealnie, jeśli to możliwe, na przykład, np., prefer[ujemy|owane|owani], bij
+    voorkeur, liefst, idealiter, indien mogelijk, bijvoorbeeld, de preferência, preferencialmente,
+    se possível, helst, företrädesvis, gärna, om möjligt, till exempel, t.ex., föredrar, nejlépe,
+    přednostně, ideálně, pokud možno, například, preferujeme, preferabil, de preferință, ideal,
+    dacă este posibil, de exemplu, preferăm""",
+    "post_hedge": """welcome[|d], a plus, an advantage, an asset, desirable, nice to have, not
+    [required|mandatory|necessary], optional, willkommen, erwünscht, wünschenswert, von Vorteil,
+    ein Plus, bienvenu[s|es], souhaités, souhaitable, un plus, un atout, bienvenidos, deseable,
+    graditi, benvenuti, un vantaggio, mile widzian[i|e], welkom, gewenst, een pluspunt, bem-vindos,
+    desejável, uma vantagem, välkomna, meriterande, vítán[i|y], výhodou, bineven[iți|ite], un
+    avantaj, prefera[ți|te]""",
+    "seek": """seek[|s|ing], look[|ing] for, search[|ing] for, need[|s], want[|s], require[|s],
+    invite, would like, 'd like, such[e|en|t], möchten, benötigen, brauchen, auf der Suche nach,
+    [re|]cherch[ons|e], à la recherche de, besoin de, il nous faut, busca[|mos|n], necesita[|mos],
+    queremos, en busca de, se busca[|n], cerchiamo, vorremmo, si cercano, ricerchiamo, ci
+    serv[e|ono], abbiamo bisogno di, alla ricerca di, szuka[|my], poszukuje[|my], potrzebujemy,
+    zoek[|en|t], op zoek naar, procura[|mos], precisamos, à procura de, em busca de, söker, letar
+    efter, behöver, hledá[|me], potřebujeme, sháníme, căutăm, caută, avem nevoie de, în căutarea""",
+    "post_seek": """sought, wanted, needed, required, gesucht, benötigt, recherché[s|es],
+    cercasi, buscad[os|as], cercat[i|e], poszukiwan[i|e], potrzebni, gezocht, nodig, procurados,
+    sökes, hledán[i|y], căuta[ți|te]""",
+    "context": """we are, we're, I am, our, my, worked, collaborated, experience, previously,
+    already, existing, current, we have, wir [sind|haben], unser[|e|en], nous [sommes|avons],
+    notre, somos, tenemos, nuestr[o|a|os|as], siamo, abbiamo, nostr[o|a|i|e], jesteśmy, mamy,
+    nasz[|a|e], w[ij|e] zijn, we hebben, onze, temos, noss[o|a|os|as], vi [är|har], vår[|t|a],
+    jsme, máme, náš, naše, suntem, avem, nostru, noastră, there [are|is], so far, currently""",
+    "not_only": """not only, not just, nicht nur, pas seulement, non solo, no solo, nie tylko, niet
+    alleen, não só, inte bara, nejen, nu doar, nu numai""",
+    "anchor": """based, located, situated, headquartered, established, registered, active,
+    operating, come, coming, ansässig[|e|en], Sitz, kommen, stammen, basés, situés, établis,
+    implantés, ubicados, situados, radicados, basados, sede, procedentes, basati, situati,
+    provenienti, siedzibą, pochodzący, gevestigd, afkomstig, sediados, baseados, localizados,
+    baserade, belägna, verksamma, sídlící, sídlem, sediul, stabilite""",
+    "partner": """partner[|s|n|a|zy|ów|ami|y|i|ů], partenaire[|s], soci[o|os|a|as],
+    parceir[o|os|a|as], partener[|i|ii], organi[s|z]ation[|s], Organisationen, organizaciones,
+    organizzazioni, organizacj[e|i], organisaties, organizações, organisationer, organizace,
+    organizații, institutions, Einrichtungen, entities, entidades, participants, members, membres,
+    miembros""",
+    "article": """the, a, an, some, any, other, der, die, das, den, dem, des, le, la, les, l, el,
+    los, las, il, lo, gli, i, o, os, as, het, un, une, uno, una, einige, kilka, enkele, alguns""",
+    "block": """with, on, about, of, for, to, by, at, in, from, that, which, who, mit, über, für,
+    von, zu, bei, avec, sur, pour, par, entre, dans, qui, con, sobre, para, por, que, su, per, tra,
+    che, dla, przez, któr[y|e|zy], met, over, voor, door, om, com, med, av, som, pro, kter[ý|é|í],
+    s, cu, despre, pentru, care""",
+}
 
 #: Country names in the 10 languages besides English and in their own: "XX name/name; ...",
 #: where "Deutschland[|s]" stands for "Deutschland/Deutschlands".
@@ -57,9 +132,9 @@ NAMES = """
     Węgr[y|zech|ami]/Węgier/Ungern/Maďarsk[o|a|u]/Magyarország; IE Irland[|s|e|a|ia|ii|ei]/Ierland/
     Irsk[o|a|u]/Éire/Republic of Ireland; IT Itali[en|ens|e|a|ei]/Włoch[y||ami]/Włoszech/Itálii;
     LV Lett[land|lands|onie|onia]/Letoni[a|ei]/Łotw[a|y|ie]/Letland/Lotyšsk[o|a|u]/Latvija;
-    LT Litauen[|s]/Lituani[e|a|ei]/Litw[a|y|ie]/Litouwen/Litv[a|y|ě]/Lietuva;
+    LT Litauen[|s]/Lituani[e|a|ei]/Litw[a|y|ie]/Litouwen/Litv[a|y|ě|u]/Lietuva;
     LU Luxemb[urg|urgs|ourg|urgo|urgului]/Lussemburgo/Luksemburg[|a|u|iem]/Lucembursk[o|a|u]/
-    Lëtzebuerg; MT Malt[a|as|e|y|ei]/Malcie; NL Niederlande[|n]/Pays-Bas/Hollande/Países Bajos/
+    Lëtzebuerg; MT Malt[a|as|e|y|ei|u]/Malcie; NL Niederlande[|n]/Pays-Bas/Hollande/Países Bajos/
     Holand[a|ia|ii]/Paesi Bassi/Oland[a|ei]/Niderland[y|ów|ach|ami]/Nederl[and|änderna]/
     Países Baixos/Nizozemsk[o|a|u]/Țările de Jos/Țărilor de Jos; PL Polen[|s]/Polo[gne|nia|niei]/
     Pols[ka|ki|ce|ko|ku]; PT Port[ugal|ugals|ogallo|ugalia|ugalii|ugalsko|ugalska|ugalsku|ugaliei];
@@ -71,12 +146,11 @@ NAMES = """
     SE Schweden[|s]/Suède/Suecia/Svezia/Szwecj[a|i]/Zweden/Sverige/Švédsk[o|a|u]/Suedi[a|ei];
     NO Norweg[en|ens|ia|ii]/Norv[ège|egia|egiei]/Noruega/Noorwegen/Norge/Norsk[o|a|u]; CH Schweiz/
     Suisse/Suiza/Svizzera/Szwajcari[a|i]/Zwitserland/Suíça/Švýcarsk[o|a|u]/Elveți[a|ei];
-    GB Großbritannien[|s]/Vereinigtes Königreich/Vereinigten Königreich/Royaume-Uni/
-    Grande-Bretagne/Reino Unido/Gran Bretaña/Regno Unito/Gran Bretagna/Wielka Brytania/
-    Wielkiej Brytanii/Verenigd Koninkrijk/Groot-Brittannië/Grã-Bretanha/Storbritannien/
-    Förenade kungariket/Spojené království/Spojeného království/Velká Británie/Velké Británii/
-    Regatul Unit/Regatului Unit/Marea Britanie/Marii Britanii/England/Scotland/Wales/
-    Northern Ireland; IS Island[e|ia|a|ii|ei]/IJsland;"""
+    GB Großbritannien[|s]/Vereinigte[s|n] Königreich[|s]/Royaume-Uni/Grande-Bretagne/Reino Unido/
+    Gran Bretaña/Regno Unito/Gran Bretagna/Wielka Brytania/Wielkiej Brytanii/Verenigd Koninkrijk/
+    Groot-Brittannië/Grã-Bretanha/Storbritannien/Förenade kungariket/Spojen[é|ého] království/
+    Velk[á|é] Británie/Velk[é|ou] Británii/Regatul Unit/Regatului Unit/Marea Britanie/
+    Marii Britanii/England/Scotland/Wales/Northern Ireland; IS Island[e|ia|a|ii|ei|u]/IJsland;"""
 
 #: Country adjectives per language, masculine singular, in the order of :data:`ORDER`.
 ORDER = "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE NO CH GB"
@@ -106,6 +180,10 @@ ADJECTIVE_STEMS: dict[str, str] = {
     Finse; Frans; Duits; Grieks; Hongaars; Iers; Italiaans; Letse; Litouws; Luxemburgs; Maltees;
     Nederlands/Hollands; Poolse; Portugees; Roemeens; Slowaaks; Sloveens; Spaans; Zweeds; Noors;
     Zwitsers; Britse""",
+    "cs": """rakouský; belgický; bulharský; chorvatský; kyperský; český; dánský; estonský; finský;
+    francouzský; německý; řecký; maďarský; irský; italský; lotyšský; litevský; lucemburský;
+    maltský; nizozemský; polský; portugalský; rumunský; slovenský; slovinský; španělský; švédský;
+    norský; švýcarský; britský""",
 }
 
 
@@ -124,6 +202,8 @@ def _inflect(lang: str, form: str) -> set[str]:
     if lang == "it":
         return {"o": {f, stem + "i", stem + "a", stem + "e", stem + "hi", stem + "he"},
                 "e": {f, stem + "i"}, "a": {f, stem + "i", stem + "e", stem + "he"}}[f[-1]]
+    if lang == "cs":  # "německé partnery", "německých firem", "německá univerzita"
+        return {stem + s for s in ("y", "a", "e", "ych", "eho")}
     if lang == "pl":
         return {stem + s for s in ("i", "a", "ie", "ich", "im", "imi", "iego", "iej")} | {
             stem[:-1] + "cy"}
@@ -150,13 +230,13 @@ def _entries(table: str, codes: list[str] | None = None) -> list[tuple[str, list
     entries = [e.strip() for e in " ".join(table.split()).split(";") if e.strip()]
     if codes is None:
         codes, entries = [e[:2] for e in entries], [e[3:] for e in entries]
-    return [(code, [x for f in entry.split("/") if f.strip() for x in _expand(f.strip())])
+    return [(code, [x for f in entry.split("/") if f.strip() for x in expand(f.strip())])
             for code, entry in zip(codes, entries, strict=True)]
 
 
-def _expand(form: str) -> list[str]:
+def expand(form: str) -> list[str]:
     m = re.search(r"\[([^]]*)\]", form)
-    return [x for alt in m.group(1).split("|") for x in _expand(form[:m.start()] + alt + form[
+    return [x for alt in m.group(1).split("|") for x in expand(form[:m.start()] + alt + form[
         m.end():])] if m else [form]
 
 
@@ -177,173 +257,46 @@ ADJECTIVES = _table(
 #: Written in lower case these are ordinary words ("polish the surface", "turkey meat").
 CAPITALISED = frozenset({"polish", "turkey", "china"})
 
-#: Organisation kinds (:class:`engine.taxonomy.Kind` values, and "sme") and their names.
-KIND_NAMES: dict[str, str] = {
-    "research": """research organi[s|z]ation[|s], research institut[e|es|ion|ions], research
-    cent[re|res|er|ers], RTOs, Forschungs[einrichtungen|institute|organisationen|zentren],
-    [organismes|instituts|centres] de recherche, [organismos|centros|institutos] de investigación,
-    centros tecnológicos, [enti|istituti|centri|organismi] di ricerca, instytuty badawcze,
-    instytutów badawczych, jednostki badawcze, jednostek badawczych,
-    onderzoeks[instellingen|instituten], kennisinstellingen, [organismos|institutos|centros] de
-    investigação, forsknings[institut|organisationer], výzkumné organizace, výzkumných organizací,
-    výzkumné ústavy, [organizații|institute] de cercetare""",
-    "university": """universit[y|ies], higher education institutions, academia, Universitäten,
-    Hochschulen, universités, universidades, università, atenei, uczeln[ie|i], uniwersytety,
-    universiteiten, hogescholen, universitet[|en], högskolor, lärosäten, univerzity, vysoké
-    školy, universități, universitățile""",
-    "cluster": """cluster[|s], cluster organi[s|z]ations, Clusterorganisationen, pôles de
-    compétitivité, clúster[|es], agrupaciones empresariales innovadoras, distretti tecnologici,
-    klastr[y|ów|ů], clusterorganisaties, polos de competitividade, kluster, cluster[e|ele]""",
-    "company": """companies, enterprises, firms, businesses, industr[ial|y] partners, start-ups,
-    startups, Unternehmen, Firmen, Industriepartner, entreprises, partenaires industriels, empresas,
-    aziende, imprese, partner industriali, firmy, przedsiębiorstw[a|], bedrijven, ondernemingen,
-    företag, podnik[y|ů], companii, firme""",
-    "sme": """SME[|s|'s], small and medium[-sized|] enterprises, KMU[|s], kleine und mittlere
-    Unternehmen, PME[|s], petites et moyennes entreprises, pyme[|s], pequeñas y medianas empresas,
-    PMI, piccole e medie imprese, MŚP, małe i średnie przedsiębiorstwa, małych i średnich
-    przedsiębiorstw, mkb[|-bedrijven], kmo[|'s], pequenas e médias empresas, SMF, små och
-    medelstora företag, malé a střední podniky, malých a středních podniků, IMM[|-uri]""",
-    "public": """public authorit[y|ies], public bodies, public administrations, [local|regional]
-    authorities, municipalities, Behörden, öffentliche Einrichtungen, Kommunen, autorités
-    publiques, organismes publics, collectivités territoriales, [autoridades|administraciones|
-    entidades] públicas, organismos públicos, autorità pubbliche, enti pubblici, pubbliche
-    amministrazioni, władze publiczne, instytucje publiczne, overheden, overheidsinstanties,
-    gemeenten, municípios, myndigheter, kommuner, veřejné instituce, [autorități|instituții]
-    publice""",
-}
-KINDS: dict[tuple[str, ...], str] = {
-    key: kind for kind, names in KIND_NAMES.items() for key in phrases(names)}
-#: Singular English kind words that are often the first half of another noun ("cluster
-#: analysis", "university hospital"): a kind only when no other noun follows.
-MODIFIERS = phrases("cluster, university, company, sme, pme, kmu, academia")
+class Vocabulary:
+    """Phrases of words and stems, and what each names: in ``names[value][lang]``, "stem*"
+    stands for the stem plus one of the ``endings`` of its language, so "organizacj* badawcz*"
+    names "organizacji badawczych". ``modifiers``: phrases that are the first half of another
+    noun when one follows ("cluster analysis", "university hospital")."""
+
+    def __init__(self, names: dict[str, dict[str, str]], endings: dict[str, str],
+                 modifiers: str) -> None:
+        self.table: dict[tuple[str, ...], str] = {}
+        self.forms: dict[str, set[str]] = {}  # a written word -> the stems it is a form of
+        for value, texts in names.items():
+            for lang, text in texts.items():
+                for phrase in (x for p in text.split(",") for x in expand(p.strip())):
+                    if key := tuple(self._word(w, lang, endings) for w in _STEMMED.findall(phrase)):
+                        self.table[key] = value
+        self.modifiers = phrases(modifiers)
+        first = {key[0] for key in self.table}
+        # the written words a phrase can begin with: a quick "no" for every other word
+        self.starts = first | {w for w, stems in self.forms.items() if stems & first}
+
+    def _word(self, word: str, lang: str, endings: dict[str, str]) -> str:
+        if not word.endswith("*"):
+            return fold(word)
+        stem = fold(word[:-1])
+        for ending in endings[lang].split("|"):
+            self.forms.setdefault(stem + ending, set()).add(stem + "*")
+        return stem + "*"
+
+    def get(self, key: tuple[str, ...]) -> str | None:
+        """What the folded words ``key`` name, None if nothing."""
+        if not key or key[0] not in self.starts:
+            return None
+        return next((self.table[k] for k in product(*((w, *self.forms.get(w, ())) for w in key))
+                     if k in self.table), None)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and self.get(key) is not None
+
+
 #: Words that join the items of a list ("Italy, Spain or Portugal").
 CONNECTORS = frozenset(words("""or, and, as well as, nor, oder, und, sowie, bzw, noch, ou, et, ainsi
 que, ni, o, u, y, e, ed, oppure, ne, lub, albo, oraz, i, czy, ani, of, en, eller, och, samt, nebo,
 a, či, sau, și, nici, ori"""))
-
-
-class Token(NamedTuple):
-    """A word: folded, as written, its offsets, its sentence, and the text before it."""
-
-    word: str
-    raw: str
-    start: int
-    end: int
-    sent: int
-    gap: str
-
-
-class Mention(NamedTuple):
-    """A country or kind at words [i, j). For a country, ``value`` is the code when a noun
-    names it ("Germany") and ``adj`` when an adjective does ("German", "Germany-based")."""
-
-    i: int
-    j: int
-    value: str
-    adj: str = ""
-    non: bool = False  # "non-German"
-    based: bool = False  # "Germany-based"
-
-
-_ABBREVIATIONS = frozenset({"etc", "ca", "bzw", "vs", "cf", "np", "bv", "ex", "napr", "resp"})
-_TIGHT = re.compile(r"[ \t\u00a0'’\-–]*")
-_LIST_GAP = re.compile(r"[ \t\u00a0,/&]*")
-_JOINS = ("-", "–", "‑", "—")
-
-
-class Text:
-    """A text as words in sentences (one ends at "!", "?", ";", a line break, or a full stop
-    not after an abbreviation: "e.g.", "z.B."), and the countries and kinds it names."""
-
-    def __init__(self, text: str, joiners: Collection[str], followers: Collection[str]) -> None:
-        self.text, self.toks, sent = text, [], 0
-        for m in WORD.finditer(text):
-            gap = text[self.toks[-1].end if self.toks else 0:m.start()]
-            last = self.toks[-1].word if self.toks else ""
-            sent += bool(last) and bool(re.search(r"[!?;\n]", gap) or "." in gap and len(
-                last) > 1 and last not in _ABBREVIATIONS)
-            self.toks.append(Token(fold(m.group()), m.group(), m.start(), m.end(), sent, gap))
-        self.words, self.n = [t.word for t in self.toks], len(self.toks)
-        self.joiners, self.followers = frozenset(joiners), frozenset(followers)
-        self.countries, self.kinds = self._countries(), self._kinds()
-
-    def tight(self, i: int) -> bool:
-        """Word i follows word i-1 in one clause (only spaces, an apostrophe or a hyphen)."""
-        return 0 < i < self.n and _TIGHT.fullmatch(self.toks[i].gap) is not None
-
-    def prev(self, i: int) -> int:
-        return i - 1 if self.tight(i) else -1
-
-    def joined(self, i: int) -> bool:
-        return 0 < i < self.n and self.toks[i].gap in _JOINS
-
-    def same(self, a: int, b: int) -> bool:
-        return 0 <= min(a, b) and max(a, b) < self.n and self.toks[a].sent == self.toks[b].sent
-
-    def match(self, i: int, table: Collection[tuple[str, ...]], longest: int = 6) -> int:
-        """Length of the longest phrase of ``table`` at word i, 0 if none."""
-        for size in range(min(longest, self.n - i), 0, -1):
-            if tuple(self.words[i:i + size]) in table and all(
-                    self.tight(t) for t in range(i + 1, i + size)):
-                return size
-        return 0
-
-    def ends_at(self, k: int, table: Collection[tuple[str, ...]]) -> int:
-        """Start of the longest phrase of ``table`` ending at word k, -1 if none."""
-        return next((s for s in range(max(0, k - 5), k + 1) if k >= 0
-                     and self.match(s, table, k - s + 1) == k - s + 1), -1)
-
-    def spans_of(self, table: Collection[tuple[str, ...]]) -> list[tuple[int, int]]:
-        out, i = [], 0
-        while i < self.n:
-            if size := self.match(i, table):
-                out.append((i, i + size))
-            i += max(size, 1)
-        return out
-
-    def _countries(self) -> list[Mention]:
-        out, i = [], 0
-        while i < self.n:
-            nn, na = self.match(i, NOUNS, 4), self.match(i, ADJECTIVES, 2)
-            if not (size := max(nn, na)) or (
-                    self.words[i] in CAPITALISED and not self.toks[i].raw[0].isupper()):
-                i += 1
-                continue
-            j, key = i + size, tuple(self.words[i:i + size])
-            noun = NOUNS.get(key, "") if nn == size else ""
-            adj = ADJECTIVES.get(key, "") if na == size else ""
-            non = self.joined(i) and self.words[i - 1] == "non"
-            based = self.joined(j) and self.words[j] in ("based", "basiert")
-            # a part of a compound ("Italy–Austria border", "Franco-German") names no partner
-            if not (self.joined(i) and not non or self.joined(j) and not based):
-                out.append(Mention(i, j + based, "" if based else noun, adj or noun, non, based))
-            i = j
-        return out
-
-    def _kinds(self) -> list[Mention]:
-        out, i = [], 0
-        while i < self.n:
-            j = i + (size := self.match(i, KINDS))
-            modifier = tuple(self.words[i:j]) in MODIFIERS and self.tight(j) and (
-                self.words[j] not in self.followers)  # "cluster analysis", "university hospital"
-            if size and not (self.joined(i) or self.joined(j) or modifier):
-                out.append(Mention(i, j, KINDS[tuple(self.words[i:j])]))
-            i += max(size, 1)
-        return out
-
-    def groups(self, items: list[Mention], extra: Collection[str]) -> list[list[Mention]]:
-        """Mentions in lists, joined by commas, slashes, :attr:`joiners` and ``extra`` words
-        ("in Italy, Spain or in Portugal")."""
-        out: list[list[Mention]] = []
-        for item in items:
-            last = out[-1][-1] if out else None
-            between = self.words[last.j:item.i] if last else []
-            gaps = "".join(t.gap for t in self.toks[last.j:item.i + 1]) if last else ""
-            if last and len(between) <= 3 and self.same(last.j - 1, item.i) and (
-                    _LIST_GAP.fullmatch(gaps) and (self.joiners.intersection(between)
-                                                   or "," in gaps or "/" in gaps)
-                    and all(w in self.joiners or w in extra for w in between)):
-                out[-1].append(item)
-            else:
-                out.append([item])
-        return out

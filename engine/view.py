@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.bridge import LanguageBridge
 from engine.config import RankConfig
 from engine.corpus import Corpus
 from engine.derived import Derived
@@ -14,10 +15,12 @@ from engine.registry import Registry
 @dataclass(frozen=True)
 class IndexView:
     """A read-only view: ``derived`` is up to date with ``corpus``; ``weights`` are the
-    fusion weights in force; ``signals`` the registry the features come from."""
+    fusion weights in force; ``signals`` the registry the features come from; ``bridge``
+    how the multilingual model stands in for the English-only signals (None: it does not)."""
 
     corpus: Corpus
     derived: Derived
     config: RankConfig
     signals: Registry
     weights: dict[str, float]
+    bridge: LanguageBridge | None = None

@@ -233,3 +233,23 @@ def test_evaluate_validation_reads_no_dev_queries(
     assert code == 2
     assert "no validation queries in the 182 days before 2024-01-01" in err
     assert "absent.csv" not in err and "Traceback" not in err
+
+
+def test_evaluate_cold_start_prints_and_writes_its_table(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
+) -> None:
+    """``--cold-start``: the one query's partner (relevant to no other query) goes cold."""
+    cordis = cordis_dir / "cordis"
+    metrics = tmp_path / "metrics.json"
+    code, out, err = run(
+        capsys, "evaluate", "--projects", cordis / "projects.csv.gz",
+        "--participants", cordis / "participants.csv.gz", "--queries", cordis / "dev_queries.csv",
+        "--cutoff", "2024-01-01", "--data", cordis_dir, "--cache", tmp_path / "cache",
+        "--json", metrics, "--hand-weights", "--h2020", tmp_path / "none.csv", "--cold-start",
+        "--no-crosslingual",
+    )
+    assert code == 0, err
+    assert "cold start: 1 queries" in out and "| engine | cold |" in out
+    data = json.loads(metrics.read_text())["cold_start"]
+    assert data["cold_organisations"] == 1
+    assert data["cold"]["methods"]["engine"]["recall@10"] == 1.0  # 4 candidates in all

@@ -50,12 +50,12 @@ EVIDENCE_KEY = {
 #: Phrases of the summary that name a group (checked outside quoted titles).
 SUMMARY_MARKERS = {
     "semantic": ("matches the request",),
-    "lexical": ("key terms",),
+    "lexical": ("key terms", "request in meaning"),
     "thematic": ("sectors fit", "it brings", "it works in"),
     "geography": ("location fits",),
     "network": ("partnered with", "worked with", "works with the other leading candidates",
                 "resembles the requester's", "collaboration network"),
-    "experience": ("track record", "past projects"),
+    "experience": ("track record", "past project"),
     "kind": ("type of organisation",),
     "mentioned": ("the request names", "the request mentions"),
 }

@@ -8,6 +8,7 @@ import pytest
 from engine.profiles import PartnerRequest
 from engine.taxonomy import Kind
 from engine.understand import Constraint, understand
+from engine.understand_words import Vocabulary
 
 
 def read(text: str, **kwargs: object) -> set[tuple[str, object]]:
@@ -31,6 +32,26 @@ NEGATIONS = [
     ("Nous ne cherchons pas de partenaires en France.", "FR"),
     ("We don't want partners from France.", "FR"),
     ("non-German partners are preferred", "DE"),
+    # an exclusion cue before a place word ("außer aus", "except from"), in each language
+    ("Wir suchen Partner außer aus Frankreich.", "FR"),
+    ("We seek partners except from France.", "FR"), ("Buscamos socios excepto de Francia.", "FR"),
+    ("Cerchiamo partner tranne dalla Francia.", "FR"),
+    ("Nous cherchons des partenaires sauf en France.", "FR"),
+    ("We zoeken partners behalve uit Frankrijk.", "FR"),
+    ("Vi söker partner utom från Frankrike.", "FR"),
+    ("Procuramos parceiros exceto de França.", "FR"),
+    ("Wir suchen Partner außerhalb von Deutschland.", "DE"),
+    ("Cerchiamo partner fuori dal Portogallo.", "PT"),
+    ("Cerchiamo partner al di fuori dei Paesi Bassi.", "NL"),
+    ("Căutăm parteneri din afara Germaniei.", "DE"),
+    # a negated kind noun before the place word ("bez firm z", "żadnych firm z")
+    ("Szukamy firm, ale bez firm z Niemiec.", "DE"),
+    ("Szukamy partnerów, ale żadnych firm z Francji.", "FR"),
+    ("Buscamos socios, pero ninguna empresa de Francia.", "FR"),
+    ("Cerchiamo partner, ma nessuna azienda dalla Francia.", "FR"),
+    # inflected names: the Czech accusative and genitive, the German genitive
+    ("Hledáme partnery mimo Litvu.", "LT"), ("Hledáme partnery kromě Velké Británie.", "GB"),
+    ("Wir suchen Partner außerhalb des Vereinigten Königreichs.", "GB"),
 ]
 
 
@@ -85,6 +106,9 @@ INCLUSIONS = [
     ("Partner in Italia cercasi.", {"IT"}), ("We would like to find partners in Sweden.", {"SE"}),
     ("We need SMEs in Germany that export to France.", {"DE"}),
     ("Partner gesucht: Forschungseinrichtungen in Österreich.", {"AT"}),
+    ("Szukamy firm z Niemiec.", {"DE"}), ("Szukamy niemieckich firm.", {"DE"}),
+    ("Hledáme partnery z Velké Británie.", {"GB"}), ("Hledáme partnery z Islandu.", {"IS"}),
+    ("Hledáme německé partnery.", {"DE"}), ("Hledáme italské univerzity.", {"IT"}),
 ]
 
 
@@ -178,10 +202,90 @@ def test_kinds(text: str, expected: set[tuple[str, object]]) -> None:
     assert read(text) == expected
 
 
+R, U, CL, CO, PU = (("include_kind", k) for k in (
+    "research", "university", "cluster", "company", "public"))
+SME = ("sme", True)
+#: The forms a request really writes: Slavic genitive and accusative plurals after a search verb,
+#: the German dative after "nach", singulars, Romance plurals, Romanian forms with the article.
+INFLECTED_KINDS = [
+    ("Szukamy organizacji badawczych i MŚP z Włoch.", {R, SME, ("include_country", "IT")}),
+    ("Poszukujemy ośrodków badawczych i instytutów naukowych.", {R}),
+    ("Szukamy jednostki naukowej.", {R}), ("Potrzebujemy firm lub klastrów.", {CO, CL}),
+    ("Szukamy uniwersytetów i szkół wyższych.", {U}), ("Szukamy politechniki.", {U}),
+    ("Szukamy małych i średnich firm.", {SME}), ("Szukamy władz lokalnych i gmin.", {PU}),
+    ("Wir suchen nach Forschungsinstituten.", {R}), ("Wir suchen ein Forschungsinstitut.", {R}),
+    ("Wir suchen nach kleinen und mittleren Unternehmen.", {SME}),
+    ("Wir suchen Fachhochschulen und öffentliche Verwaltungen.", {U, PU}),
+    ("Buscamos un centro de investigación y una universidad.", {R, U}),
+    ("Buscamos una empresa de ingeniería.", {CO}),
+    ("Nous cherchons des instituts de recherche et une université.", {R, U}),
+    ("Il nous faut des entreprises ou des clusters.", {CO, CL}),
+    ("Cerchiamo istituti di ricerca e un ateneo.", {R, U}),
+    ("Ci servono aziende o cluster.", {CO, CL}),
+    ("Hledáme výzkumnou organizaci a vysoké školy.", {R, U}),
+    ("Potřebujeme výzkumná centra.", {R}), ("Hledáme dvě až tři výzkumná pracoviště.", {R}),
+    ("Hledáme firmu nebo podnik.", {CO}), ("Hledáme malé a střední firmy.", {SME}),
+    ("Hledáme veřejné orgány a samosprávy.", {PU}),
+    ("Căutăm institute naționale de cercetare-dezvoltare.", {R}),
+    ("Căutăm universități și întreprinderi mici și mijlocii.", {U, SME}),
+    ("Căutăm autoritățile locale.", {PU}),
+    ("Procuramos centros de pesquisa e instituições de ensino superior.", {R, U}),
+    ("We zoeken onderzoekscentra.", {R}), ("Vi söker forskningscentrum och högskolor.", {R, U}),
+    ("We seek research institutions and academic partners.", {R, U}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), INFLECTED_KINDS)
+def test_kinds_in_the_forms_a_request_uses(text: str, expected: set[tuple[str, object]]) -> None:
+    assert read(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # the instrumental and the locative name a partner's partners, not the partner sought
+    "Szukamy partnerów do współpracy z uczelniami i firmami.",
+    "Hledáme partnery pro spolupráci s výzkumnými ústavy.",
+    "Hledáme partnery se zkušenostmi s výzkumnou organizací.",
+    "Wir suchen Partner, die mit Hochschulen zusammenarbeiten.",
+    "Szukamy partnerów do projektu badawczego.",
+    "Jesteśmy firmą z Polski i szukamy partnerów.", "Naše firma hledá partnery.",
+    "Suntem o universitate din România și căutăm parteneri.",
+    # words a stem would take from another language or meaning
+    "We need firm commitments from all partners.", "We need startup capital.",
+    "Necesitamos un compromiso firme de los socios.",
+    "Necesitamos la firma del representante legal.", "Cerchiamo partner ad Atene.",
+    "Szukamy partnerów znających języki obce.", "Hledáme spolky.",
+])
+def test_kind_words_that_are_no_wish(text: str) -> None:
+    assert not {k for k, _ in read(text) if k in ("include_kind", "prefer_kind", "sme")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("We seek food processors, clusters and research labs.",
+     {("prefer_kind", "cluster"), ("prefer_kind", "research")}),
+    ("Poszukujemy przetwórców żywności, klastrów i laboratoriów badawczych.",
+     {("prefer_kind", "cluster"), ("prefer_kind", "research")}),
+    ("Gesucht werden Lebensmittelverarbeiter, Cluster und Forschungslabore.",
+     {("prefer_kind", "cluster"), ("prefer_kind", "research")}),
+    ("We seek SMEs in Italy and clusters.", {SME, CL, ("include_country", "IT")}),
+])
+def test_a_list_with_other_things_before_the_kinds_prefers_them(
+        text: str, expected: set[tuple[str, object]]) -> None:
+    assert read(text) == expected
+
+
 def test_kind_values_are_taxonomy_kinds() -> None:
-    values = {c.value for text, _ in KINDS for c in understand(text).constraints
+    values = {c.value for text, _ in KINDS + INFLECTED_KINDS for c in understand(text).constraints
               if c.kind in ("include_kind", "prefer_kind")}
     assert values <= {k.value for k in Kind} | {"sme"}
+
+
+def test_a_stem_takes_only_the_endings_of_its_language() -> None:
+    words = Vocabulary({"research": {"pl": "organizacj* badawcz*", "en": "research labs"}},
+                       {"pl": "|i|ych"}, "")
+    assert words.get(("organizacji", "badawczych")) == "research"
+    assert ("organizacj", "badawcz") in words and ("research", "labs") in words
+    assert words.get(("organizacjami", "badawczymi")) is None
+    assert ("organizacji",) not in words and ("research",) not in words
 
 
 TRICKY = [

@@ -234,3 +234,29 @@ def test_confidence_in_words(ui: UI, level: str | None, words: str) -> None:
         assert note.locator(".notice").count() == 1
         page.get_by_role("button", name="Edit the description").click()
         assert page.evaluate("document.activeElement.id") == "f-text"
+
+
+def test_a_match_across_languages_says_so_instead_of_shared_terms(ui: UI) -> None:
+    """The test server's profiles are all English, so the evidence of a match across languages
+    (as the engine writes it, tests/engine/test_bridge.py) is injected into the answer."""
+    def handle(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        evidence = body["data"][0]["evidence"]
+        evidence.pop("shared_terms", None)
+        evidence["languages"] = {"request": "pl", "profile": "en",
+                                 "request_name": "Polish", "profile_name": "English"}
+        route.fulfill(response=response, json=body)
+
+    page = ui.page
+    page.route("**/v1/recommend", handle)
+    ui.open()
+    _search(ui, "Szukamy partnerów do pilotażu magazynowania energii w bateriach.")
+    first = page.locator("#candidates > li").first
+    first.locator(".btn-why").click()
+    section = first.locator("[data-evidence=languages]")
+    assert section.is_visible()
+    text = section.inner_text()
+    assert "Written in English, the request in Polish" in text
+    assert "matched by meaning" in text
+    assert first.locator(".term-list").count() == 0

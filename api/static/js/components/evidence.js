@@ -60,6 +60,17 @@ export function evidencePanel(candidate, { requesterName = "" } = {}) {
           h("span", { class: "sim-bar" }, h("span", { style: `width:${Math.max(0, Math.min(1, a.similarity)) * 100}%` })),
           h("span", {}, `similarity ${fmt.num(a.similarity)}`))))))));
   }
+  if (ev.history && ev.history.known === false) {
+    parts.push(section("history", "No project history", "users", h("p", {},
+      "No past projects are known for this organisation. Its network and track record signals count as what they usually are "
+      + "for organisations as close to the request, neither a bonus nor a penalty, and are not given as reasons.")));
+  }
+  if (ev.languages) {
+    const l = ev.languages;
+    parts.push(section("languages", "Across languages", "search", h("p", { class: "ev-languages" },
+      `Written in ${l.profile_name}, the request in ${l.request_name}: matched by meaning with the multilingual model. `
+      + "Words cannot be shared across languages, so the term signals count as what they usually are at this similarity.")));
+  }
   if (ev.shared_terms?.length) {
     parts.push(section("terms", "Shared terms", "search", h("ul", { class: "term-list" }, ev.shared_terms.map((t) =>
       h("li", { class: "term" }, h("mark", {}, t.term), h("span", { class: "term-share" }, fmt.pct(t.share)))))));

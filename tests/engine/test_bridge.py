@@ -1,0 +1,163 @@
+"""The language bridge (engine/bridge.py): the multilingual similarity on MiniLM's scale, the
+same-language shift, lexical signals filled in across languages, and what the ranking and
+its explanation make of them. The translating fake of test_multilingual stands in for e5."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from engine.bridge import LanguageBridge, fit_bridge
+from engine.columns import profile_language
+from engine.embed import HashEncoder
+from engine.fusion import FusionModel
+from engine.profiles import Activity, PartnerRequest, Profile
+from engine.recommender import Recommender
+from tests.engine.test_multilingual import TranslatingEncoder
+
+RNG = np.random.default_rng(0)
+
+
+def _fitted(shift: float = 0.0) -> LanguageBridge:
+    minilm = RNG.uniform(0.0, 0.8, 2000)
+    e5 = 0.7 + 0.25 * minilm + RNG.normal(0.0, 0.01, 2000)
+    lexical = {"lexical": 0.3 * minilm, "lexical_log": np.log1p(30.0 * minilm),
+               "lexical_best": 0.5 * minilm}
+    return fit_bridge(minilm, e5, lexical, shift)
+
+
+def test_the_map_is_monotone_and_puts_e5_on_minilm_scale() -> None:
+    bridge = _fitted()
+    e5 = np.linspace(0.68, 0.92, 50)
+    mapped = bridge.similarities(e5, False)
+    assert np.all(np.diff(mapped) >= 0)
+    # e5 0.8 sits where MiniLM 0.4 sits (0.7 + 0.25 x 0.4)
+    assert bridge.similarities(np.array([0.8]), False)[0] == pytest.approx(0.4, abs=0.03)
+    # above every training quantile the map goes on rising (the best matches do not tie)
+    above = bridge.similarities(np.array([0.92, 0.93, 0.95]), False)
+    assert np.all(np.diff(above) > 0) and above[0] > 0.8
+    assert bridge.similarities(np.array([5.0]), False)[0] == 1.0  # a cosine stays a cosine
+
+
+def test_a_request_refits_the_map_on_its_own_pairs() -> None:
+    """A short request scores lower on MiniLM than the training objectives: refitted on
+    its own candidates, the same e5 similarity maps lower."""
+    bridge = _fitted()
+    short = bridge.refit(0.5 * RNG.uniform(0.0, 0.8, 500), 0.7 + 0.25 * RNG.uniform(0, 0.8, 500))
+    assert short.similarities(np.array([0.8]), False)[0] < bridge.similarities(
+        np.array([0.8]), False)[0] - 0.1
+    assert short.shift == bridge.shift and short.imputed == bridge.imputed
+
+
+def test_the_shift_raises_only_pairs_across_languages() -> None:
+    bridge = _fitted(shift=0.025)
+    e5 = np.array([0.8, 0.8])
+    same, across = bridge.similarities(e5, np.array([False, True]))
+    assert across > same
+    assert across == pytest.approx(0.5, abs=0.03)  # 0.825 on e5 is 0.5 on MiniLM
+
+
+def test_imputed_lexical_values_follow_their_mean_at_a_similarity() -> None:
+    bridge = _fitted()
+    low, high = bridge.impute("lexical", np.array([0.1, 0.6]))
+    assert low == pytest.approx(0.03, abs=0.01) and high == pytest.approx(0.18, abs=0.01)
+    assert bridge.impute("no_such_signal", np.array([0.5])) is None
+
+
+def test_the_bridge_survives_a_round_trip_through_its_dict() -> None:
+    bridge = _fitted(shift=0.03)
+    again = LanguageBridge.from_dict(bridge.to_dict())
+    e5 = np.linspace(0.7, 0.9, 7)
+    assert np.allclose(again.similarities(e5, True), bridge.similarities(e5, True))
+    assert again.imputed.keys() == bridge.imputed.keys()
+
+
+def test_fitting_needs_the_same_candidates_on_both_models() -> None:
+    with pytest.raises(ValueError):
+        fit_bridge(np.zeros(3), np.zeros(4), {}, 0.0)
+
+
+def test_a_profile_language_is_that_of_its_own_text() -> None:
+    polish = Profile(id="p", name="Klaster", description="Śląski klaster zrzesza firmy "
+                     "zajmujące się recyklingiem baterii i odzyskiem surowców krytycznych.")
+    project = Profile(id="e", name="ACME", activities=[Activity(
+        id="a", title="BATT", text="The project develops recycling routes for lithium-ion "
+        "batteries and recovers critical raw materials from black mass.")])
+    assert profile_language(polish) == "pl"
+    assert profile_language(project) == "en"
+    assert profile_language(Profile(id="n", name="X")) == "en"
+
+
+POLISH_PROFILE = Profile(
+    id="pl-battery", name="Klaster Baterii", country="PL", kind="cluster",
+    description="Nasz klaster łączy firmy, które zajmują się magazynowanie energii, baterie "
+                "oraz akumulatory dla sieci energetycznych w całym regionie śląskim.")
+
+
+@pytest.fixture
+def bridged(profiles: list[Profile]) -> Recommender:
+    """A recommender whose fusion model carries a bridge mapping the fake's similarities
+    onto themselves (identity) with no shift, and imputes lexical at 0.2."""
+    rec = Recommender(HashEncoder(64), multilingual=TranslatingEncoder()).fit(
+        [*profiles, POLISH_PROFILE])
+    grid = tuple(np.linspace(-1.0, 1.0, 5))
+    bridge = LanguageBridge(source=grid, target=grid, shift=0.0, grid=grid,
+                            imputed={"lexical": (0.2,) * 5, "lexical_best": (0.2,) * 5})
+    rec.fusion = FusionModel(weights=dict(rec.config.weights), bridge=bridge)
+    return rec
+
+
+def test_a_polish_profile_is_read_through_the_multilingual_model_by_an_english_request(
+    bridged: Recommender,
+) -> None:
+    request = PartnerRequest(text="battery storage for the electricity grid, batteries")
+    pool = bridged.pool(request)
+    slot = bridged.slot_ids().index("pl-battery")
+    i = int(np.flatnonzero(pool.slots == slot)[0])
+    # dense is the (identity-mapped) multilingual similarity, lexical the imputed value
+    assert pool.features["dense"][i] == pytest.approx(pool.features["dense_multi"][i], abs=1e-5)
+    assert pool.features["lexical"][i] == pytest.approx(0.2)
+    english = [j for j, s in enumerate(pool.slots) if s != slot]
+    assert all(pool.features["dense"][j] != pool.features["dense_multi"][j] for j in english)
+
+
+def test_without_a_bridge_every_pair_keeps_minilm_and_tf_idf(bridged: Recommender) -> None:
+    assert bridged.fusion is not None
+    bridged.fusion = replace(bridged.fusion, bridge=None)
+    request = PartnerRequest(text="battery storage for the electricity grid, batteries")
+    pool = bridged.pool(request)
+    slot = bridged.slot_ids().index("pl-battery")
+    i = int(np.flatnonzero(pool.slots == slot)[0])
+    assert pool.features["lexical"][i] == 0.0
+    assert pool.features["dense"][i] != pytest.approx(pool.features["dense_multi"][i], abs=1e-5)
+
+
+def test_an_explanation_across_languages_cites_text_not_shared_words(
+    bridged: Recommender,
+) -> None:
+    request = PartnerRequest(text="battery storage for the electricity grid, batteries")
+    matches = bridged.recommend(request, k=len(bridged.slot_ids()), explain=True)
+    polish = next(m for m in matches if m.profile_id == "pl-battery")
+    assert polish.explanation is not None
+    evidence = polish.explanation.evidence
+    assert evidence["languages"] == {"request": "en", "profile": "pl",
+                                     "request_name": "English", "profile_name": "Polish"}
+    assert "shared_terms" not in evidence
+    assert polish.explanation.groups["lexical"] > 0.0  # the imputed terms count ...
+    # ... and are said to be what they are
+    assert "its Polish texts match the English request in meaning" in polish.explanation.summary
+    assert "shares key terms" not in polish.explanation.summary
+
+
+def test_a_profile_without_history_is_not_halved_by_missing_projects(
+    bridged: Recommender,
+) -> None:
+    """Its top-3 similarity is the mean of what it has, its best project terms its document."""
+    request = PartnerRequest(text="Klaster baterie magazynowanie energii akumulatory sieci")
+    pool = bridged.pool(request)
+    slot = bridged.slot_ids().index("pl-battery")
+    i = int(np.flatnonzero(pool.slots == slot)[0])
+    assert pool.features["dense_top3"][i] == pytest.approx(pool.features["dense"][i], abs=1e-5)
+    assert pool.features["lexical_best"][i] == pytest.approx(pool.features["lexical"][i])
