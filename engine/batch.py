@@ -97,6 +97,10 @@ class Batch:
     slots: np.ndarray
     lexical_all: np.ndarray
     seeds: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    #: the request's first batch: a later batch of the same pool reads the language bridge
+    #: and lexical expectations fitted there, so every candidate is on one scale
+    parent: Batch | None = None
+    tables: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @property
     def columns(self) -> Columns:
@@ -156,11 +160,15 @@ class Batch:
         training objectives, and a nonsense one lower still, while e5 scores them all alike,
         so the trained map would lift every profile in another language above the English
         ones. Otherwise the trained bridge."""
+        if self.parent is not None:
+            return self.parent.bridge
         trained = self.view.bridge
         if trained is None or self.multilingual_sims is None or not self.own_pairs:
             return trained
-        rows = np.repeat(~self.bridged, self.columns.n_vectors[self.slots])
-        return trained.refit(self.minilm_sims[rows], self.multilingual_sims[rows])
+        counts = self.columns.n_vectors[self.slots]
+        minilm = np.maximum.reduceat(self.minilm_sims, np.cumsum(counts) - counts)
+        english = ~self.bridged  # each candidate's best, as the trained map was fitted
+        return trained.refit(minilm[english], self.multilingual[english])
 
     @cached_property
     def item_similarities(self) -> np.ndarray:
@@ -183,18 +191,33 @@ class Batch:
         cannot be shared across languages, so the signal is unknown there, not 0. The
         expectation is this request's own (its English candidates' mean in bins of
         similarity) where it has enough of them, else the trained one."""
+        table = self._expectation(name, values)
         cross = self.bridged & (self.languages != self.context.language)
         if not cross.any():
             return values
         best = self.dense.best
-        if self.own_pairs:
+        if table is not None:
+            expected: np.ndarray | None = np.interp(best, *table)
+        else:
+            assert self.view.bridge is not None
+            expected = self.view.bridge.impute(name, best)
+        return values if expected is None else np.where(cross, expected, values).astype(
+            np.float32)
+
+    def _expectation(self, name: str, values: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Signal ``name``'s mean over this request's English candidates in bins of
+        similarity (fitted on the first batch; None without enough of them)."""
+        if self.parent is not None:
+            return self.parent.tables.get(name)
+        if not self.own_pairs:
+            return None
+        if name not in self.tables:
             english = ~self.bridged
-            grid, means = binned_means(best[english], {name: values[english]}, OWN_BINS)
-            return np.where(cross, np.interp(best, grid, means[name]), values).astype(
-                np.float32)
-        assert self.view.bridge is not None
-        expected = self.view.bridge.impute(name, best)
-        return values if expected is None else np.where(cross, expected, values)
+            grid, means = binned_means(self.dense.best[english], {name: values[english]},
+                                       OWN_BINS)
+            self.tables[name] = (np.asarray(grid), np.asarray(means[name]))
+        return self.tables[name]
 
     @cached_property
     def lexical(self) -> np.ndarray:

@@ -14,8 +14,8 @@ parts:
   the same place in the distribution.
 - ``shift``: e5 scores a text in the request's own language higher than the same meaning in
   another language (on the parallel requests of ``data/crosslingual``'s tune split, by about
-  0.03 on e5's compressed scale, 0.04 for English requests). Without correction an English
-  request is drawn to English profiles. The shift is added to the e5 similarity of every pair
+  0.03 on e5's compressed scale). Without correction an English request is drawn to English
+  profiles. The shift is added to the e5 similarity of every pair
   whose languages differ before mapping. It is measured on parallel texts (the same request in
   two languages against the same profile), not on relevance labels.
 - ``grid``/``imputed``: the mean of each lexical signal over training candidates in bins of
@@ -39,8 +39,11 @@ from engine.unknown import binned_means, increasing
 #: slope of its outer :data:`TAIL` (a relevant pair is rare among candidates, so a real
 #: match often lies above every training quantile; clipping it would tie the best matches).
 LEVELS = np.concatenate([np.linspace(0.001, 0.9, 46), np.linspace(0.902, 0.999, 50)])
-#: Quantile levels over which the slope of the extrapolated ends is measured.
+#: The extrapolated ends take the slope between the outer level and this share inside it,
+#: at most :data:`MAX_SLOPE` times the map's overall slope (tied top values, as the partners
+#: of one project share its vector, must not make it vertical).
 TAIL = 0.05
+MAX_SLOPE = 2.0
 #: Bins of the best similarity over which the lexical signals are averaged.
 BINS = 24
 #: Signals that are filled in across languages.
@@ -62,10 +65,14 @@ class LanguageBridge:
         shifted = e5 + self.shift * np.asarray(cross, dtype=np.float32)
         source, target = np.asarray(self.source), np.asarray(self.target)
         mapped = np.interp(shifted, source, target)
-        k = max(int(len(source) * TAIL), 1)
-        for end, outside in ((-1, shifted > source[-1]), (0, shifted < source[0])):
-            inner = -1 - k if end == -1 else k
-            slope = (target[end] - target[inner]) / (source[end] - source[inner])
+        overall = (target[-1] - target[0]) / max(source[-1] - source[0], 1e-6)
+        levels = LEVELS if len(source) == len(LEVELS) else np.linspace(0, 1, len(source))
+        top = min(int(np.searchsorted(levels, levels[-1] - TAIL)), len(source) - 2)
+        bottom = max(int(np.searchsorted(levels, levels[0] + TAIL)), 1)
+        for end, inner, outside in ((-1, top, shifted > source[-1]),
+                                    (0, bottom, shifted < source[0])):
+            slope = (target[end] - target[inner]) / max(abs(source[end] - source[inner]), 1e-6)
+            slope = min(abs(slope), MAX_SLOPE * overall)
             mapped = np.where(outside, target[end] + slope * (shifted - source[end]), mapped)
         return np.clip(mapped, -1.0, 1.0).astype(np.float32)
 

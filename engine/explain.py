@@ -16,6 +16,7 @@ import numpy as np
 from engine.context import RequestContext
 from engine.language import LANGUAGE_NAMES
 from engine.match import Explanation, Match
+from engine.pool import without_history
 from engine.profiles import Profile
 from engine.taxonomy import COUNTRIES, ECOSYSTEMS, KIND_LABELS
 from engine.view import IndexView
@@ -28,19 +29,23 @@ def explain_match(match: Match, context: RequestContext, view: IndexView) -> Exp
     columns = view.derived.columns
     # a profile without any history has its history signals filled in (engine.unknown):
     # they count in the score, but are no reason to cite
-    unknown = set(view.signals.history) if (
-        columns.n_activities[slot] == 0 and columns.n_history[slot] == 0) else set()
+    unknown = set(view.signals.history) if without_history(view, np.array([slot]))[0] else set()
+    language = str(columns.language[slot])
+    # as the ranking decides (engine.batch): terms across languages were filled in
+    across = (view.bridge is not None and view.corpus.multilingual is not None
+              and context.multilingual is not None and language != context.language)
+    if across:
+        unknown |= set(view.signals.members("lexical"))
     groups = view.signals.group_sums(match.contributions)
     known = view.signals.group_sums(
         {f: v for f, v in match.contributions.items() if f not in unknown})
     cited = {g for g, v in known.items() if v != 0.0}
     evidence: dict[str, Any] = {}
-    if any(match.contributions.get(f, 0.0) != 0.0 for f in unknown):
+    if any(match.contributions.get(f, 0.0) != 0.0 for f in view.signals.history
+           if f in unknown):
         evidence["history"] = {"known": False}
     if "semantic" in cited:
         evidence["activities"] = _best_items(profile, match)
-    language = str(columns.language[slot])
-    across = view.bridge is not None and language != context.language
     if across:
         # terms cannot be shared across languages: the lexical signals were filled in
         # (engine.bridge), so the evidence is the best-matching text, not shared words
@@ -259,10 +264,8 @@ def _summary(
             phrase = (f"its description ({quoted}) matches the request"
                       if top["type"] == "description"
                       else f"its work on {quoted} matches the request")
-        elif group == "lexical" and evidence.get("languages"):
-            pair = evidence["languages"]
-            phrase = (f"its {pair['profile_name']} texts match the {pair['request_name']} "
-                      "request in meaning")
+            if evidence.get("languages"):
+                phrase += f" in meaning (written in {evidence['languages']['profile_name']})"
         elif group == "network" and evidence.get("network"):
             link = evidence["network"][0]
             if link["type"] == "direct":

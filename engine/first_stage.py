@@ -49,6 +49,23 @@ def dense_top(view: IndexView, query: np.ndarray, mask: np.ndarray, size: int, *
     return dense_slots[np.sort(first)[:size]]
 
 
+def other_languages_top(view: IndexView, context: RequestContext, mask: np.ndarray,
+                        size: int) -> np.ndarray:
+    """The ``size`` allowed slots written in another language than the request with the best
+    multilingual vectors. The model favours the request's own language (:mod:`engine.bridge`),
+    so when they are the few (an English request, a corpus mostly in English) they bring
+    their own best, scored directly (cost in their vectors, not the corpus). When they are
+    the many, the main multilingual search already covers them."""
+    other = np.flatnonzero(mask & (view.derived.columns.language != context.language))
+    index = view.corpus.multilingual
+    if not len(other) or len(other) * 2 > int(mask.sum()) or index is None:
+        return np.zeros(0, np.int64)
+    counts = view.derived.columns.n_vectors[other]
+    sims = index.similarities(context.multilingual, view.derived.vector_ids(other))
+    best = np.maximum.reduceat(sims, np.cumsum(counts) - counts)
+    return other[np.argsort(-best, kind="stable")[:size]]
+
+
 def lexical_top(lexical_all: np.ndarray, size: int) -> np.ndarray:
     """The ``size`` slots with the best positive TF-IDF cosine (filtered ones hold -1)."""
     top = np.argpartition(-lexical_all, min(size, len(lexical_all) - 1))[:size]
@@ -89,12 +106,7 @@ def candidates(
     if context.multilingual is not None and view.corpus.multilingual is not None:
         parts.append(dense_top(view, context.multilingual, mask, size, multilingual=True))
         if view.bridge is not None:
-            # the multilingual model favours the request's own language (engine.bridge):
-            # profiles in other languages bring their own best, searched apart
-            other = mask & (view.derived.columns.language != context.language)
-            if other.any():
-                parts.append(dense_top(view, context.multilingual, other, size,
-                                       multilingual=True))
+            parts.append(other_languages_top(view, context, mask, size))
     for source in context.sources:
         partners = view.derived.graph.partners(int(source), size)
         parts.append(partners[mask[partners]])

@@ -41,6 +41,14 @@ class Pool:
         )
 
 
+def without_history(view: IndexView, slots: np.ndarray) -> np.ndarray:
+    """Which of ``slots`` have no history at all: no activity, no earlier programme, no link
+    in the collaboration graph (another profile may list it as a partner)."""
+    cols = view.derived.columns
+    return ((cols.n_activities[slots] == 0) & (cols.n_history[slots] == 0)
+            & (view.derived.graph.degree(slots) == 0))
+
+
 def build_pool(view: IndexView, context: RequestContext, mask: np.ndarray, k: int) -> Pool:
     """The pool of a request: allowed (``mask``) first-stage candidates, expanded by the
     partners of the first pass's best, with every registered signal."""
@@ -49,7 +57,7 @@ def build_pool(view: IndexView, context: RequestContext, mask: np.ndarray, k: in
     lexical_all = view.corpus.lexical.scores(context.lexical_query)
     lexical_all = np.where(mask, lexical_all, -1.0)
     slots = candidates(view, context, mask, lexical_all, max(view.config.pool_size, k))
-    first = Batch(view, context, slots, lexical_all)
+    first = Batch(view, context, slots, lexical_all)  # fits the request's language bridge
     features = view.signals.compute(first, pooled=False)
     scores, _ = fuse(features, view.signals.hand_weights)
     seeds = slots[np.argsort(-scores, kind="stable")[:CONSORTIUM_SEEDS]]
@@ -58,18 +66,19 @@ def build_pool(view: IndexView, context: RequestContext, mask: np.ndarray, k: in
     extra = np.setdiff1d(extra[mask[extra]], slots)
     batches = [first]
     if len(extra):
-        more = Batch(view, context, extra, lexical_all)
+        more = Batch(view, context, extra, lexical_all, parent=first)
         batches.append(more)
         features = {f: np.concatenate([v, values]) for (f, v), values in zip(
             features.items(), view.signals.compute(more, pooled=False).values(), strict=True)}
         slots = np.concatenate([slots, extra])
-    whole = Batch(view, context, slots, lexical_all, seeds=seeds)
+    whole = Batch(view, context, slots, lexical_all, seeds=seeds, parent=first)
     features.update(view.signals.compute(whole, pooled=True))
-    cols = view.derived.columns
-    features = fill_unknown(features, view.signals.history,
-                            (cols.n_activities[slots] == 0) & (cols.n_history[slots] == 0),
-                            np.concatenate([b.dense.best for b in batches]),
-                            weights=view.weights)
+    features = fill_unknown(
+        features, view.signals.record, without_history(view, slots),
+        np.concatenate([b.dense.best for b in batches]), weights=view.weights,
+        # a newcomer has no recorded link with the requester: it is compared with the
+        # candidates that have none either
+        reference=features.get("network_direct", np.zeros(len(slots))) == 0)
     return Pool(
         slots=slots,
         features=features,

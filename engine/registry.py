@@ -49,8 +49,10 @@ class Signal:
     (they read ``batch.seeds``). ``preference`` signals are set by the user's preferences and
     never learned from history. ``weight`` is the hand-set weight (ranking without training).
     ``positive`` signals have a known direction (more relevance is never worse): training
-    never gives them a negative weight. ``history`` signals read a profile's project history:
-    for a profile without any they are unknown, not 0 (:func:`engine.unknown.fill_unknown`).
+    never gives them a negative weight. ``history`` signals read a profile's project history,
+    unknown (not 0) for a profile without any: ``"record"`` ones read its own record or its
+    place in the network and are filled in (:func:`engine.unknown.fill_unknown`); ``"link"``
+    ones count recorded links with the requester, which a newcomer is never credited with.
     """
 
     name: str
@@ -62,7 +64,7 @@ class Signal:
     pooled: bool = False
     preference: bool = False
     positive: bool = False
-    history: bool = False
+    history: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,11 @@ class Registry:
     def history(self) -> tuple[str, ...]:
         """Signals that read a profile's project history."""
         return tuple(s.name for s in self.signals if s.history)
+
+    @property
+    def record(self) -> tuple[str, ...]:
+        """History signals filled in for a profile without history."""
+        return tuple(s.name for s in self.signals if s.history == "record")
 
     @property
     def positive(self) -> tuple[str, ...]:

@@ -172,6 +172,8 @@ class _Reader(Text):
         ("clusters and associations") or before them ("food processors, clusters and ...")."""
         if self.same(j - 1, j) and self.words[j] in W.CONNECTORS:
             return not self.match(j + 1, W.NOUNS, 4)
+        if i == 0:
+            return False
         k = i - 1 - (self.words[i - 1] in W.CONNECTORS)  # the last word of the item before
         return self.same(k, i) and k not in self.neutral and (k < i - 1 or "," in self.toks[i].gap)
 

@@ -14,8 +14,11 @@ where it scores better than none (``weight x expected > 0``). The learned weight
 experience, coordination count and earlier programmes are negative beside the similarity
 signals (at equal content, organisations with fewer projects join more often), so a typical
 record would cost a newcomer points it never lost; the network's weights are positive, so a
-missing network no longer does either. Explanations say the history is unknown and cite none
-of it.
+missing network no longer does either. Only the signals of its own record and of its place in
+the network are filled ("record" in :class:`engine.registry.Signal`), compared with the
+candidates that have no recorded link with the requester either; a newcomer is never credited
+with a collaboration with the requester ("link" signals stay 0). Explanations say the history
+is unknown and cite none of it.
 """
 
 from __future__ import annotations
@@ -48,12 +51,14 @@ def binned_means(x: np.ndarray, ys: Mapping[str, np.ndarray],
 
 def fill_unknown(features: Mapping[str, np.ndarray], names: Iterable[str], unknown: np.ndarray,
                  similarity: np.ndarray, bins: int = BINS,
-                 weights: Mapping[str, float] | None = None) -> dict[str, np.ndarray]:
+                 weights: Mapping[str, float] | None = None,
+                 reference: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """``features`` with the values of ``names`` at the ``unknown`` candidates replaced by
-    their conditional mean over the known ones at each candidate's ``similarity`` (with
-    ``weights``: only where that scores better than the value they have)."""
+    their conditional mean over the known ones (those of them in ``reference``, if given) at
+    each candidate's ``similarity`` (with ``weights``: only where that scores better than the
+    value they have)."""
     out = dict(features)
-    known = ~unknown
+    known = ~unknown if reference is None else ~unknown & reference
     names = [n for n in names if n in features]
     if not unknown.any() or int(known.sum()) < MIN_KNOWN or not names:
         return out

@@ -38,9 +38,27 @@ def test_too_few_known_candidates_leave_the_values_alone() -> None:
     n = MIN_KNOWN - 1 + 5
     unknown = np.zeros(n, dtype=bool)
     unknown[:5] = True
-    values = np.zeros(n, dtype=np.float32)
+    values = np.where(unknown, 0.0, 2.0).astype(np.float32)
     out = fill_unknown({"a": values}, ["a"], unknown, np.linspace(0, 1, n))
     assert np.array_equal(out["a"], values)
+    enough = np.concatenate([values, np.full(5, 2.0, np.float32)])
+    out = fill_unknown({"a": enough}, ["a"], np.concatenate([unknown, np.zeros(5, bool)]),
+                       np.linspace(0, 1, n + 5))
+    assert np.all(out["a"][:5] == pytest.approx(2.0))  # one more known: filled
+
+
+def test_only_the_reference_candidates_set_the_expectation() -> None:
+    """A newcomer is compared with candidates without a link to the requester."""
+    n = 200
+    unknown = np.zeros(n, dtype=bool)
+    unknown[:4] = True
+    linked = np.zeros(n, dtype=bool)
+    linked[4:100] = True
+    walk = np.where(linked, 9.0, 1.0).astype(np.float32)
+    walk[unknown] = 0.0
+    out = fill_unknown({"walk": walk}, ["walk"], unknown, np.linspace(0, 1, n),
+                       reference=~linked)
+    assert np.all(out["walk"][:4] == pytest.approx(1.0))
 
 
 def _organisations(n: int) -> list[Profile]:
@@ -79,9 +97,8 @@ def test_a_newcomer_is_ranked_on_content_and_never_said_to_have_a_record() -> No
     assert "experience" not in newcomer.explanation.evidence
     assert "past project" not in newcomer.explanation.summary
     assert "track record" not in newcomer.explanation.summary
-    # the contributions still hold what ranked it
-    assert newcomer.contributions["experience"] == pytest.approx(
-        3.0 * newcomer.signals["experience"])
+    # never credited with a collaboration with the requester
+    assert newcomer.signals.get("network_direct", 0.0) == 0.0
 
 
 def test_with_weights_a_fill_never_costs_the_candidate() -> None:

@@ -62,14 +62,16 @@ export function evidencePanel(candidate, { requesterName = "" } = {}) {
   }
   if (ev.history && ev.history.known === false) {
     parts.push(section("history", "No project history", "users", h("p", {},
-      "No past projects are known for this organisation. Its network and track record signals count as what they usually are "
-      + "for organisations as close to the request, neither a bonus nor a penalty, and are not given as reasons.")));
+      "No past projects are known for this organisation. Where a missing record would cost it points, it is given the benefit "
+      + "of the doubt: its track record and its place in the network count as what they usually are for organisations as close "
+      + "to the request. It is never credited with a collaboration with you, and none of this is given as a reason.")));
   }
   if (ev.languages) {
     const l = ev.languages;
     parts.push(section("languages", "Across languages", "search", h("p", { class: "ev-languages" },
       `Written in ${l.profile_name}, the request in ${l.request_name}: matched by meaning with the multilingual model. `
-      + "Words cannot be shared across languages, so the term signals count as what they usually are at this similarity.")));
+      + "Words cannot be shared across languages, so the term signals count as what they usually are at this similarity "
+      + "and are not given as a reason.")));
   }
   if (ev.shared_terms?.length) {
     parts.push(section("terms", "Shared terms", "search", h("ul", { class: "term-list" }, ev.shared_terms.map((t) =>
