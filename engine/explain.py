@@ -8,6 +8,7 @@ most to the score.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -22,8 +23,10 @@ from engine.taxonomy import COUNTRIES, ECOSYSTEMS, KIND_LABELS
 from engine.view import IndexView
 
 
-def explain_match(match: Match, context: RequestContext, view: IndexView) -> Explanation:
-    """The explanation of ``match`` for the request described by ``context``."""
+def explain_match(match: Match, context: RequestContext, view: IndexView,
+                  words: Mapping[int, str] | None = None) -> Explanation:
+    """The explanation of ``match`` for the request described by ``context`` (``words``: the
+    request's :meth:`engine.lexical.LexicalIndex.query_words`, read here if not given)."""
     profile = match.profile
     slot = view.corpus.slot(profile.id)
     columns = view.derived.columns
@@ -58,7 +61,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView) -> Exp
         evidence["shared_terms"] = [
             {"term": term, "share": round(share, 3)}
             for term, share in view.corpus.lexical.shared_terms(
-                context.lexical_query, slot, text=context.request.document)
+                context.lexical_query, slot, text=context.request.document, words=words)
         ]
     if "thematic" in cited:
         evidence["ecosystems"] = _ecosystems(view, context, match)

@@ -95,18 +95,21 @@ def candidates(
     view: IndexView, context: RequestContext, mask: np.ndarray, lexical_all: np.ndarray,
     size: int,
 ) -> np.ndarray:
-    """The union of every source's best ``size`` allowed slots, sorted: dense (and
-    multilingual dense, also among the profiles in other languages than the request's alone),
-    lexical, named, and the partners of the requester and examples."""
+    """The union of every source's best ``size`` allowed slots, sorted: dense, multilingual
+    dense (with a language bridge: among the profiles in other languages than the request's
+    alone, and among all only for a request not in English), lexical, named, and the
+    partners of the requester and examples."""
     parts = [
         dense_top(view, context.query, mask, size),
         lexical_top(lexical_all, size),
         named_top(view, context, mask, lexical_all),
     ]
     if context.multilingual is not None and view.corpus.multilingual is not None:
-        parts.append(dense_top(view, context.multilingual, mask, size, multilingual=True))
         if view.bridge is not None:
             parts.append(other_languages_top(view, context, mask, size))
+        if view.bridge is None or context.language != "en":
+            # an English request reads English profiles with MiniLM, searched above
+            parts.append(dense_top(view, context.multilingual, mask, size, multilingual=True))
     for source in context.sources:
         partners = view.derived.graph.partners(int(source), size)
         parts.append(partners[mask[partners]])

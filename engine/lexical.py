@@ -16,6 +16,7 @@ a scipy ``.npz`` matrix: no pickle.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -143,14 +144,22 @@ class LexicalIndex:
             vocabulary.idf[column] < np.log(1.0 / share) + 1.0
         )
 
+    def query_words(self, text: str) -> dict[int, str]:
+        """Column -> the word of ``text`` behind its term (read once per request, for the
+        ``words`` of :meth:`shared_terms`)."""
+        vocabulary, _ = self._check()
+        return WordCounts.of(self.analyzer, [text]).best_words(vocabulary.columns)
+
     def shared_terms(
-        self, query: sp.csr_matrix, slot: int, n: int = 6, text: str | None = None
+        self, query: sp.csr_matrix, slot: int, n: int = 6, text: str | None = None,
+        words: Mapping[int, str] | None = None,
     ) -> list[tuple[str, float]]:
         """The terms that contributed most to ``slot``'s score, with their share of it.
 
-        A term is shown as a word: the query's own word for it when the query ``text`` is
-        given, else the word most often behind it in the indexed documents. Stop words and
-        boilerplate never reach the index, so they are never shown.
+        A term is shown as a word: the query's own word for it when the query ``text`` (or
+        its :meth:`query_words`, ``words``) is given, else the word most often behind it in
+        the indexed documents. Stop words and boilerplate never reach the index, so they are
+        never shown.
         """
         vocabulary, matrix = self._check()
         row = matrix.getrow(slot)
@@ -160,8 +169,7 @@ class LexicalIndex:
             return []
         products = q.data[qi] * row.data[ri]
         total = float(products.sum())
-        own = {} if text is None else WordCounts.of(self.analyzer, [text]).best_words(
-            vocabulary.columns)
+        own = words if words is not None else {} if text is None else self.query_words(text)
         shares: dict[str, float] = {}
         for i in np.argsort(-products, kind="stable"):
             column = int(common[i])

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.bridge import multilingual_query
 from engine.builtin_signals import BUILTIN
 from engine.config import RankConfig
 from engine.context import request_context
@@ -220,7 +221,7 @@ class Recommender:
         """The requests' multilingual vectors (None each without a multilingual index)."""
         if self.multilingual is None or self._corpus.multilingual is None:
             return [None] * len(requests)
-        return list(self.multilingual.encode_queries([r.document for r in requests]))
+        return list(self.multilingual.encode_queries([multilingual_query(r) for r in requests]))
 
     def pool(self, request: PartnerRequest, query: np.ndarray | None = None, k: int = 0,
              mask: np.ndarray | None = None, *, multilingual: np.ndarray | None = None) -> Pool:
@@ -242,7 +243,9 @@ class Recommender:
         matches = rank_pool(view, pool, k, weights=weights, diversity=diversity)
         if not explain:
             return matches
-        return [replace(m, explanation=explain_match(m, pool.context, view)) for m in matches]
+        words = view.corpus.lexical.query_words(pool.context.request.document)
+        return [replace(m, explanation=explain_match(m, pool.context, view, words))
+                for m in matches]
 
     def recommend(self, request: PartnerRequest, k: int = 10, *, explain: bool = False,
                   diversity: Diversity | None = None) -> list[Match]:

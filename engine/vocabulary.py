@@ -97,6 +97,8 @@ class WordCounts:
     def best_words(self, columns: Mapping[str, int]) -> dict[int, str]:
         """Column -> the word most often behind its term in these texts."""
         words, targets = self._pairs(columns)
+        if not len(words):
+            return {}
         totals = np.asarray(self.matrix.sum(axis=0)).ravel()[words]
         order = np.lexsort((-totals, targets))
         first = np.r_[True, targets[order][1:] != targets[order][:-1]]
