@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from engine.context import RequestContext
+from engine.first_stage import without_history
 from engine.language import LANGUAGE_NAMES
 from engine.match import Explanation, Match
-from engine.pool import without_history
 from engine.profiles import Profile
 from engine.taxonomy import COUNTRIES, ECOSYSTEMS, KIND_LABELS
 from engine.view import IndexView

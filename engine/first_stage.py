@@ -66,6 +66,31 @@ def other_languages_top(view: IndexView, context: RequestContext, mask: np.ndarr
     return other[np.argsort(-best, kind="stable")[:size]]
 
 
+def without_history(view: IndexView, slots: np.ndarray) -> np.ndarray:
+    """Which of ``slots`` have no history at all: no activity, no earlier programme, no link
+    in the collaboration graph (another profile may list it as a partner)."""
+    cols = view.derived.columns
+    return ((cols.n_activities[slots] == 0) & (cols.n_history[slots] == 0)
+            & (view.derived.graph.degree(slots) == 0))
+
+
+def described_top(view: IndexView, context: RequestContext, mask: np.ndarray,
+                  size: int) -> np.ndarray:
+    """The ``size`` allowed slots without any history (a self-description only) with the
+    best vectors, scored directly (cost in their vectors). A newcomer's one or two texts
+    compete in the dense search against the best of dozens of project texts of every other
+    organisation, and were left out of the pool where they would have ranked well."""
+    cols = view.derived.columns
+    described = np.flatnonzero(mask & (cols.n_activities == 0) & (cols.n_history == 0))
+    described = described[without_history(view, described)]
+    if not len(described):
+        return described.astype(np.int64)
+    counts = cols.n_vectors[described]
+    sims = view.corpus.index.similarities(context.query, view.derived.vector_ids(described))
+    best = np.maximum.reduceat(sims, np.cumsum(counts) - counts)
+    return described[np.argsort(-best, kind="stable")[:size]]
+
+
 def lexical_top(lexical_all: np.ndarray, size: int) -> np.ndarray:
     """The ``size`` slots with the best positive TF-IDF cosine (filtered ones hold -1)."""
     top = np.argpartition(-lexical_all, min(size, len(lexical_all) - 1))[:size]
@@ -95,14 +120,16 @@ def candidates(
     view: IndexView, context: RequestContext, mask: np.ndarray, lexical_all: np.ndarray,
     size: int,
 ) -> np.ndarray:
-    """The union of every source's best ``size`` allowed slots, sorted: dense, multilingual
-    dense (with a language bridge: among the profiles in other languages than the request's
-    alone, and among all only for a request not in English), lexical, named, and the
-    partners of the requester and examples."""
+    """The union of every source's best ``size`` allowed slots, sorted: dense, the profiles
+    without history (dense, among themselves), multilingual dense (with a language bridge:
+    among the profiles in other languages than the request's alone, and among all only for a
+    request not in English), lexical, named, and the partners of the requester and
+    examples."""
     parts = [
         dense_top(view, context.query, mask, size),
         lexical_top(lexical_all, size),
         named_top(view, context, mask, lexical_all),
+        described_top(view, context, mask, size),
     ]
     if context.multilingual is not None and view.corpus.multilingual is not None:
         if view.bridge is not None:

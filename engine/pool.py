@@ -10,7 +10,7 @@ import numpy as np
 
 from engine.batch import Batch
 from engine.context import RequestContext
-from engine.first_stage import candidates
+from engine.first_stage import candidates, without_history
 from engine.fusion import fuse
 from engine.unknown import fill_unknown
 from engine.view import IndexView
@@ -39,14 +39,6 @@ class Pool:
             (int(j), float(v))
             for j, v in zip(self.best_items[i], self.best_sims[i], strict=True) if j >= 0
         )
-
-
-def without_history(view: IndexView, slots: np.ndarray) -> np.ndarray:
-    """Which of ``slots`` have no history at all: no activity, no earlier programme, no link
-    in the collaboration graph (another profile may list it as a partner)."""
-    cols = view.derived.columns
-    return ((cols.n_activities[slots] == 0) & (cols.n_history[slots] == 0)
-            & (view.derived.graph.degree(slots) == 0))
 
 
 def build_pool(view: IndexView, context: RequestContext, mask: np.ndarray, k: int) -> Pool:

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from engine.embed import HashEncoder
+from engine.first_stage import dense_top, described_top
 from engine.profiles import Activity, PartnerRequest, Profile
 from engine.recommender import Recommender
 from engine.unknown import MIN_KNOWN, binned_means, fill_unknown
@@ -113,3 +114,19 @@ def test_with_weights_a_fill_never_costs_the_candidate() -> None:
                        weights={"good": 0.5, "bad": -0.7})
     assert np.all(out["good"][:5] > 1.0)
     assert np.all(out["bad"][:5] == 0.0)
+
+
+def test_newcomers_have_their_own_first_stage_source() -> None:
+    """With a first stage of one candidate per source, the dense search brings an
+    organisation with projects; the newcomer comes in through its own source."""
+    rec = Recommender(HashEncoder(64)).fit([*_organisations(60), NEWCOMER])
+    rec.config = rec.config.__class__(**{**rec.config.to_dict(), "pool_size": 1})
+    pool = rec.pool(PartnerRequest(text="battery recycling plant"))
+    ids = [rec.slot_ids()[s] for s in pool.slots]
+    assert "new" in ids
+    # the dense search alone would not have brought it
+    view = rec.view()
+    mask = np.ones(len(rec.slot_ids()), dtype=bool)
+    dense = dense_top(view, pool.context.query, mask, 1)
+    assert rec.slot_ids().index("new") not in dense
+    assert list(described_top(view, pool.context, mask, 1)) == [rec.slot_ids().index("new")]
