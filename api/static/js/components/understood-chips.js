@@ -6,7 +6,7 @@ import { append, clear, h } from "../dom.js";
 import { labels } from "../taxonomy.js";
 import { icon } from "./icons.js";
 
-const OVERRIDDEN = "the form's filter wins";
+const OVERRIDDEN = "a filter (the form's, or another read from the text) rules it out";
 
 /** A label for an understood item's key ("exclude_country:DE" → "Not in Germany") when the
  * server's own label is not at hand (the same wording as engine/understand.py). */
