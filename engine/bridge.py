@@ -11,13 +11,15 @@ parts:
 - ``source``/``target``: quantiles of the best e5 and the best MiniLM similarity of the same
   candidates over the training pools (English pairs). Mapping one onto the other by rank is
   monotone and needs no labels: an e5 similarity becomes the MiniLM similarity that sits at
-  the same place in the distribution.
+  the same place in the distribution. An English request refits them on its own English
+  candidates (:meth:`LanguageBridge.refit`, ``engine.batch.Batch.bridge``): a short request
+  sits lower on MiniLM's scale than the training objectives.
 - ``shift``: e5 scores a text in the request's own language higher than the same meaning in
   another language (on the parallel requests of ``data/crosslingual``'s tune split, by about
   0.03 on e5's compressed scale). Without correction an English request is drawn to English
-  profiles. The shift is added to the e5 similarity of every pair
-  whose languages differ before mapping. It is measured on parallel texts (the same request in
-  two languages against the same profile), not on relevance labels.
+  profiles. The shift is added to the e5 similarity of every pair whose languages differ
+  before mapping. It is measured on parallel texts (the same request in two languages
+  against the same profile), not on relevance labels.
 - ``grid``/``imputed``: the mean of each lexical signal over training candidates in bins of
   their (MiniLM) best similarity. Across languages a lexical signal is not 0, it is unknown:
   its expected value at that similarity stands in for it, so a profile written in another
