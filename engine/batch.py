@@ -45,6 +45,14 @@ class DenseScores:
     item_sims: np.ndarray
 
 
+def bridge_in_force(view: IndexView, context: RequestContext) -> bool:
+    """Whether pairs that are not English on both sides are read through the multilingual
+    model (:mod:`engine.bridge`): it needs the bridge, the multilingual index and the
+    request's multilingual vector. Ranking and explanation ask the same question here."""
+    return (view.bridge is not None and view.corpus.multilingual is not None
+            and context.multilingual is not None)
+
+
 def dense_scores(view: IndexView, context: RequestContext, slots: np.ndarray,
                  sims: np.ndarray, top: int = 3) -> DenseScores:
     """The :class:`DenseScores` of ``slots`` whose vectors have the similarities ``sims``
@@ -126,14 +134,13 @@ class Batch:
         sims = self.multilingual_sims
         if sims is None or not len(self.slots):
             return np.zeros(len(self.slots), dtype=np.float32)
-        counts = self.columns.n_vectors[self.slots]
-        return np.maximum.reduceat(sims, np.cumsum(counts) - counts).astype(np.float32)
+        return signals.slot_max(sims, self.columns.n_vectors[self.slots])
 
     @cached_property
     def bridged(self) -> np.ndarray:
         """Candidates read through the multilingual model (:mod:`engine.bridge`): request
         and profile are not both English. None are without a bridge or multilingual index."""
-        if self.view.bridge is None or self.multilingual_sims is None:
+        if not bridge_in_force(self.view, self.context):
             return np.zeros(len(self.slots), dtype=bool)
         return (self.context.language != "en") | (self.languages != "en")
 
@@ -165,8 +172,7 @@ class Batch:
         trained = self.view.bridge
         if trained is None or self.multilingual_sims is None or not self.own_pairs:
             return trained
-        counts = self.columns.n_vectors[self.slots]
-        minilm = np.maximum.reduceat(self.minilm_sims, np.cumsum(counts) - counts)
+        minilm = signals.slot_max(self.minilm_sims, self.columns.n_vectors[self.slots])
         english = ~self.bridged  # each candidate's best, as the trained map was fitted
         return trained.refit(minilm[english], self.multilingual[english])
 

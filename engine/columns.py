@@ -121,10 +121,10 @@ def build_columns(
     def language(profile: Profile | None) -> str:
         if profile is None:
             return ""
-        key = _own_text(profile)[:LANGUAGE_SAMPLE]
-        if key not in languages:
-            languages[key] = profile_language(profile)
-        return languages[key]
+        sample = _own_text(profile)[:LANGUAGE_SAMPLE]
+        if sample not in languages:
+            languages[sample] = detect(sample)
+        return languages[sample]
 
     rows = [_row(p, as_of, history, n, language(p))
             for p, n in zip(profiles, n_vectors, strict=True)]

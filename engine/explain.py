@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.batch import bridge_in_force
 from engine.context import RequestContext
 from engine.first_stage import without_history
 from engine.language import LANGUAGE_NAMES
@@ -35,8 +36,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     unknown = set(view.signals.history) if without_history(view, np.array([slot]))[0] else set()
     language = str(columns.language[slot])
     # as the ranking decides (engine.batch): terms across languages were filled in
-    across = (view.bridge is not None and view.corpus.multilingual is not None
-              and context.multilingual is not None and language != context.language)
+    across = bridge_in_force(view, context) and language != context.language
     if across:
         unknown |= set(view.signals.members("lexical"))
     groups = view.signals.group_sums(match.contributions)

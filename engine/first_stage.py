@@ -9,6 +9,7 @@ import numpy as np
 from engine import signals
 from engine.context import RequestContext
 from engine.corpus import ITEM_BITS
+from engine.index import VectorIndex
 from engine.view import IndexView
 
 #: Up to this many excluded vectors, a search drops them after the fact (exactly) rather than
@@ -58,12 +59,9 @@ def other_languages_top(view: IndexView, context: RequestContext, mask: np.ndarr
     the many, the main multilingual search already covers them."""
     other = np.flatnonzero(mask & (view.derived.columns.language != context.language))
     index = view.corpus.multilingual
-    if not len(other) or len(other) * 2 > int(mask.sum()) or index is None:
+    if index is None or len(other) * 2 > int(mask.sum()):
         return np.zeros(0, np.int64)
-    counts = view.derived.columns.n_vectors[other]
-    sims = index.similarities(context.multilingual, view.derived.vector_ids(other))
-    best = np.maximum.reduceat(sims, np.cumsum(counts) - counts)
-    return other[np.argsort(-best, kind="stable")[:size]]
+    return _best_slots(view, index, context.multilingual, other, size)
 
 
 def without_history(view: IndexView, slots: np.ndarray) -> np.ndarray:
@@ -83,12 +81,18 @@ def described_top(view: IndexView, context: RequestContext, mask: np.ndarray,
     cols = view.derived.columns
     described = np.flatnonzero(mask & (cols.n_activities == 0) & (cols.n_history == 0))
     described = described[without_history(view, described)]
-    if not len(described):
-        return described.astype(np.int64)
-    counts = cols.n_vectors[described]
-    sims = view.corpus.index.similarities(context.query, view.derived.vector_ids(described))
-    best = np.maximum.reduceat(sims, np.cumsum(counts) - counts)
-    return described[np.argsort(-best, kind="stable")[:size]]
+    return _best_slots(view, view.corpus.index, context.query, described, size)
+
+
+def _best_slots(view: IndexView, index: VectorIndex, query: np.ndarray | None,
+                slots: np.ndarray, size: int) -> np.ndarray:
+    """The ``size`` of ``slots`` whose best vector in ``index`` is closest to ``query``,
+    scored directly: the cost is in their vectors, not the corpus."""
+    if not len(slots) or query is None:
+        return np.zeros(0, np.int64)
+    best = signals.slot_max(index.similarities(query, view.derived.vector_ids(slots)),
+                            view.derived.columns.n_vectors[slots])
+    return slots[np.argsort(-best, kind="stable")[:size]].astype(np.int64)
 
 
 def lexical_top(lexical_all: np.ndarray, size: int) -> np.ndarray:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from engine import signals
 from engine.embed import text_key
 from engine.network import CollaborationGraph
 from engine.profiles import Profile
@@ -90,4 +91,4 @@ class ProjectTexts:
         fitted = query.indices < self.matrix.shape[1]  # terms added after fit: no project rows
         scores = np.asarray(self.matrix[:, query.indices[fitted]] @ query.data[fitted]).ravel()
         values = np.where(projects >= 0, scores[np.maximum(projects, 0)], 0.0)
-        return np.maximum.reduceat(values, np.cumsum(counts) - counts).astype(np.float32)
+        return signals.slot_max(values, counts)

@@ -201,13 +201,15 @@ class Recommender:
                             if n not in preference})
         return weights
 
-    def confidence(self, request: PartnerRequest, matches: Sequence[Match]) -> str | None:
-        """``high``/``medium``/``low`` for the ranked list of ``request``
-        (:mod:`engine.confidence`); None without a calibrated fusion model."""
+    def confidence(self, request: PartnerRequest, matches: Sequence[Match], *,
+                   known_terms: int | None = None) -> str | None:
+        """``high``/``medium``/``low`` for ``request``'s ranked list (:mod:`engine.confidence`;
+        None uncalibrated). ``known_terms``: its terms the index knows (else read again)."""
         if self.fusion is None or self.fusion.confidence is None:
             return None
-        known = self._corpus.lexical.transform([request.document]).nnz
-        return self.fusion.confidence.of([m.signals for m in matches], known_terms=known)
+        if known_terms is None:
+            known_terms = self._corpus.lexical.transform([request.document]).nnz
+        return self.fusion.confidence.of([m.signals for m in matches], known_terms=known_terms)
 
     # ---- ranking ----------------------------------------------------------------------
     def allowed_slots(self, request: PartnerRequest) -> np.ndarray:
@@ -260,12 +262,14 @@ class Recommender:
             raise ValueError("k must be at least 1")
         queries = self.encoder.encode_queries([r.document for r in requests])
         multilingual = self.encode_multilingual(requests)
-        ranked = [self.rank_pool(self.pool(r, q, k, multilingual=m), k, explain=explain,
-                                 diversity=diversity)
-                  for r, q, m in zip(requests, queries, multilingual, strict=True)]
-        if explain:
-            ranked = [weak(matches) if self.confidence(r, matches) == "low" else matches
-                      for r, matches in zip(requests, ranked, strict=True)]
+        ranked = []
+        for request, query, vector in zip(requests, queries, multilingual, strict=True):
+            pool = self.pool(request, query, k, multilingual=vector)
+            matches = self.rank_pool(pool, k, explain=explain, diversity=diversity)
+            known = pool.context.lexical_query.nnz  # the request is analysed once
+            if explain and self.confidence(request, matches, known_terms=known) == "low":
+                matches = weak(matches)
+            ranked.append(matches)
         return ranked
 
     def profile_request(self, profile_id: str, **overrides: Any) -> PartnerRequest:

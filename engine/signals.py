@@ -14,6 +14,12 @@ import scipy.sparse as sp
 EARTH_RADIUS_KM = 6371.0
 
 
+def slot_max(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The largest of each slot's values, given ``values`` slot by slot and how many each slot
+    has (every slot at least one)."""
+    return np.maximum.reduceat(values, np.cumsum(counts) - counts).astype(np.float32)
+
+
 def damped_count(n: np.ndarray, ref: float) -> np.ndarray:
     """``log1p(n) / log1p(ref)``: 0 for none, 1.0 at ``ref``, slowly above it."""
     return (np.log1p(np.asarray(n, dtype=np.float32)) / np.log1p(ref)).astype(np.float32)

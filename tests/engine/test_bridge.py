@@ -13,6 +13,7 @@ from engine.bridge import LanguageBridge, fit_bridge
 from engine.columns import profile_language
 from engine.embed import HashEncoder
 from engine.fusion import FusionModel
+from engine.pool import Pool
 from engine.profiles import Activity, PartnerRequest, Profile
 from engine.recommender import Recommender
 from tests.engine.test_multilingual import TranslatingEncoder
@@ -119,17 +120,21 @@ def bridged(profiles: list[Profile]) -> Recommender:
     return rec
 
 
+def _polish_row(rec: Recommender, request: PartnerRequest) -> tuple[Pool, int]:
+    """The pool of ``request`` and the Polish profile's row in it."""
+    pool = rec.pool(request)
+    return pool, int(np.flatnonzero(pool.slots == rec.slot_ids().index("pl-battery"))[0])
+
+
 def test_a_polish_profile_is_read_through_the_multilingual_model_by_an_english_request(
     bridged: Recommender,
 ) -> None:
     request = PartnerRequest(text="battery storage for the electricity grid, batteries")
-    pool = bridged.pool(request)
-    slot = bridged.slot_ids().index("pl-battery")
-    i = int(np.flatnonzero(pool.slots == slot)[0])
+    pool, i = _polish_row(bridged, request)
     # dense is the (identity-mapped) multilingual similarity, lexical the imputed value
     assert pool.features["dense"][i] == pytest.approx(pool.features["dense_multi"][i], abs=1e-5)
     assert pool.features["lexical"][i] == pytest.approx(0.2)
-    english = [j for j, s in enumerate(pool.slots) if s != slot]
+    english = [j for j in range(len(pool.slots)) if j != i]
     assert all(pool.features["dense"][j] != pool.features["dense_multi"][j] for j in english)
 
 
@@ -137,9 +142,7 @@ def test_without_a_bridge_every_pair_keeps_minilm_and_tf_idf(bridged: Recommende
     assert bridged.fusion is not None
     bridged.fusion = replace(bridged.fusion, bridge=None)
     request = PartnerRequest(text="battery storage for the electricity grid, batteries")
-    pool = bridged.pool(request)
-    slot = bridged.slot_ids().index("pl-battery")
-    i = int(np.flatnonzero(pool.slots == slot)[0])
+    pool, i = _polish_row(bridged, request)
     assert pool.features["lexical"][i] == 0.0
     assert pool.features["dense"][i] != pytest.approx(pool.features["dense_multi"][i], abs=1e-5)
 
@@ -166,8 +169,6 @@ def test_a_profile_without_history_is_not_halved_by_missing_projects(
 ) -> None:
     """Its top-3 similarity is the mean of what it has, its best project terms its document."""
     request = PartnerRequest(text="Klaster baterie magazynowanie energii akumulatory sieci")
-    pool = bridged.pool(request)
-    slot = bridged.slot_ids().index("pl-battery")
-    i = int(np.flatnonzero(pool.slots == slot)[0])
+    pool, i = _polish_row(bridged, request)
     assert pool.features["dense_top3"][i] == pytest.approx(pool.features["dense"][i], abs=1e-5)
     assert pool.features["lexical_best"][i] == pytest.approx(pool.features["lexical"][i])

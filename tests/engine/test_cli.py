@@ -181,16 +181,23 @@ def test_an_index_built_by_another_model_is_refused(
     assert "rebuild" in err
 
 
-def test_evaluate_writes_metrics(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                 cordis_dir: Path) -> None:
+def _evaluate(capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path,
+              *extra: object) -> tuple[int, str, str]:
+    """``partner-search evaluate`` on the small CORDIS fixture, with ``extra`` arguments."""
     cordis = cordis_dir / "cordis"
-    metrics = tmp_path / "metrics.json"
-    code, out, err = run(
+    return run(
         capsys, "evaluate", "--projects", cordis / "projects.csv.gz",
         "--participants", cordis / "participants.csv.gz", "--queries", cordis / "dev_queries.csv",
         "--cutoff", "2024-01-01", "--data", cordis_dir, "--cache", tmp_path / "cache",
-        "--json", metrics, "--limit", "5", "--hand-weights", "--h2020", tmp_path / "none.csv",
+        *extra,
     )
+
+
+def test_evaluate_writes_metrics(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                 cordis_dir: Path) -> None:
+    metrics = tmp_path / "metrics.json"
+    code, out, err = _evaluate(capsys, tmp_path, cordis_dir, "--json", metrics, "--limit", "5",
+                               "--hand-weights", "--h2020", tmp_path / "none.csv")
     assert code == 0, err
     assert "5 candidate organisations, 1 queries" in err
     for method in ("popularity", "tfidf", "hand_set_fusion", "dense_only", "lexical_only"):
@@ -205,13 +212,7 @@ def test_evaluate_writes_metrics(capsys: pytest.CaptureFixture[str], tmp_path: P
 def test_evaluate_without_history_to_train_on_says_so(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
 ) -> None:
-    cordis = cordis_dir / "cordis"
-    code, out, err = run(
-        capsys, "evaluate", "--projects", cordis / "projects.csv.gz",
-        "--participants", cordis / "participants.csv.gz", "--queries", cordis / "dev_queries.csv",
-        "--cutoff", "2024-01-01", "--data", cordis_dir, "--cache", tmp_path / "cache",
-        "--h2020", tmp_path / "none.csv",
-    )
+    code, out, err = _evaluate(capsys, tmp_path, cordis_dir, "--h2020", tmp_path / "none.csv")
     assert code == 2
     assert "error:" in err and "--hand-weights" in err
     assert "Traceback" not in err
@@ -239,15 +240,10 @@ def test_evaluate_cold_start_prints_and_writes_its_table(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
 ) -> None:
     """``--cold-start``: the one query's partner (relevant to no other query) goes cold."""
-    cordis = cordis_dir / "cordis"
     metrics = tmp_path / "metrics.json"
-    code, out, err = run(
-        capsys, "evaluate", "--projects", cordis / "projects.csv.gz",
-        "--participants", cordis / "participants.csv.gz", "--queries", cordis / "dev_queries.csv",
-        "--cutoff", "2024-01-01", "--data", cordis_dir, "--cache", tmp_path / "cache",
-        "--json", metrics, "--hand-weights", "--h2020", tmp_path / "none.csv", "--cold-start",
-        "--no-crosslingual",
-    )
+    code, out, err = _evaluate(capsys, tmp_path, cordis_dir, "--json", metrics, "--hand-weights",
+                               "--h2020", tmp_path / "none.csv", "--cold-start",
+                               "--no-crosslingual")
     assert code == 0, err
     assert "cold start: 1 queries" in out and "| engine | cold |" in out
     data = json.loads(metrics.read_text())["cold_start"]
