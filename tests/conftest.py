@@ -9,12 +9,20 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+import anyio
 import pytest
 
 from engine.embed import HashEncoder
 from engine.profiles import Activity, Profile
 from engine.recommender import Recommender
 from engine.taxonomy import Kind
+
+# anyio imports its file module lazily, when the first static file is served, i.e. in a
+# server thread. Under pytest that import is assertion-rewritten (anyio is a pytest plugin),
+# and compiling in one thread while another compiles trips a CPython 3.11 bug ("AST
+# constructor recursion depth mismatch", one failed clean-clone run). Import it here, once,
+# in the main thread.
+anyio.open_file  # noqa: B018
 
 PROJECT_COLUMNS = (
     "project_id", "acronym", "title", "objective", "keywords", "start_date",
