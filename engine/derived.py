@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -109,6 +110,14 @@ class Derived:
             signals.cooccurrence_lift(graph.incidence, eco),
             signals.cooccurrence_lift(graph.incidence, kinds), history,
         )
+
+    @cached_property
+    def without_history(self) -> np.ndarray:
+        """Per slot: no history at all (no activity, no earlier programme, no link in the
+        collaboration graph: another profile may list it as a partner)."""
+        cols = self.columns
+        return ((cols.n_activities == 0) & (cols.n_history == 0)
+                & (self.graph.degree(np.arange(len(cols.kind))) == 0))
 
     def projects_of_vectors(self, slots: np.ndarray) -> np.ndarray:
         """The project column behind each vector of ``slots``, slot by slot."""

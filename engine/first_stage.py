@@ -67,9 +67,7 @@ def other_languages_top(view: IndexView, context: RequestContext, mask: np.ndarr
 def without_history(view: IndexView, slots: np.ndarray) -> np.ndarray:
     """Which of ``slots`` have no history at all: no activity, no earlier programme, no link
     in the collaboration graph (another profile may list it as a partner)."""
-    cols = view.derived.columns
-    return ((cols.n_activities[slots] == 0) & (cols.n_history[slots] == 0)
-            & (view.derived.graph.degree(slots) == 0))
+    return view.derived.without_history[slots]
 
 
 def described_top(view: IndexView, context: RequestContext, mask: np.ndarray,
@@ -78,9 +76,7 @@ def described_top(view: IndexView, context: RequestContext, mask: np.ndarray,
     best vectors, scored directly (cost in their vectors). A newcomer's one or two texts
     compete in the dense search against the best of dozens of project texts of every other
     organisation, and were left out of the pool where they would have ranked well."""
-    cols = view.derived.columns
-    described = np.flatnonzero(mask & (cols.n_activities == 0) & (cols.n_history == 0))
-    described = described[without_history(view, described)]
+    described = np.flatnonzero(mask & view.derived.without_history)
     return _best_slots(view, view.corpus.index, context.query, described, size)
 
 

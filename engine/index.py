@@ -80,8 +80,8 @@ class VectorIndex:
     def similarities(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Cosine of one query with the stored vectors of ``ids`` (all present), in order.
 
-        Reads the flat storage in place (no reconstruct copy), touching only those rows, so
-        scoring a candidate pool costs a fraction of a full scan.
+        faiss reads those rows of the flat storage in place (no gather copy), so scoring a
+        candidate pool costs a fraction of a full scan.
         """
         ids = np.ascontiguousarray(ids, dtype=np.int64)
         if len(ids) == 0:
@@ -91,11 +91,12 @@ class VectorIndex:
             order = np.argsort(stored, kind="stable")
             self._positions = (stored[order], order)
         sorted_ids, order = self._positions
-        rows = order[np.searchsorted(sorted_ids, ids)]
-        flat = faiss.downcast_index(self._index.index)
-        n = len(self)
-        vectors = faiss.rev_swig_ptr(flat.get_xb(), n * self.dim).reshape(n, self.dim)
-        return vectors[rows] @ np.asarray(query, dtype=np.float32)
+        rows = np.ascontiguousarray(order[np.searchsorted(sorted_ids, ids)], dtype=np.int64)
+        query = np.ascontiguousarray(query, dtype=np.float32)
+        out = np.empty(len(rows), dtype=np.float32)
+        faiss.downcast_index(self._index.index).compute_distance_subset(
+            1, faiss.swig_ptr(query), len(rows), faiss.swig_ptr(out), faiss.swig_ptr(rows))
+        return out
 
     def reconstruct(self, ids: np.ndarray) -> np.ndarray:
         """The stored vectors of ``ids`` (which must all be present)."""

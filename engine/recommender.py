@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.alongside import alongside
 from engine.bridge import multilingual_query
 from engine.builtin_signals import BUILTIN
 from engine.config import RankConfig
@@ -94,10 +95,9 @@ class Recommender:
             [t for p in profiles for t in vector_texts(p)], progress=progress)
         lexical = LexicalIndex().fit([lexical_document(p) for p in profiles])
         vectors = VectorIndex(self.encoder.dim, self.encoder.model_id)
-        second = None
-        if self.multilingual is not None:
-            second = (VectorIndex(self.multilingual.dim, self.multilingual.model_id),
-                      self._embed_multilingual(profiles, progress=progress))
+        second = None if self.multilingual is None else (
+            VectorIndex(self.multilingual.dim, self.multilingual.model_id),
+            self._embed_multilingual(profiles, progress=progress))
         self._corpus = Corpus.build(profiles, embedded, history, vectors, lexical, second)
         self._derived = None
         self.version += 1
@@ -260,8 +260,9 @@ class Recommender:
         """``recommend`` for several requests, their texts encoded in one call."""
         if k < 1:
             raise ValueError("k must be at least 1")
-        queries = self.encoder.encode_queries([r.document for r in requests])
-        multilingual = self.encode_multilingual(requests)
+        queries, multilingual = alongside(
+            lambda: self.encoder.encode_queries([r.document for r in requests]),
+            lambda: self.encode_multilingual(requests))
         ranked = []
         for request, query, vector in zip(requests, queries, multilingual, strict=True):
             pool = self.pool(request, query, k, multilingual=vector)
@@ -280,9 +281,8 @@ class Recommender:
                 **filters: Any) -> list[Match]:
         """Profiles most like ``profile_id`` (which is excluded): its mean vector as query,
         its own text as the lexical query, ranked with the fusion weights."""
-        request = self.profile_request(profile_id, **filters)
-        pool = self.pool(request, self._mean(profile_id), k,
-                         multilingual=self._multilingual_mean(profile_id))
+        pool = self.pool(self.profile_request(profile_id, **filters), self._mean(profile_id),
+                         k, multilingual=self._multilingual_mean(profile_id))
         return self.rank_pool(pool, k, explain=explain)
 
     def complementary(self, profile_id: str, k: int = 10, *, explain: bool = False,
