@@ -29,7 +29,7 @@ from engine.bundle import DataPaths, load_corpus
 from engine.embed import Encoder
 from engine.errors import EngineError
 from engine.fusion import FusionModel
-from engine.persistence import data_fingerprint, read_profiles
+from engine.persistence import combined_fingerprint, data_fingerprint, read_profiles
 from engine.profiles import Profile
 from engine.recommender import Recommender
 from engine.sources.h2020 import load_h2020
@@ -123,21 +123,12 @@ def rebuild(db_profiles: list[Profile], encoder: Encoder, settings: Settings,
     return rec
 
 
-def open_index(
-    settings: Settings,
-    store: Store,
-    encoder: Encoder,
-    multilingual: Encoder | None = None,
-    *,
-    now: datetime | None = None,
-) -> tuple[Recommender, SyncReport]:
-    """Seed if needed, then verify, repair or rebuild the index from the database."""
-    started = time.perf_counter()
-    now = now or datetime.now(UTC)
-    seeded = seed(store, settings, now)
-    db_profiles = list(store.profiles.all())
+def _synchronise(rec: Recommender | None, db_profiles: list[Profile], encoder: Encoder,
+                 settings: Settings, multilingual: Encoder | None
+                 ) -> tuple[str, int, Recommender]:
+    """(action, changed profiles, index) with ``rec`` brought in line with ``db_profiles``
+    (repaired in place, or rebuilt), and saved."""
     expected = data_fingerprint(db_profiles, encoder.model_id)
-    rec = load_saved(settings.index_dir, encoder, multilingual)
     action, changed = "verified", 0
     if rec is not None and rec.fingerprint() != expected:
         repaired = repair(rec, db_profiles)
@@ -153,7 +144,30 @@ def open_index(
             rec.save(settings.index_dir)
         except OSError as exc:  # serve anyway; the next start repairs or rebuilds again
             log.warning("could not save the index to %s: %s", settings.index_dir, exc)
-    del db_profiles
+    return action, changed, rec
+
+
+def open_index(
+    settings: Settings,
+    store: Store,
+    encoder: Encoder,
+    multilingual: Encoder | None = None,
+    *,
+    now: datetime | None = None,
+) -> tuple[Recommender, SyncReport]:
+    """Seed if needed, then verify, repair or rebuild the index from the database."""
+    started = time.perf_counter()
+    now = now or datetime.now(UTC)
+    seeded = seed(store, settings, now)
+    rec = load_saved(settings.index_dir, encoder, multilingual)
+    action, changed = "verified", 0
+    # the fingerprints stored at each write answer the common case without reading the
+    # profiles; on a difference they are read and hashed again (older code may have stored
+    # fingerprints computed differently)
+    if rec is None or rec.fingerprint() != combined_fingerprint(store.profiles.fingerprints(),
+                                                                encoder.model_id):
+        action, changed, rec = _synchronise(rec, list(store.profiles.all()), encoder, settings,
+                                            multilingual)
     requests = store.requests.open_at(now)
     rec.add_requests([(r.id, r.request, last_day(r.expires_at)) for r in requests])
     report = SyncReport(

@@ -80,6 +80,9 @@ class Corpus:
     history: list[Participation] = field(default_factory=list)
     #: the multilingual vectors of :func:`multilingual_texts`, with the same ids (optional)
     multilingual: VectorIndex | None = None
+    #: the data fingerprint of these profiles when known (a saved index names it; hashing
+    #: 20k profiles takes seconds); every write clears it
+    fingerprint: str | None = None
 
     @classmethod
     def build(
@@ -110,7 +113,8 @@ class Corpus:
         place and are shared; the vector index and the slot maps are copied."""
         return Corpus(self.index.copy(), self.lexical.copy(), list(self.profiles),
                       dict(self.slots), self.history,
-                      self.multilingual.copy() if self.multilingual is not None else None)
+                      self.multilingual.copy() if self.multilingual is not None else None,
+                      self.fingerprint)
 
     @property
     def index(self) -> VectorIndex:
@@ -160,6 +164,7 @@ class Corpus:
         Returns the written slots and the profiles they held before (None where new)."""
         index = self.index
         check_unique(profiles, " in one upsert")
+        self.fingerprint = None
         vids: list[np.ndarray] = []
         slots: list[int] = []
         before: list[Profile | None] = []
@@ -190,6 +195,7 @@ class Corpus:
         self.check_fitted()
         slot = self.slot(profile_id)
         profile = self.profile(slot)
+        self.fingerprint = None
         del self.slots[profile_id]
         self._remove_vectors(slot, profile)
         self.lexical.clear_rows([slot])

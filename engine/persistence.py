@@ -34,8 +34,14 @@ MULTILINGUAL = "multilingual"
 
 def data_fingerprint(profiles: Iterable[Profile], model_id: str) -> str:
     """Order-independent hash of profiles' content and the model that embeds them."""
+    return combined_fingerprint((p.fingerprint() for p in profiles), model_id)
+
+
+def combined_fingerprint(fingerprints: Iterable[str], model_id: str) -> str:
+    """:func:`data_fingerprint` from the profiles' own fingerprints (a database stores
+    them)."""
     digest = hashlib.sha256(model_id.encode())
-    for fp in sorted(p.fingerprint() for p in profiles):
+    for fp in sorted(fingerprints):
         digest.update(fp.encode())
     return digest.hexdigest()[:20]
 
@@ -131,5 +137,7 @@ def load_index(folder: Path, model_id: str, dim: int, signals: Registry,
     config = RankConfig.from_dict(json.loads((folder / "config.json").read_text()))
     fusion_file = folder / "fusion.json"
     fusion = FusionModel.load(fusion_file, signals) if fusion_file.is_file() else None
-    corpus = Corpus(index, LexicalIndex.load(folder), profiles, slots, history, second)
+    # the manifest's fingerprint is of these profiles: their file matched its checksum
+    corpus = Corpus(index, LexicalIndex.load(folder), profiles, slots, history, second,
+                    str(manifest["fingerprint"]))
     return Saved(corpus, config, fusion)

@@ -39,6 +39,12 @@ def _text(value: Any, name: str, *, required: bool = False, limit: int = MAX_TEX
     return value
 
 
+def _fields(item: Any) -> dict[str, Any]:
+    """A dataclass's fields as a shallow dict (``asdict`` deep-copies every value: 20k
+    profiles took seconds to fingerprint, serialise and save)."""
+    return {f.name: getattr(item, f.name) for f in fields(item)}
+
+
 def _strings(value: Any, name: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -98,7 +104,7 @@ class Activity:
         return f"{self.title}. {self.text}".strip(". ") if self.text else self.title
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _fields(self)
         return {**data, "partners": list(self.partners), "ecosystems": list(self.ecosystems)}
 
     @classmethod
@@ -210,7 +216,7 @@ class Profile:
         return replace(self, contacts=())
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _fields(self)
         data["kind"] = self.kind.value
         data["activities"] = [a.to_dict() for a in self.activities]
         for name in ("ecosystems", "keywords", "contacts"):

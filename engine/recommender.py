@@ -183,12 +183,13 @@ class Recommender:
 
     def lexical_scores(self, text: str) -> np.ndarray:
         """TF-IDF cosine of ``text`` against every slot (0 for removed slots)."""
-        lexical = self._corpus.lexical
-        return lexical.scores(lexical.transform([text]))
+        return self._corpus.lexical.scores(self._corpus.lexical.transform([text]))
 
     def fingerprint(self) -> str:
         """A hash of every indexed profile (order-independent) and the model id."""
-        return data_fingerprint(self.profiles(), self.encoder.model_id)
+        if self._corpus.fingerprint is None:
+            self._corpus.fingerprint = data_fingerprint(self.profiles(), self.encoder.model_id)
+        return self._corpus.fingerprint
 
     @property
     def weights(self) -> dict[str, float]:
@@ -317,9 +318,8 @@ class Recommender:
                              today: date | None = None) -> list[RequestMatch]:
         """Open requests that this profile could answer ("opportunities for my cluster"):
         its best vector against each request, among requests whose filters it passes."""
-        profile = self.get(profile_id)
         vectors = self._corpus.slot_vectors(self._corpus.slot(profile_id))
-        return self.requests.for_profile(profile, vectors, k, today)
+        return self.requests.for_profile(self.get(profile_id), vectors, k, today)
 
     def requests_for_request(self, request: PartnerRequest, k: int = 10,
                              today: date | None = None, exclude_id: str | None = None

@@ -95,6 +95,12 @@ class ProfileStore:
             for row in s.scalars(select(ProfileRow).order_by(ProfileRow.id)).yield_per(batch):
                 yield _profile(row)
 
+    def fingerprints(self) -> list[str]:
+        """Every stored profile's fingerprint (:meth:`engine.profiles.Profile.fingerprint`,
+        kept at each write), without reading the profiles."""
+        with self._sessions() as s:
+            return list(s.scalars(select(ProfileRow.fingerprint)))
+
     def get(self, profile_id: str) -> ProfileRecord:
         with self._sessions() as s:
             row = s.get(ProfileRow, profile_id)

@@ -115,6 +115,35 @@ def test_start_seeds_from_the_saved_index_and_verifies(
     store.close()
 
 
+def test_a_verified_start_reads_the_stored_fingerprints_not_the_profiles(
+    settings: Settings, profiles: list[Profile], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(settings)
+    open_index(settings, store, CachedEncoder(HashEncoder(64)))
+
+    def unread() -> None:
+        raise AssertionError("a verified start should not read every profile")
+
+    monkeypatch.setattr(store.profiles, "all", unread)
+    assert open_index(settings, store, CachedEncoder(HashEncoder(64)))[1].action == "verified"
+    store.close()
+
+
+def test_stored_fingerprints_of_older_code_fall_back_to_hashing_the_profiles(
+    settings: Settings, profiles: list[Profile]
+) -> None:
+    """A stored fingerprint that no longer agrees with the profile (computed by another
+    version) does not make a good index look stale: the profiles are read and hashed."""
+    store = open_store(settings)
+    open_index(settings, store, CachedEncoder(HashEncoder(64)))
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE profiles SET fingerprint = 'older'"))
+    rec, report = open_index(settings, store, CachedEncoder(HashEncoder(64)))
+    assert (report.action, report.changed) == ("verified", 0)
+    assert rec.fingerprint() == data_fingerprint(profiles, "hash-bow-64")
+    store.close()
+
+
 def test_start_seeds_from_the_corpus_without_an_index(cordis_dir: Path, tmp_path: Path) -> None:
     settings = make_settings(tmp_path, data_dir=cordis_dir, index_dir=tmp_path / "new-index")
     store = open_store(settings)
