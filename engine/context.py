@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from engine import signals
 from engine.embed import normalize_rows
-from engine.language import detect
+from engine.language import UNDETECTED, detect
 from engine.mentions import Mentions
 from engine.profiles import PartnerRequest
 from engine.taxonomy import ECOSYSTEMS, ecosystems_in_text
@@ -25,7 +25,9 @@ class RequestContext:
     names (acronym or full name) / whose city or region it names, sorted; ``walk``: the
     ``network_walk`` value of every slot (the pool and its expansion share it);
     ``multilingual``: the request's multilingual vector (None without a multilingual index);
-    ``language``: the language the request is written in (:func:`engine.language.detect`)."""
+    ``language``: the language the request is written in (:func:`engine.language.detect`),
+    :data:`engine.language.UNDETECTED` when too short to tell: a two-word Polish request
+    taken for English was read by the English model and matched game developers."""
 
     request: PartnerRequest
     query: np.ndarray
@@ -77,5 +79,5 @@ def request_context(view: IndexView, request: PartnerRequest, query: np.ndarray,
         named_places=named_places,
         walk=signals.walk_score(derived.graph.walk(sources)),
         multilingual=multilingual,
-        language=detect(request.document),
+        language=detect(request.document, UNDETECTED),
     )

@@ -25,6 +25,10 @@ from typing import NamedTuple
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+#: The language of a request too short or ambiguous to tell ("recykling baterii"): neither
+#: English nor any other, so the multilingual model reads it against every profile.
+UNDETECTED = ""
+
 #: The 24 official EU languages.
 EU_LANGUAGES: tuple[str, ...] = (
     "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr",

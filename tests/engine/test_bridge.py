@@ -138,6 +138,21 @@ def test_a_polish_profile_is_read_through_the_multilingual_model_by_an_english_r
     assert all(pool.features["dense"][j] != pool.features["dense_multi"][j] for j in english)
 
 
+def test_a_request_too_short_to_tell_its_language_is_read_by_the_multilingual_model(
+    bridged: Recommender,
+) -> None:
+    """"recykling baterii" is not English: taken for English, MiniLM read it against the
+    English profiles. Undetected, every candidate is read through the multilingual model."""
+    request = PartnerRequest(text="recykling baterii")
+    pool, _ = _polish_row(bridged, request)
+    assert pool.context.language == ""
+    assert np.allclose(pool.features["dense"], pool.features["dense_multi"], atol=1e-5)
+    polish = next(m for m in bridged.recommend(request, k=len(bridged.slot_ids()),
+                                               explain=True) if m.profile_id == "pl-battery")
+    assert polish.explanation is not None
+    assert polish.explanation.evidence["languages"]["request"] == ""
+
+
 def test_without_a_bridge_every_pair_keeps_minilm_and_tf_idf(bridged: Recommender) -> None:
     assert bridged.fusion is not None
     bridged.fusion = replace(bridged.fusion, bridge=None)

@@ -237,7 +237,13 @@ def test_confidence_in_words(ui: UI, level: str | None, words: str) -> None:
         assert page.evaluate("document.activeElement.id") == "f-text"
 
 
-def test_a_match_across_languages_says_so_instead_of_shared_terms(ui: UI) -> None:
+@pytest.mark.parametrize(("request_language", "said"), [
+    (("pl", "Polish"), "Written in English, the request in Polish"),
+    (("", ""), "Written in English; the request is too short to tell its language"),
+])
+def test_a_match_across_languages_says_so_instead_of_shared_terms(
+    ui: UI, request_language: tuple[str, str], said: str,
+) -> None:
     """The test server's profiles are all English, so the evidence of a match across languages
     (as the engine writes it, tests/engine/test_bridge.py) is injected into the answer."""
     def handle(route: Any) -> None:
@@ -245,8 +251,8 @@ def test_a_match_across_languages_says_so_instead_of_shared_terms(ui: UI) -> Non
         body = response.json()
         evidence = body["data"][0]["evidence"]
         evidence.pop("shared_terms", None)
-        evidence["languages"] = {"request": "pl", "profile": "en",
-                                 "request_name": "Polish", "profile_name": "English"}
+        evidence["languages"] = {"request": request_language[0], "profile": "en",
+                                 "request_name": request_language[1], "profile_name": "English"}
         route.fulfill(response=response, json=body)
 
     page = ui.page
@@ -258,6 +264,6 @@ def test_a_match_across_languages_says_so_instead_of_shared_terms(ui: UI) -> Non
     section = first.locator("[data-evidence=languages]")
     assert section.is_visible()
     text = section.inner_text()
-    assert "Written in English, the request in Polish" in text
+    assert said in text
     assert "matched by meaning" in text
     assert first.locator(".term-list").count() == 0

@@ -69,7 +69,9 @@ export function evidencePanel(candidate, { requesterName = "" } = {}) {
   if (ev.languages) {
     const l = ev.languages;
     parts.push(section("languages", "Across languages", "search", h("p", { class: "ev-languages" },
-      `Written in ${l.profile_name}, the request in ${l.request_name}: matched by meaning with the multilingual model. `
+      (l.request ? `Written in ${l.profile_name}, the request in ${l.request_name}` :
+        `Written in ${l.profile_name}; the request is too short to tell its language`)
+      + ": matched by meaning with the multilingual model. "
       + "Words cannot be shared across languages, so the term signals count as what they usually are at this similarity "
       + "and are not given as a reason.")));
   }
