@@ -1,9 +1,12 @@
 """Explanations built from the numbers that ranked a candidate.
 
-Every part of an explanation is derived from the match's own contributions and the data of
-its profile: a signal group is cited only if its contribution is non-zero, evidence items are
-the profile's own activities, terms and links, and the summary names the groups that added
-most to the score.
+Every part of an explanation is derived from the numbers that ranked the match and the data
+of its profile. A feature is *in play* for a candidate when it has a weight and the candidate
+a non-zero value; evidence is given for the groups in play (the profile's own activities,
+terms and links). The summary names the groups in play that set the candidate most above the
+typical candidate of the request (its contributions are relative to that baseline,
+:mod:`engine.rank`): a term every candidate shares is no reason, and a feature that is 0 for
+this candidate is never one, even where being 0 beats the typical candidate.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 
 from engine.batch import bridge_in_force
 from engine.context import RequestContext
+from engine.explain_links import network_links
 from engine.first_stage import without_history
 from engine.language import LANGUAGE_NAMES
 from engine.match import Explanation, Match
@@ -25,9 +29,12 @@ from engine.view import IndexView
 
 
 def explain_match(match: Match, context: RequestContext, view: IndexView,
-                  words: Mapping[int, str] | None = None) -> Explanation:
+                  words: Mapping[int, str] | None = None,
+                  weights: Mapping[str, float] | None = None) -> Explanation:
     """The explanation of ``match`` for the request described by ``context`` (``words``: the
-    request's :meth:`engine.lexical.LexicalIndex.query_words`, read here if not given)."""
+    request's :meth:`engine.lexical.LexicalIndex.query_words`, read here if not given;
+    ``weights``: those it was ranked with, the view's by default)."""
+    weights = view.weights if weights is None else weights
     profile = match.profile
     slot = view.corpus.slot(profile.id)
     columns = view.derived.columns
@@ -40,12 +47,12 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     if across:
         unknown |= set(view.signals.members("lexical"))
     groups = view.signals.group_sums(match.contributions)
+    playing = in_play(match)
     known = view.signals.group_sums(
-        {f: v for f, v in match.contributions.items() if f not in unknown})
-    cited = {g for g, v in known.items() if v != 0.0}
+        {f: v for f, v in match.contributions.items() if f in playing and f not in unknown})
+    cited = set(view.signals.group_sums({f: 1.0 for f in playing if f not in unknown}))
     evidence: dict[str, Any] = {}
-    if any(match.contributions.get(f, 0.0) != 0.0 for f in view.signals.history
-           if f in unknown):
+    if any(f in playing for f in view.signals.history if f in unknown):
         evidence["history"] = {"known": False}
     if "semantic" in cited:
         evidence["activities"] = _best_items(profile, match)
@@ -68,14 +75,15 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     # past projects are a reason only while a collaboration feature counts (the network group
     # also holds requester_affinity and consortium, which are not links to the requester)
     # the random walk counts both: past projects with the sources, else the partner between
-    walk = match.contributions.get("network_walk", 0.0) != 0.0
-    direct = walk or any(match.contributions.get(f, 0.0) != 0.0 for f in _DIRECT)
-    indirect = walk or match.contributions.get("network_indirect", 0.0) != 0.0
+    walk = "network_walk" in playing
+    direct = walk or any(f in playing for f in _DIRECT)
+    indirect = walk or "network_indirect" in playing
     if "network" in cited and not unknown and (
         (direct and match.signals.get("network_direct", 0) > 0)
         or (indirect and match.signals.get("network_indirect", 0) > 0)
     ):
-        evidence["network"] = _network(view, context, match, direct=direct, indirect=indirect)
+        if links := network_links(view, context, match, direct=direct, indirect=indirect):
+            evidence["network"] = links
     if "geography" in cited:
         evidence["country"] = _country_reason(view, context, match)
     if "experience" in cited:
@@ -84,18 +92,34 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
             "activities": profile.n_activities,
             "coordinated": coordinated,
             "history": int(round(np.expm1(match.signals.get("history", 0.0)))),
+            # the part of the record whose weights are negative (at equal fit, organisations
+            # with very many projects join fewer of the consortia they resemble), relative to
+            # the typical candidate: below 0 a larger record than typical, above 0 a smaller
+            "damping": sum(match.contributions[f] for f in view.signals.members("experience")
+                           if f in playing and weights.get(f, 0.0) < 0.0),
         }
     if "kind" in cited:
         evidence["kind"] = {"kind": profile.kind.value, "label": KIND_LABELS[profile.kind]}
     if "mentioned" in cited:
         evidence["mentioned"] = _mentioned(view, context, match)
     return Explanation(
-        summary=_summary(view, profile.name, known, evidence, match.contributions),
+        summary=_summary(view, profile.name, known, evidence,
+                         {f: v for f, v in match.contributions.items() if f in playing}),
         contributions=dict(match.contributions),
         groups=groups,
         evidence=evidence,
     )
 
+
+def in_play(match: Match) -> set[str]:
+    """The features that count for ``match``: weighted (they have a contribution) and
+    non-zero for this candidate."""
+    return {f for f in match.contributions if match.signals.get(f, 0.0) != 0.0}
+
+
+#: A sector is cited as complementary only if it joins the wanted one's consortia clearly
+#: more often than chance ("1.0x more often than chance" reads as no reason at all).
+MIN_LIFT = 1.25
 
 #: Network features that count projects shared with the requester or positive examples.
 _DIRECT = ("network_direct", "network_recent", "network_share", "network_topic")
@@ -123,51 +147,26 @@ def _ecosystems(view: IndexView, context: RequestContext, match: Match) -> dict[
     own = list(match.profile.ecosystems)
     shared = [e for e in own if e in wanted]
     complementary = []
-    if match.contributions.get("eco_complementary", 0.0) != 0.0:
+    playing = in_play(match)
+    if "eco_complementary" in playing:
         for offered in own:
             if offered in wanted:
                 continue
             b = eco_ids.index(offered)
             best = max(wanted, key=lambda a: eco_lift[eco_ids.index(a), b], default=None)
-            if best is not None and eco_lift[eco_ids.index(best), b] > 1.0:
+            if best is not None and eco_lift[eco_ids.index(best), b] >= MIN_LIFT:
                 complementary.append({
                     "wanted": best, "offered": offered,
                     "lift": round(float(eco_lift[eco_ids.index(best), b]), 2),
                 })
     return {
         "wanted": wanted,
-        "shared": shared if match.contributions.get("eco_shared", 0.0) != 0.0 else [],
+        "shared": shared if "eco_shared" in playing else [],
+        # those the user chose; the others were read from the text or the requester's profile
+        "asked": [e for e in shared if e in context.request.ecosystems]
+        if "eco_shared" in playing else [],
         "complementary": complementary,
     }
-
-
-def _network(
-    view: IndexView, context: RequestContext, match: Match, *, direct: bool, indirect: bool
-) -> list[dict[str, Any]]:
-    graph = view.derived.graph
-    slot = view.corpus.slot(match.profile.id)
-    links: list[dict[str, Any]] = []
-    for source in context.sources if direct else ():
-        partner = view.corpus.profile(int(source))
-        for project in graph.shared_projects(int(source), slot, limit=2):
-            links.append({"type": "direct", "with_id": partner.id, "with_name": partner.name,
-                          "project": project.id, "title": project.title,
-                          "year": project.year})
-    if not links and indirect and match.signals.get("network_indirect", 0) > 0:
-        bridge = graph.bridge(context.sources, slot)
-        if bridge is not None:
-            source, partner = bridge
-            via = view.corpus.profile(partner)
-            first = graph.shared_projects(source, partner, limit=1)
-            second = graph.shared_projects(partner, slot, limit=1)
-            links.append({
-                "type": "indirect", "via_id": via.id, "via_name": via.name,
-                "requester_project": first[0].title if first else None,
-                "project": second[0].id if second else None,
-                "title": second[0].title if second else None,
-                "year": second[0].year if second else None,
-            })
-    return links
 
 
 def _mentioned(view: IndexView, context: RequestContext, match: Match) -> list[dict[str, str]]:
@@ -184,7 +183,7 @@ def _mentioned(view: IndexView, context: RequestContext, match: Match) -> list[d
     }
     counted = sorted(
         (f for f in view.signals.members("mentioned")
-         if match.contributions.get(f, 0.0) != 0.0 and match.signals.get(f, 0.0) > 0),
+         if f in in_play(match) and match.signals[f] > 0),
         key=lambda f: -match.contributions[f],
     )
     return [{"what": texts[f][0], "text": texts[f][1]}
@@ -205,7 +204,7 @@ def _country_reason(view: IndexView, context: RequestContext, match: Match) -> s
             parts.append(f"cross-border partner for {COUNTRIES.get(requester.country)}")
     if match.signals.get("new_country", 0) > 0:
         parts.append("adds a country not yet in the consortium")
-    if match.signals.get("proximity", 0) > 0 and match.contributions.get("proximity"):
+    if match.signals.get("proximity", 0) > 0 and "proximity" in match.contributions:
         km = -view.config.proximity_km * float(np.log(match.signals["proximity"]))
         parts.append(f"about {km:.0f} km from the requester")
     return "; ".join(parts)
@@ -274,7 +273,9 @@ def _summary(
             if link["type"] == "direct":
                 phrase = f"it partnered with {link['with_name']} in {_clip(link['title'], 60)}"
             else:
-                phrase = f"it worked with your partner {link['via_name']}"
+                phrase = (f"it worked with your partner {link['via_name']}"
+                          if link["of_requester"] else
+                          f"it worked with {link['via_name']}, a partner of {link['from_name']}")
         elif group == "network":
             strongest = max(view.signals.members("network"),
                             key=lambda f: contributions.get(f, 0.0))
@@ -284,7 +285,11 @@ def _summary(
             phrase = _MENTION_PHRASES[first["what"]].format(first["text"])
         elif group == "experience" and evidence.get("experience"):
             count = evidence["experience"]["activities"]
-            phrase = f"it has {count} past project{'' if count == 1 else 's'}"
+            projects = f"{count} past project{'' if count == 1 else 's'}"
+            damping = evidence["experience"]["damping"]
+            phrase = (f"with {projects} it is smaller than the typical candidate, which the "
+                      "ranking favours at equal fit" if damping > groups[group] - damping
+                      else f"it has {projects}")
         elif group == "thematic" and evidence.get("ecosystems"):
             eco = evidence["ecosystems"]
             if eco["complementary"]:

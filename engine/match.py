@@ -13,8 +13,9 @@ from engine.profiles import Profile
 class Explanation:
     """Why a candidate is in the list.
 
-    ``contributions``: feature -> weight x value (sums to the match score). ``groups``: the
-    same summed per signal group. ``evidence``: per group, the data behind it. ``summary``:
+    ``contributions``: feature -> weight x (value - its mean over the request's pool)
+    (they sum to the match's score minus its baseline). ``groups``: the same summed per
+    signal group. ``evidence``: per group, the data behind it. ``summary``:
     one sentence for an advisor to read out.
     """
 
@@ -36,8 +37,13 @@ class Explanation:
 class Match:
     """One recommended profile.
 
-    ``score`` is the fused score: the sum of ``contributions`` (feature -> weight x value,
-    plus ``diversity``, a penalty <= 0, when results were diversified). ``signals`` holds
+    ``score`` is the fused score (sum of weight x value over the features, minus a
+    diversity penalty). ``baseline`` is the score of the typical candidate of the request:
+    every feature at its mean over the request's pool. ``contributions`` say what sets this
+    candidate apart from it: feature -> weight x (value - mean), plus ``diversity`` (a
+    penalty <= 0) when results were diversified; they sum to ``score - baseline``, and a
+    term every candidate shares (a requester's country indicators) is no contribution.
+    ``signals`` holds
     each feature's raw value on its own scale (see :mod:`engine.builtin_signals`);
     ``best_items`` are the profile's best-matching vectors as (item index, cosine), best
     first. ``explanation`` is set when the caller asked for one.
@@ -50,6 +56,7 @@ class Match:
     contributions: dict[str, float]
     best_items: tuple[tuple[int, float], ...] = ()
     explanation: Explanation | None = None
+    baseline: float = 0.0
 
     @property
     def profile_id(self) -> str:

@@ -11,7 +11,8 @@ def print_matches(matches: list[Match], as_json: bool) -> None:
     if as_json:
         print(json.dumps([
             {"rank": m.rank, "id": m.profile_id, "name": m.profile.name, "score": m.score,
-             "signals": m.signals, "contributions": m.contributions} for m in matches
+             "baseline": m.baseline, "signals": m.signals, "contributions": m.contributions}
+            for m in matches
         ], indent=2, ensure_ascii=False))
         return
     if not matches:

@@ -27,6 +27,10 @@ def rank_pool(
     if len(pool.slots) == 0:
         return []
     scores, contributions = fuse(pool.features, weights or view.weights)
+    # reasons are what sets a candidate apart from the typical candidate of this request
+    # (a linear explainer's baseline): a term every candidate shares is no reason
+    typical = {name: float(v.mean()) for name, v in contributions.items()}
+    baseline = float(sum(typical.values()))
     order = np.lexsort((pool.slots, -scores))
     penalties = np.zeros(min(k, len(order)))
     if diversity is not None and diversity.active:
@@ -41,12 +45,13 @@ def rank_pool(
         order = order[:k]
     matches = []
     for rank, (i, penalty) in enumerate(zip(order, penalties, strict=True), start=1):
-        parts = {name: float(v[i]) for name, v in contributions.items()}
+        parts = {name: float(v[i]) - typical[name] for name, v in contributions.items()}
         if penalty > 0:
             parts["diversity"] = -float(penalty)
         matches.append(Match(
             profile=view.corpus.profile(int(pool.slots[i])),
             score=float(scores[i] - penalty),
+            baseline=baseline,
             rank=rank,
             signals={name: float(v[i]) for name, v in pool.features.items()},
             contributions=parts,

@@ -247,7 +247,7 @@ class Recommender:
         if not explain:
             return matches
         words = view.corpus.lexical.query_words(pool.context.request.document)
-        return [replace(m, explanation=explain_match(m, pool.context, view, words))
+        return [replace(m, explanation=explain_match(m, pool.context, view, words, weights))
                 for m in matches]
 
     def recommend(self, request: PartnerRequest, k: int = 10, *, explain: bool = False,

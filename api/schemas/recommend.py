@@ -72,10 +72,16 @@ class RecommendIn(RequestFields):
 
 class Candidate(BaseModel):
     rank: int
-    score: float = Field(description="fused score: the sum of contributions")
+    score: float = Field(description="fused score: the weighted sum of the signals")
+    baseline: float = Field(
+        description="the score of the typical candidate of this request (every signal at its "
+        "mean over the request's candidate pool); the same for every candidate of a list")
     profile: ProfileSummary
     signals: dict[str, float] = Field(description="each signal's raw value on its own scale")
-    contributions: dict[str, float] = Field(description="each signal's share of the score")
+    contributions: dict[str, float] = Field(
+        description="what sets this candidate apart from the typical one: weight x (value - "
+        "mean over the pool) per signal, plus the diversity penalty; they sum to score - "
+        "baseline")
     summary: str | None = Field(
         None, description="with explain: why, in one sentence", exclude_if=lambda v: v is None
     )
@@ -103,6 +109,7 @@ class Candidate(BaseModel):
         return cls(
             rank=match.rank,
             score=finite(match.score),
+            baseline=finite(match.baseline),
             profile=ProfileSummary.of(match.profile),
             signals=finite_values(match.signals),
             contributions=finite_values(match.contributions),

@@ -46,10 +46,9 @@ def test_response_shape(client: TestClient) -> None:
     first = body["data"][0]
     assert [c["rank"] for c in body["data"]] == [1, 2, 3]
     assert set(first["profile"]) == SUMMARY_KEYS
-    assert (
-        first["score"] == sum(first["contributions"].values())
-        or abs(first["score"] - sum(first["contributions"].values())) < 1e-6
-    )
+    # contributions say what sets a candidate apart from the typical one of the request
+    assert abs(first["score"] - first["baseline"] - sum(first["contributions"].values())) < 1e-6
+    assert len({c["baseline"] for c in body["data"]}) == 1
     assert first["signals"] and not {"summary", "evidence", "groups"} & set(first)
     scores = [c["score"] for c in body["data"]]
     assert scores == sorted(scores, reverse=True)
@@ -61,7 +60,7 @@ def test_explain_adds_summary_evidence_and_groups(client: TestClient) -> None:
     assert isinstance(first["evidence"], dict)
     # the contributions summed per signal group: together, the score
     assert first["groups"] and all(isinstance(v, float) for v in first["groups"].values())
-    assert abs(sum(first["groups"].values()) - first["score"]) < 1e-6
+    assert abs(sum(first["groups"].values()) - (first["score"] - first["baseline"])) < 1e-6
 
 
 def test_filters_apply(client: TestClient) -> None:

@@ -173,7 +173,7 @@ def test_an_explanation_across_languages_cites_text_not_shared_words(
     assert evidence["languages"] == {"request": "en", "profile": "pl",
                                      "request_name": "English", "profile_name": "Polish"}
     assert "shared_terms" not in evidence
-    assert polish.explanation.groups["lexical"] > 0.0  # the filled-in terms count ...
+    assert polish.signals["lexical"] > 0.0  # the filled-in terms count ...
     # ... but are no reason: the reason is the best-matching text, matched in meaning
     assert "in meaning (written in Polish)" in polish.explanation.summary
     assert "key terms" not in polish.explanation.summary

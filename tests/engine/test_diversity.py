@@ -181,7 +181,7 @@ def test_recommend_with_mmr_penalises_and_stays_faithful(recommender: Recommende
     assert scores == sorted(scores, reverse=True)
     undiversified = {m.profile_id: m.score for m in plain}
     for m in diverse:
-        assert m.score == pytest.approx(sum(m.contributions.values()), abs=1e-9)
+        assert m.score - m.baseline == pytest.approx(sum(m.contributions.values()), abs=1e-9)
         penalty = m.contributions.get("diversity", 0.0)
         assert penalty <= 0.0
         assert m.score == pytest.approx(undiversified[m.profile_id] + penalty, abs=1e-9)

@@ -191,20 +191,31 @@ def check_explanations(
     sources = [s for s in sources if s in rec]
     requester = rec.get(request.requester_id) if request.requester_id in rec else None
     consortium = {rec.get(s).country for s in sources} - {""}
+    # contributions are relative to the typical candidate of the request: weight x value
+    # minus one offset per feature, the same for every candidate, summing to the baseline
+    offsets = {f: weights[f] * matches[0].signals[f] - v
+               for f, v in matches[0].contributions.items() if f != "diversity"}
+    assert sum(offsets.values()) == pytest.approx(matches[0].baseline, abs=1e-9)
+    if pool is not None:
+        assert offsets == pytest.approx(
+            {f: weights[f] * float(np.mean(pool.features[f], dtype=np.float64))
+             for f in offsets}, abs=1e-9)
     for m in matches:
         profile = m.profile
         e = m.explanation
         assert isinstance(e, Explanation)
         json.dumps(e.to_dict())  # plain JSON for the API
         # contributions: exact shares of the score, only for signals in force
-        assert sum(m.contributions.values()) == pytest.approx(m.score, abs=1e-9)
+        assert sum(m.contributions.values()) == pytest.approx(m.score - m.baseline, abs=1e-9)
         assert e.contributions == m.contributions
         assert set(m.contributions) - {"diversity"} == in_force
         for name, value in m.contributions.items():
             if name == "diversity":
                 assert value < 0.0
             else:
-                assert value == pytest.approx(weights[name] * m.signals[name], abs=1e-9)
+                assert value == pytest.approx(
+                    weights[name] * m.signals[name] - offsets[name], abs=1e-9)
+        assert m.baseline == matches[0].baseline
         # groups: sums of their features
         expected_groups = {
             g: sum(m.contributions[f] for f in fs if f in m.contributions)
@@ -213,18 +224,18 @@ def check_explanations(
         if "diversity" in m.contributions:
             expected_groups["diversity"] = m.contributions["diversity"]
         assert e.groups == pytest.approx(expected_groups, abs=1e-12)
-        assert sum(e.groups.values()) == pytest.approx(m.score, abs=1e-9)
-        # a group is cited only if it contributed
+        assert sum(e.groups.values()) == pytest.approx(m.score - m.baseline, abs=1e-9)
+        # a group is cited only if one of its features is in play for this candidate
         for group, key in EVIDENCE_KEY.items():
             if key in e.evidence:
-                assert e.groups.get(group, 0.0) != 0.0, (group, m.profile_id)
+                assert set(SIGNAL_GROUPS[group]) & _in_play(m), (group, m.profile_id)
             if not set(SIGNAL_GROUPS[group]) & in_force:
                 assert key not in e.evidence
                 assert group not in e.groups
         _check_activities(rec, m, pool)
         _check_terms(request, m)
         _check_ecosystems(rec, m)
-        _check_network(rec, m, sources)
+        _check_network(rec, m, sources, requester.id if requester is not None else None)
         _check_country(rec, m, requester, consortium)
         _check_mentioned(request, m)
         if "experience" in e.evidence:
@@ -302,13 +313,25 @@ def _check_ecosystems(rec: Recommender, m: Match) -> None:
         assert pair["lift"] == pytest.approx(float(real), abs=0.01)
 
 
-def _check_network(rec: Recommender, m: Match, sources: list[str]) -> None:
+def _check_network(rec: Recommender, m: Match, sources: list[str],
+                   requester: str | None) -> None:
     links = m.explanation.evidence.get("network")
     if links is None:
         return
     assert links, "cited network evidence must name a link"
     for link in links:
         project = link["project"]
+        # never a link with itself or a namesake; "your" only for the requester's own links
+        for key in ("with_id", "via_id", "from_id"):
+            if key in link:
+                assert link[key] != m.profile_id
+        for key in ("with_name", "via_name"):
+            if key in link:
+                assert link[key].casefold() != m.profile.name.casefold()
+        start = link.get("with_id", link.get("from_id"))
+        assert link["of_requester"] == (requester is not None and start == requester)
+        if "your partner" in m.explanation.summary:
+            assert any(lk["of_requester"] for lk in links)
         if link["type"] == "direct":
             assert link["with_id"] in sources
             assert link["with_name"] == rec.get(link["with_id"]).name
@@ -364,7 +387,7 @@ def _check_mentioned(request: PartnerRequest, m: Match) -> None:
     said = Mentions.of(request.document)
     assert items
     for item in items:
-        assert m.contributions.get(feature[item["what"]], 0.0) != 0.0
+        assert feature[item["what"]] in _in_play(m)
         if item["what"] == "organisation":
             assert item["text"] in (profile.acronym, profile.name)
             assert item["text"] in request.document
@@ -376,16 +399,28 @@ def _check_mentioned(request: PartnerRequest, m: Match) -> None:
             assert profile.country in said.countries
 
 
+def _in_play(m: Match) -> set[str]:
+    """Features with a weight and a non-zero value for this candidate."""
+    return {f for f in m.contributions if m.signals.get(f, 0.0) != 0.0}
+
+
 def _check_summary(m: Match) -> None:
+    """The summary names the groups in play that set the candidate above the typical one,
+    the largest among them, and no other."""
     e = m.explanation
     assert e.summary.startswith(f"{m.profile.name} is proposed")
     assert e.summary.endswith(".")
-    positive = {g for g, v in e.groups.items() if v > 0 and g in SIGNAL_GROUPS}
+    sums: dict[str, float] = {}
+    for group, features in SIGNAL_GROUPS.items():
+        playing = set(features) & _in_play(m)
+        if playing:
+            sums[group] = sum(m.contributions[f] for f in playing)
+    positive = {g for g, v in sums.items() if v > 0}
     for group in SIGNAL_GROUPS:
         if group not in positive:
             assert not _mentioned(e.summary, group), (group, e.summary)
     if positive:
-        best = max(positive, key=lambda g: e.groups[g])
+        best = max(positive, key=lambda g: sums[g])
         assert _mentioned(e.summary, best), (best, e.summary)
     else:
         assert e.summary == f"{m.profile.name} is proposed on its overall score."
@@ -430,7 +465,7 @@ def test_diversity_penalties_are_shown_and_still_sum_to_the_score(rec: Recommend
     for m in penalised:
         assert m.contributions["diversity"] < 0.0
         assert m.explanation.groups["diversity"] == m.contributions["diversity"]
-        assert sum(m.contributions.values()) == pytest.approx(m.score, abs=1e-9)
+        assert sum(m.contributions.values()) == pytest.approx(m.score - m.baseline, abs=1e-9)
     check_explanations(rec, request, matches, WEIGHTS["all-ones"], pool)
 
 
@@ -588,12 +623,26 @@ def test_without_explain_there_is_no_explanation(rec: Recommender) -> None:
     assert all(m.explanation is None for m in rec.recommend(REQUESTS["battery-de"], k=5))
 
 
-def test_a_candidate_with_nothing_positive_gets_the_plain_summary(rec: Recommender) -> None:
+def test_a_damped_record_reads_as_damping_and_nothing_above_typical_as_the_overall_score(
+    rec: Recommender,
+) -> None:
+    """Ranked by a negative experience weight alone, a candidate with a smaller record than
+    the typical one is proposed for that, in words that say why; one with a larger record
+    has nothing above typical."""
     request = REQUESTS["soil-anon"]
     pool = rec.pool(request, k=8)
     matches = rec.rank_pool(pool, 8, weights={"experience": -1.0}, explain=True)
+    said = {"plain": 0, "smaller": 0}
     for m in matches:
-        assert m.explanation.summary == f"{m.profile.name} is proposed on its overall score."
+        if "experience" in _in_play(m) and m.contributions["experience"] > 0:
+            assert "smaller than the typical candidate, which the ranking favours" in (
+                m.explanation.summary)
+            assert m.explanation.evidence["experience"]["damping"] > 0
+            said["smaller"] += 1
+        else:
+            assert m.explanation.summary == f"{m.profile.name} is proposed on its overall score."
+            said["plain"] += 1
+    assert said["smaller"] and said["plain"]
     check_explanations(rec, request, matches, {"experience": -1.0}, pool)
 
 

@@ -30,7 +30,7 @@ def assert_faithful_order(matches: list[Match]) -> None:
     scores = [m.score for m in matches]
     assert scores == sorted(scores, reverse=True)
     for m in matches:
-        assert m.score == pytest.approx(sum(m.contributions.values()), abs=1e-9)
+        assert m.score - m.baseline == pytest.approx(sum(m.contributions.values()), abs=1e-9)
 
 
 # ---- similar ----------------------------------------------------------------------------

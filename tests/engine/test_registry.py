@@ -62,10 +62,15 @@ def test_a_registered_signal_ranks_and_is_explained(profiles: list[Profile]) -> 
     smes = {p.id for p in profiles if p.sme}
     assert smes and {m.profile_id for m in matches[: len(smes)]} == smes
     first = matches[0]
-    assert first.signals["leader"] == 1.0 and first.contributions["leader"] == 50.0
+    # an SME is above the typical candidate (a pool partly of SMEs) by 50 x (1 - their share)
+    share = 1.0 - first.contributions["leader"] / 50.0
+    assert first.signals["leader"] == 1.0 and 0.0 < share < 1.0
+    last = matches[-1]
+    assert last.signals["leader"] == 0.0
+    assert last.contributions["leader"] == pytest.approx(-50.0 * share)
     assert first.explanation is not None
-    assert first.explanation.groups["kind"] >= 50.0
-    assert abs(sum(first.contributions.values()) - first.score) < 1e-9
+    assert first.explanation.groups["kind"] == pytest.approx(first.contributions["leader"])
+    assert abs(sum(first.contributions.values()) - (first.score - first.baseline)) < 1e-9
 
 
 def test_config_and_fusion_accept_registered_names_only(tmp_path: Path) -> None:

@@ -313,9 +313,13 @@ def test_recommender_uses_learned_weights_except_preferences(
     assert recommender.config.weights["cross_border"] == 0.5
     assert weights["cross_border"] == 0.5  # a user preference: from the config, never learned
     request = PartnerRequest(text="battery storage", requester_id="de-cluster", cross_border=1.0)
-    for m in recommender.recommend(request, k=5):
+    matches = recommender.recommend(request, k=5)
+    offsets = set()
+    for m in matches:
         assert set(m.contributions) == {"dense", "lexical", "experience", "cross_border"}
-        assert m.contributions["cross_border"] == pytest.approx(0.5 * m.signals["cross_border"])
+        # relative to the typical candidate: 0.5 x value minus one offset for the list
+        offsets.add(round(0.5 * m.signals["cross_border"] - m.contributions["cross_border"], 9))
+    assert len(offsets) == 1
 
 
 def test_recommender_saves_and_loads_its_fusion_model(

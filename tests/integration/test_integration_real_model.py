@@ -83,7 +83,8 @@ def test_explanations_with_the_real_model(recommender: Recommender) -> None:
     assert len(matches) == 5
     for match in matches:
         assert match.profile.kind.value in {"company", "research"}
-        assert sum(match.contributions.values()) == pytest.approx(match.score, abs=1e-6)
+        assert sum(match.contributions.values()) == pytest.approx(match.score - match.baseline,
+                                                           abs=1e-6)
         assert match.explanation.summary.startswith(match.profile.name)
         ids = {a.id for a in match.profile.activities}
         for item in match.explanation.evidence.get("activities", []):

@@ -529,7 +529,7 @@ def test_without_signal_groups_every_signal_is_other(ui: UI) -> None:
     ui.open()
     ui.search(BATTERY)
     drawn = _drawn(ui)
-    assert all(label.startswith("Score ") and "Other +" in label for label in drawn["bars"])
+    assert all(label.startswith("Score ") and "Other " in label for label in drawn["bars"])
     assert {s.split("%")[0].rstrip("0123456789.") for s in drawn["segments"]} == {"other"}
     assert "Other" in drawn["legend"] and "Meaning" not in drawn["legend"]
     assert "dense " in drawn["table"]  # the signal's name, for want of a label
