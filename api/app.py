@@ -36,7 +36,7 @@ from api.metrics import Metrics
 from api.middleware import GuardMiddleware, MetricsMiddleware
 from api.ratelimit import TokenBuckets
 from api.reconcile import open_index
-from api.routes import feedback, ops, profiles, recommend, requests, taxonomy
+from api.routes import feedback, ops, profile_map, profiles, recommend, requests, taxonomy
 from api.schemas.common import Problem
 from api.security import ensure_bootstrap_key
 from api.services import Services
@@ -192,7 +192,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     errors = {status: {"model": Problem, "description": text} for status, text in ERRORS.items()}
     routers = (
-        recommend.router, profiles.router, requests.router, feedback.router, taxonomy.router
+        recommend.router, profiles.router, requests.router, feedback.router, taxonomy.router,
+        profile_map.router,
     )
     for router in routers:
         app.include_router(

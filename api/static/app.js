@@ -1,5 +1,5 @@
 // Partner search, advisor workspace: boot and hash routing (#/, #/profile/ID, #/shortlist,
-// #/embed). The pages are in js/pages/, what they are built from in js/components/.
+// #/map, #/embed). The pages are in js/pages/, what they are built from in js/components/.
 // Plain ES modules, no framework, no network beyond this server's /v1 API.
 import { hydrateIcons } from "./js/components/icons.js";
 import { showProblem } from "./js/components/messages.js";
@@ -7,6 +7,7 @@ import { initSettings } from "./js/components/settings.js";
 import { initShortlistBadge } from "./js/components/shortlist-badge.js";
 import { clear, h } from "./js/dom.js";
 import { renderEmbedPage } from "./js/pages/embed.js";
+import { renderMapPage } from "./js/pages/map.js";
 import { renderProfilePage } from "./js/pages/profile.js";
 import { focusSearchPage, hasResults, initSearchPage, searchAs, startSearchPage } from "./js/pages/search.js";
 import { followShortlist, renderShortlistPage } from "./js/pages/shortlist.js";
@@ -16,7 +17,7 @@ import { timings } from "./js/timings.js";
 const $ = (id) => document.getElementById(id);
 
 // ---- routing ---------------------------------------------------------------------------------
-const VIEWS = ["search", "profile", "shortlist", "embed"];
+const VIEWS = ["search", "profile", "shortlist", "map", "embed"];
 
 function showView(name) {
   for (const v of VIEWS) $(`view-${v}`).hidden = v !== name;
@@ -46,6 +47,12 @@ async function route() {
     renderShortlistPage($("view-shortlist"));
     document.title = "Shortlist · Partner search";
     focusTitle($("view-shortlist"));
+  } else if (name === "map") {
+    showView("map");
+    document.title = "Map · Partner search";
+    const rendering = renderMapPage($("view-map"));
+    focusTitle($("view-map"));
+    await rendering;
   } else if (name === "embed") {
     showView("embed");
     renderEmbedPage($("view-embed"));

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -214,3 +214,32 @@ class ProfileStore:
                     f"profile {profile_id!r} is at version {row.version}, not {expected_version}"
                 )
             s.delete(row)
+
+    def place_counts(
+        self, *, kind: str | None, ecosystem: str | None, country: str | None
+    ) -> list[tuple[str, str, str, int]]:
+        """How many profiles of ``kind`` in ``ecosystem`` (``None``: any) are in each place:
+        ``(country, region, region_name, count)`` rows. Without ``country``, one row per
+        country (region and name empty). With it, that country's rows per NUTS-2 region,
+        read from each profile's document (so only for one country: reading every document
+        takes ~0.6 s on the bundled corpus); a profile without a region has region ``""``."""
+        stmt = select(ProfileRow.country)
+        if kind:
+            stmt = stmt.where(ProfileRow.kind == kind)
+        if ecosystem:
+            stmt = stmt.where(
+                ProfileRow.id.in_(
+                    select(ProfileEcosystemRow.profile_id).where(
+                        ProfileEcosystemRow.ecosystem == ecosystem
+                    )
+                )
+            )
+        with self._sessions() as s:
+            if country is None:
+                counts = s.execute(stmt.add_columns(func.count()).group_by(ProfileRow.country))
+                return [(c, "", "", int(k)) for c, k in counts]
+            region = ProfileRow.document["region"].as_string()
+            name = func.max(ProfileRow.document["region_name"].as_string())
+            stmt = stmt.add_columns(region, name, func.count()).where(ProfileRow.country == country)
+            rows = s.execute(stmt.group_by(ProfileRow.country, region))
+            return [(c, r or "", n or "", int(k)) for c, r, n, k in rows]

@@ -69,23 +69,9 @@ export async function api(path, { method = "GET", body, query, signal } = {}) {
       type: problem.type,
       title: problem.title || response.statusText || "Error",
       status: response.status,
-      detail: problem.detail || `The server answered ${response.status}.`,
+      detail: problem.detail || "",
       errors: problem.errors,
     });
   }
   return data;
-}
-
-/** The human wording of a problem for a message box (title, detail, hint). */
-export function describeProblem(problem) {
-  if (!(problem instanceof ApiProblem)) {
-    return { title: "Something went wrong", detail: String(problem?.message || problem), hint: "" };
-  }
-  let hint = "";
-  if (problem.status === 401) hint = "Add a valid API key under Settings.";
-  else if (problem.status === 403) hint = "This API key may not do this (an owner key writes only for its own profile).";
-  else if (problem.status === 429) hint = "Too many requests: wait a moment and try again.";
-  else if (problem.status === 503) hint = "The index is loading; try again in a few seconds.";
-  const title = problem.status ? `${problem.title} (${problem.status})` : problem.title;
-  return { title, detail: problem.detail, hint };
 }

@@ -1,5 +1,5 @@
 // Small DOM helpers: build elements without innerHTML (all API text is untrusted), debounce
-// input events, highlight terms in a text.
+// input events, keep a busy button's focus, highlight terms in a text.
 
 /**
  * h("button", {class: "btn", onclick: fn, "aria-pressed": "false"}, "Label", child, ...)
@@ -44,6 +44,19 @@ export function debounce(fn, ms) {
     clearTimeout(timer);
     timer = setTimeout(() => fn(...args), ms);
   };
+}
+
+/** Run `task` with `button` disabled; a button that had the focus gets it back (disabling it
+ * drops the focus to the page body). */
+export async function whileBusy(button, task) {
+  const focused = document.activeElement === button;
+  button.disabled = true;
+  try {
+    return await task();
+  } finally {
+    button.disabled = false;
+    if (focused && document.activeElement === document.body) button.focus();
+  }
 }
 
 /** Text with the given terms wrapped in <mark>; matching is by word start, case-insensitive,

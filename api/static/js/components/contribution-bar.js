@@ -1,5 +1,8 @@
-// The contribution bar of a candidate (its score split into signal groups, penalties left of
-// zero, every bar of a result on one scale) and the legend of group colours above the list.
+// The contribution bar of a candidate and the legend above the list. With a `baseline` (the
+// score of the typical candidate of the request), contributions are relative to it: right of
+// zero what lifts the candidate above the typical one, hatched left of zero what puts it below.
+// Without one (an older server) they are the score's parts, penalties hatched left of zero.
+// Every bar of a result is on one scale.
 import { clear, h } from "../dom.js";
 import { fmt } from "../format.js";
 import { groupContributions, groupsIn } from "../groups.js";
@@ -16,11 +19,23 @@ export function barScale(candidates) {
   return { pos: pos || 1, neg };
 }
 
+/** The typical candidate's score of a result (the same for each of its candidates), or null. */
+export function baselineOf(candidate) {
+  return Number.isFinite(candidate?.baseline) ? candidate.baseline : null;
+}
+
 function describeBar(candidate, groups) {
-  const parts = groupsIn(Object.keys(groups))
+  const parts = (keep) => groupsIn(Object.keys(groups).filter((id) => keep(groups[id])))
     .sort((a, b) => Math.abs(groups[b.id]) - Math.abs(groups[a.id]))
-    .map((g) => `${g.label} ${fmt.score(groups[g.id])}`);
-  return `Score ${fmt.num(candidate.score)}: ${parts.join(", ") || "no signal"}`;
+    .map((g) => `${g.label} ${fmt.score(groups[g.id])}`)
+    .join(", ");
+  const baseline = baselineOf(candidate);
+  if (baseline === null) return `Score ${fmt.num(candidate.score)}: ${parts(() => true) || "no signal"}`;
+  const above = parts((v) => v > 0);
+  const below = parts((v) => v < 0);
+  return `Score ${fmt.num(candidate.score)}, typical candidate for this request ${fmt.num(baseline)}.`
+    + (above ? ` Above typical: ${above}.` : "")
+    + (below ? ` Below typical: ${below}.` : "");
 }
 
 /** A horizontal stacked bar: negative groups left of zero, positive groups right of it. */
@@ -48,12 +63,23 @@ export function contributionBar(candidate, scale) {
     h("span", { class: "cbar-score", "aria-hidden": "true" }, fmt.num(candidate.score)));
 }
 
-/** The legend of group colours (shown once above the list); penalty groups are hatched in CSS. */
+const LEGEND = {
+  relative: ["Bars: what sets each partner apart from the typical candidate for this request.",
+    "Right of the line: above typical;", "hatched, left of the line: below typical."],
+  absolute: ["Bars: what each signal group adds to the score.", "Right of the line: points;",
+    "hatched, left of the line: penalties."],
+};
+
+/** The legend above the list: what the bars show, then the colour of each signal group. */
 export function renderLegend(host, candidates) {
   const present = new Set();
   for (const c of candidates) for (const g of Object.keys(groupContributions(c))) present.add(g);
+  const [what, right, left] = LEGEND[baselineOf(candidates[0]) === null ? "absolute" : "relative"];
+  const sample = (cls) => h("span", { class: `swatch swatch-sample ${cls}`, "aria-hidden": "true" });
   clear(host).append(
-    h("span", { class: "legend-title" }, "Why ranked:"),
+    h("p", { class: "legend-text" }, `${what} `,
+      h("span", { class: "legend-key" }, sample("swatch-above"), right), " ",
+      h("span", { class: "legend-key" }, sample("swatch-below"), left)),
     h("ul", { class: "legend-list", "aria-label": "Signal groups in the bars" },
       groupsIn(present).map((g) => h("li", { title: g.long },
         h("span", { class: "swatch", style: `background:${g.color}`, dataset: { group: g.id } }), g.label))),

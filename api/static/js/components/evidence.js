@@ -1,10 +1,12 @@
 // "Why this partner?": the evidence behind a candidate (best-matching work, shared terms, the
 // network path, sectors, location, track record, what the request names) and every signal
-// group's points with the signals in it.
+// group's points with the signals in it (relative to the typical candidate where the answer
+// has a baseline).
 import { h, highlight } from "../dom.js";
 import { fmt } from "../format.js";
 import { groupContributions, groupsIn, signalLabel, signalsIn } from "../groups.js";
 import { labels } from "../taxonomy.js";
+import { baselineOf } from "./contribution-bar.js";
 import { icon } from "./icons.js";
 
 function section(key, title, iconName, ...body) {
@@ -21,8 +23,20 @@ function networkPath(link, candidate, requesterName) {
     return h("li", { class: "path" }, node(link.with_name || you, "path-you"), edge(link.title, link.year),
       node(candidate.profile.name, "path-them"));
   }
-  return h("li", { class: "path" }, node(you, "path-you"), edge(link.requester_project, null),
+  // the path starts at the requester ("you") or at the positive example it runs through
+  const start = link.of_requester === false && link.from_name ? link.from_name : you;
+  return h("li", { class: "path" }, node(start, "path-you"), edge(link.requester_project, null),
     node(link.via_name, "path-via"), edge(link.title, link.year), node(candidate.profile.name, "path-them"));
+}
+
+function caption(candidate) {
+  const baseline = baselineOf(candidate);
+  if (baseline === null) {
+    return h("caption", { class: "sr-only" }, `Contributions to the score of ${candidate.profile.name}`);
+  }
+  return h("caption", { class: "gtable-caption" },
+    `Points of ${candidate.profile.name} (score ${fmt.num(candidate.score)}) relative to the typical candidate `
+    + `for this request (score ${fmt.num(baseline)}): + above typical, − below.`);
 }
 
 /** The table of signal groups: points, a bar on the candidate's own scale, the signals. */
@@ -39,7 +53,7 @@ function contributionsTable(candidate) {
       h("td", { class: "muted small feat" }, signals));
   });
   return h("div", { class: "table-wrap" }, h("table", { class: "table gtable" },
-    h("caption", { class: "sr-only" }, `Contributions to the score of ${candidate.profile.name}`),
+    caption(candidate),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Signal"), h("th", { scope: "col" }, "Points"), h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Bar")), h("th", { scope: "col" }, "Features"))),
     h("tbody", {}, rows)));
 }
@@ -91,16 +105,28 @@ export function evidencePanel(candidate, { requesterName = "" } = {}) {
   if (ev.ecosystems && (ev.ecosystems.shared?.length || ev.ecosystems.complementary?.length)) {
     const eco = (id) => labels.ecosystem[id] || id;
     parts.push(section("ecosystems", "Sectors", "layers", h("ul", { class: "plain" },
-      ev.ecosystems.shared?.length ? h("li", {}, "Works in the ecosystems you asked for: ", h("strong", {}, ev.ecosystems.shared.map(eco).join(", "))) : null,
+      ev.ecosystems.asked?.length ? h("li", {}, "Works in the ecosystems you asked for: ", h("strong", {}, ev.ecosystems.asked.map(eco).join(", "))) : null,
+      // sectors read from the text or the requester's profile: the user did not pick them
+      ev.ecosystems.shared?.some((e) => !(ev.ecosystems.asked || []).includes(e))
+        ? h("li", {}, "Works in sectors the request is about: ", h("strong", {},
+          ev.ecosystems.shared.filter((e) => !(ev.ecosystems.asked || []).includes(e)).map(eco).join(", ")))
+        : null,
       (ev.ecosystems.complementary || []).map((c) => h("li", {}, "Brings ", h("strong", {}, eco(c.offered)), ", which often joins ",
         h("strong", {}, eco(c.wanted)), ` consortia (${fmt.num(c.lift, 1)}× more often than chance)`)))));
   }
   if (ev.country) parts.push(section("country", "Location", "pin", h("p", {}, ev.country)));
   if (ev.experience) {
     const x = ev.experience;
+    // the ranking damps very large records: say why, so that it does not read as a penalty
+    const damping = Number(x.damping) || 0;
+    const why = damping < 0
+      ? "The ranking damps organisations with very many projects: at equal fit, they join fewer of the consortia they resemble, so a record larger than the typical candidate's counts slightly against it."
+      : damping > 0
+        ? "At equal fit the ranking favours organisations with fewer projects than the typical candidate: very large ones join fewer of the consortia they resemble."
+        : "";
     parts.push(section("experience", "Track record", "users", h("p", {},
       `${x.activities} past project${x.activities === 1 ? "" : "s"}`, x.coordinated ? `, ${x.coordinated} coordinated` : "",
-      x.history ? `, ${x.history} in earlier programmes` : "")));
+      x.history ? `, ${x.history} in earlier programmes` : ""), why ? h("p", { class: "ev-note" }, why) : null));
   }
   if (ev.kind) parts.push(section("kind", "Type of organisation", "spark", h("p", {}, ev.kind.label || ev.kind.kind)));
   if (ev.mentioned?.length) {

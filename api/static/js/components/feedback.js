@@ -1,8 +1,9 @@
 // The feedback buttons of a candidate (Relevant / Not relevant / Contacted), toggle buttons with
-// their own status line and error message.
-import { clear, h } from "../dom.js";
+// their own status line and error message, and the note that feedback needs an API key.
+import { clear, h, whileBusy } from "../dom.js";
 import { icon } from "./icons.js";
-import { showProblem } from "./messages.js";
+import { keyNote } from "./key-note.js";
+import { reveal, showProblem } from "./messages.js";
 
 const OPTIONS = [
   ["relevant", "Relevant", "thumb-up"],
@@ -18,8 +19,7 @@ export function feedbackGroup(candidate, onFeedback) {
   const buttons = OPTIONS.map(([label, text, iconName]) => {
     const button = h("button", {
       type: "button", class: "btn btn-small btn-feedback", "aria-pressed": "false", dataset: { feedback: label },
-      onclick: async () => {
-        button.disabled = true;
+      onclick: () => whileBusy(button, async () => {
         clear(error);
         status.textContent = "Sending…";
         try {
@@ -29,14 +29,14 @@ export function feedbackGroup(candidate, onFeedback) {
         } catch (problem) {
           status.textContent = "";
           showProblem(error, problem);
-        } finally {
-          button.disabled = false;
+          reveal(error);
         }
-      },
+      }),
     }, icon(iconName, { size: 16 }), h("span", {}, text));
     return button;
   });
   return h("div", { class: "feedback" },
     h("div", { class: "feedback-row", role: "group", "aria-label": `Feedback on ${name}` },
-      h("span", { class: "feedback-label", "aria-hidden": "true" }, "Feedback"), buttons, status), error);
+      h("span", { class: "feedback-label", "aria-hidden": "true" }, "Feedback"), buttons, status),
+    keyNote("Feedback"), error);
 }

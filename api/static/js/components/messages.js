@@ -1,19 +1,17 @@
-// Messages to the user: problem and success notices in live regions, loading lines, toasts,
-// and what is said to screen readers.
-import { describeProblem } from "../api.js";
+// Messages to the user: problem and success notices in live regions (brought into view where
+// an action's outcome is shown), loading lines, toasts, and what is said to screen readers.
 import { clear, h } from "../dom.js";
+import { describeProblem } from "../problem-text.js";
 import { icon } from "./icons.js";
 
 /** Render `problem` (ApiProblem or Error) into `container` (a role=alert region). */
 export function showProblem(container, problem) {
-  const { title, detail, hint } = describeProblem(problem);
-  const repeated = problem?.errors?.length === 1 && problem.errors[0].message === detail;
-  const fields = problem?.errors?.length && !repeated
-    ? h("ul", { class: "problem-fields" },
-      problem.errors.map((e) => h("li", {}, h("code", {}, e.field), " — ", e.message)))
+  const { title, detail, fields, hint, reference } = describeProblem(problem);
+  const list = fields.length
+    ? h("ul", { class: "problem-fields" }, fields.map((f) => h("li", {}, h("strong", {}, f.label), ": ", f.message)))
     : null;
   const settings = problem?.needsKey
-    ? h("button", { type: "button", class: "btn btn-small btn-secondary", onclick: () => document.getElementById("open-settings")?.click() },
+    ? h("button", { type: "button", class: "btn btn-small btn-secondary", dataset: { openSettings: "" } },
       icon("key"), h("span", {}, "Open settings"))
     : null;
   clear(container).append(
@@ -22,9 +20,10 @@ export function showProblem(container, problem) {
       h("div", { class: "notice-body" },
         h("p", { class: "notice-title" }, title),
         detail ? h("p", { class: "problem-detail" }, detail) : null,
-        fields,
+        list,
         hint ? h("p", { class: "hint" }, hint) : null,
-        settings)),
+        settings,
+        reference ? h("p", { class: "problem-reference" }, `Technical details: ${reference}`) : null)),
   );
 }
 
@@ -36,6 +35,12 @@ export function showSuccess(container, ...content) {
 
 export function clearMessage(container) {
   clear(container);
+}
+
+/** Scroll `container` into view if it is not, e.g. an action's outcome below the fold. */
+export function reveal(container) {
+  const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  container.scrollIntoView({ block: "nearest", behavior: smooth ? "smooth" : "auto" });
 }
 
 /** A small loading line with a spinner, for aria-busy regions. */
@@ -53,7 +58,7 @@ export function announce(message) {
   announceTimer = setTimeout(() => { region.textContent = message; }, 50);
 }
 
-/** A short visual + spoken confirmation that fades away. */
+/** A short confirmation that fades away, out of the results' way (see .toast-region). */
 export function toast(message, kind = "info") {
   const region = document.getElementById("toasts");
   if (!region) return;

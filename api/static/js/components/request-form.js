@@ -1,11 +1,22 @@
-// The partner-request form: controls built from /v1/taxonomy, the request body it produces,
-// and field errors from a 422 problem.
+// The partner-request form: controls built from /v1/taxonomy, the request body it produces
+// (a description over the API's limit cut to it, with a note that says how much), and field
+// errors from a 422 problem.
 import { api } from "../api.js";
 import { debounce, h } from "../dom.js";
 import { fmt } from "../format.js";
 import { Combobox } from "./combobox.js";
 
+/** The API's limit on the description (MAX_TEXT_CHARS in engine/profiles.py), in characters
+ * as the server counts them: code points, so an emoji is one. */
 const MAX_TEXT = 20000;
+
+const chars = (text) => [...text];
+
+/** `text` cut to the API's limit. */
+function cutToLimit(text) {
+  const all = chars(text);
+  return all.length > MAX_TEXT ? all.slice(0, MAX_TEXT).join("").trimEnd() : text;
+}
 
 function crossBorderText(value) {
   const v = Number(value);
@@ -73,12 +84,21 @@ export class RequestForm {
 
     const text = this.el("f-text");
     const count = this.el("f-text-count");
+    const cut = this.el("f-text-cut");
     const live = this.el("f-text-count-live");
-    const speak = debounce(() => { live.textContent = `${fmt.int(text.value.length)} of ${fmt.int(MAX_TEXT)} characters`; }, 1200);
+    const speak = debounce(() => {
+      live.textContent = cut.hidden ? `${fmt.int(chars(text.value).length)} of ${fmt.int(MAX_TEXT)} characters` : cut.textContent;
+    }, 1200);
+    // no maxlength on the field: a paste beyond the limit is kept and its cut is told
     const updateCount = () => {
-      const n = text.value.length;
+      const n = chars(text.value).length;
+      const over = chars(text.value.trim()).length - MAX_TEXT;
       count.textContent = `${fmt.int(n)} / ${fmt.int(MAX_TEXT)}`;
       count.classList.toggle("count-warn", n > MAX_TEXT * 0.9);
+      cut.hidden = over <= 0;
+      cut.textContent = over > 0
+        ? `Too long: only the first ${fmt.int(MAX_TEXT)} characters are searched and saved, the last ${fmt.int(over)} are cut. Shorten the description to choose what counts.`
+        : "";
       speak();
     };
     text.addEventListener("input", updateCount);
@@ -121,7 +141,7 @@ export class RequestForm {
     const checked = (name) => [...this.form.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
     const body = {
       title: this.el("f-title").value.trim(),
-      text: this.el("f-text").value.trim(),
+      text: cutToLimit(this.el("f-text").value.trim()),
       collaboration_type: this.el("f-collab").value,
       kinds: checked("kinds"),
       ecosystems: checked("ecosystems"),

@@ -1,5 +1,7 @@
 // The settings dialog (a modal <dialog>): the API key, shown or hidden, saved in this browser
-// or removed; the settings button in the top bar shows whether a key is set.
+// or removed. Whether a key is set shows on the settings button in the top bar and as
+// <body data-api-key="set">, which hides the notes beside key-only actions (key-note.js);
+// any [data-open-settings] button opens the dialog.
 import { apiKey } from "../api.js";
 import { toast } from "./messages.js";
 
@@ -15,14 +17,20 @@ export function initSettings() {
     $("key-state").classList.toggle("on", on);
     $("key-state").title = on ? "API key set" : "No API key set";
     $("open-settings").setAttribute("aria-label", on ? "Settings (API key set)" : "Settings (no API key)");
+    if (on) document.body.dataset.apiKey = "set";
+    else delete document.body.dataset.apiKey;
   };
-  $("open-settings").addEventListener("click", () => {
+  const open = () => {
     input.value = apiKey.get();
     input.type = "password";
     show.setAttribute("aria-pressed", "false");
     show.textContent = "Show";
     dialog.showModal();
     input.focus();
+  };
+  $("open-settings").addEventListener("click", open);
+  document.addEventListener("click", (e) => {
+    if (e.target.closest?.("[data-open-settings]")) open();
   });
   show.addEventListener("click", () => {
     const visible = input.type === "password";

@@ -3,9 +3,10 @@
 // "express interest".
 import { api } from "../api.js";
 import { icon, iconButton } from "../components/icons.js";
-import { loading, showProblem, showSuccess, toast } from "../components/messages.js";
+import { keyNote } from "../components/key-note.js";
+import { loading, reveal, showProblem, showSuccess } from "../components/messages.js";
 import { starButton } from "../components/star-button.js";
-import { clear, h } from "../dom.js";
+import { clear, h, whileBusy } from "../dom.js";
 import { fmt } from "../format.js";
 import { entryOf } from "../shortlist.js";
 import { labels } from "../taxonomy.js";
@@ -69,7 +70,7 @@ function miniCard(c) {
     c.summary ? h("p", { class: "small muted" }, c.summary) : null);
 }
 
-function interestForm(match, profile, after) {
+function interestForm(match, profile) {
   const id = `interest-${match.request.id}`;
   const message = h("textarea", { id: `${id}-msg`, rows: "3", maxlength: "4000", placeholder: "What cooperation do you offer, what is missing, who are you?" });
   const result = h("div", { role: "status", class: "form-message" });
@@ -79,22 +80,20 @@ function interestForm(match, profile, after) {
     h("div", { class: "form-actions" },
       h("button", { type: "submit", class: "btn btn-primary btn-small" }, icon("send", { size: 16 }), h("span", {}, "Send expression of interest"))),
     result);
-  form.addEventListener("submit", async (e) => {
+  form.addEventListener("submit", (e) => {
     e.preventDefault();
     const submit = form.querySelector("button[type=submit]");
-    submit.disabled = true;
-    try {
-      const interest = await api(`/v1/requests/${encodeURIComponent(match.request.id)}/interest`, {
-        method: "POST", body: { profile_id: profile.id, message: message.value.trim() },
-      });
-      showSuccess(result, h("p", {}, `Interest sent (no. ${interest.id}). The requester's advisor will be in touch.`));
-      toast("Expression of interest sent");
-      after?.();
-    } catch (problem) {
-      showProblem(result, problem);
-    } finally {
-      submit.disabled = false;
-    }
+    whileBusy(submit, async () => {
+      try {
+        const interest = await api(`/v1/requests/${encodeURIComponent(match.request.id)}/interest`, {
+          method: "POST", body: { profile_id: profile.id, message: message.value.trim() },
+        });
+        showSuccess(result, h("p", {}, `Interest sent (no. ${interest.id}). The requester's advisor will be in touch.`));
+      } catch (problem) {
+        showProblem(result, problem);
+      }
+      reveal(result);
+    });
   });
   return form;
 }
@@ -175,7 +174,8 @@ export async function renderProfilePage(view, profileId, ctx) {
         h("h2", { id: "sec-activities" }, icon("doc"), `Activities (${p.activities.length})`), activitiesHost),
       h("section", { class: "panel", "aria-labelledby": "sec-opps" },
         h("h2", { id: "sec-opps" }, icon("send"), "Open requests that fit"),
-        h("p", { class: "hint" }, "Partner requests this organisation could answer. Expressing interest needs an API key (Settings)."),
+        h("p", { class: "hint" }, "Partner requests this organisation could answer."),
+        keyNote("Expressing interest"),
         opportunitiesHost),
       h("section", { class: "panel", "aria-labelledby": "sec-similar" },
         h("h2", { id: "sec-similar" }, icon("users"), "Similar organisations"), similarHost),

@@ -6,14 +6,17 @@ import { api, ApiProblem } from "../api.js";
 import { CONFIDENCE_TEXT, renderConfidence } from "../components/confidence-note.js";
 import { renderLegend } from "../components/contribution-bar.js";
 import { icon } from "../components/icons.js";
-import { announce, clearMessage, showProblem, showSuccess, toast } from "../components/messages.js";
+import { keyNote } from "../components/key-note.js";
+import { announce, clearMessage, reveal, showProblem, showSuccess } from "../components/messages.js";
 import { renderOverview } from "../components/overview.js";
 import { RequestForm } from "../components/request-form.js";
 import { renderPage } from "../components/results-list.js";
+import { ResultsMap } from "../components/results-map.js";
 import { initTabs } from "../components/tabs.js";
 import { renderUnderstood } from "../components/understood-chips.js";
-import { clear, debounce, h } from "../dom.js";
+import { clear, debounce, h, whileBusy } from "../dom.js";
 import { fmt } from "../format.js";
+import { describeProblem } from "../problem-text.js";
 import { timings } from "../timings.js";
 
 const $ = (id) => document.getElementById(id);
@@ -27,6 +30,7 @@ const state = {
   negative: new Map(),
   ignored: new Map(), // keys of understood items the user removed -> their label
   savedRequestId: null,
+  map: null, // the Map tab (ResultsMap)
   controller: null,
   seq: 0,
 };
@@ -98,10 +102,7 @@ async function runSearch(body, { fresh = false, page = 1 } = {}) {
     timings.last_results_ms = Math.round(elapsed * 10) / 10;
     timings.last_server_ms = result.took_ms;
     timings.searches += 1;
-    if (fresh && window.matchMedia("(max-width: 900px)").matches) {
-      const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-      $("results").scrollIntoView({ block: "start", behavior: smooth ? "smooth" : "auto" });
-    }
+    if (fresh) focusResults();
     if (timings.first_results_ms === null) {
       timings.first_results_ms = timings.last_results_ms;
       performance.mark("ps-first-results");
@@ -115,9 +116,9 @@ async function runSearch(body, { fresh = false, page = 1 } = {}) {
       // mark the fields and bring the keyboard to the first one (its message is linked)
       state.form.showErrors(problem);
       $("request-form").querySelector("[aria-invalid=true]")?.focus();
-    }
+    } else if (fresh) focusResults();
     $("results-meta").textContent = "The search failed; see the message.";
-    announce(`Search failed: ${problem.detail || problem.message}`);
+    announce(`Search failed: ${describeProblem(problem).title}`);
   } finally {
     if (seq === state.seq) {
       panel.setAttribute("aria-busy", "false");
@@ -125,6 +126,17 @@ async function runSearch(body, { fresh = false, page = 1 } = {}) {
       submit.disabled = false;
       submit.querySelector(".label").textContent = "Find partners";
     }
+  }
+}
+
+/** After a new search, the keyboard and the eyes go to the results (the submit button, disabled
+ * while searching, lost the focus); on one column the results are scrolled to. */
+function focusResults() {
+  const narrow = window.matchMedia("(max-width: 900px)").matches;
+  $("results-title").focus({ preventScroll: narrow });
+  if (narrow) {
+    const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    $("results").scrollIntoView({ block: "start", behavior: smooth ? "smooth" : "auto" });
   }
 }
 
@@ -192,9 +204,7 @@ async function onFeedback(candidate, label) {
   const body = { profile_id: candidate.profile.id, label, rank: candidate.rank };
   if (state.savedRequestId) body.request_id = state.savedRequestId;
   else body.request_text = [state.body.title, state.body.text].filter(Boolean).join("\n") || state.body.text;
-  const stored = await api("/v1/feedback", { method: "POST", body });
-  toast(`Feedback saved for ${candidate.profile.name}`);
-  return stored;
+  return api("/v1/feedback", { method: "POST", body });
 }
 
 function renderResults(page = 1) {
@@ -224,6 +234,7 @@ function renderResults(page = 1) {
   renderLegend($("legend"), data);
   state.page = renderPage({ list: $("candidates"), pager: $("pager") }, result, page, ctx);
   renderOverview($("pane-overview"), result);
+  state.map.show(result);
   const filters = [];
   if (state.body?.countries?.length) filters.push(`${state.body.countries.length} target countr${state.body.countries.length === 1 ? "y" : "ies"}`);
   if (state.body?.kinds?.length) filters.push(`${state.body.kinds.length} kind${state.body.kinds.length === 1 ? "" : "s"}`);
@@ -236,33 +247,36 @@ async function onSave(body) {
   const message = $("save-message");
   clearMessage(message);
   clearMessage($("form-message"));
-  const button = $("save-request");
-  button.disabled = true;
-  try {
-    const { k } = refineValues();
-    const created = await api("/v1/requests", {
-      method: "POST", query: { k, explain: true },
-      body: { ...body, positive_ids: [...state.positive.keys()], negative_ids: [...state.negative.keys()] },
-    });
-    state.savedRequestId = created.request.id;
-    if (state.body && documentOf(state.body) !== documentOf(body)) state.ignored.clear();
-    state.body = body;
-    state.result = created.matches;
-    renderResults(1);
-    const related = created.related?.length
-      ? h("p", { class: "small" }, `${created.related.length} other open request${created.related.length === 1 ? " is" : "s are"} similar.`) : null;
-    showSuccess(message,
-      h("p", { class: "notice-title" }, "Saved as an open partner request"),
-      h("p", {}, "Request id ", h("code", { dataset: { requestId: created.request.id } }, created.request.id),
-        `, open until ${fmt.date(created.request.expires_at)}. Matching organisations can now find it and express interest.`),
-      related);
-    toast("Partner request saved");
-  } catch (problem) {
-    showProblem(message, problem);
-    if (problem instanceof ApiProblem && problem.status === 422) state.form.showErrors(problem);
-  } finally {
-    button.disabled = false;
-  }
+  await whileBusy($("save-request"), async () => {
+    try {
+      await save(body, message);
+    } catch (problem) {
+      showProblem(message, problem);
+      if (problem instanceof ApiProblem && problem.status === 422) state.form.showErrors(problem);
+    }
+    reveal(message);
+  });
+}
+
+/** Post `body` as an open partner request; its matches become the results, `message` says so. */
+async function save(body, message) {
+  const { k } = refineValues();
+  const created = await api("/v1/requests", {
+    method: "POST", query: { k, explain: true },
+    body: { ...body, positive_ids: [...state.positive.keys()], negative_ids: [...state.negative.keys()] },
+  });
+  state.savedRequestId = created.request.id;
+  if (state.body && documentOf(state.body) !== documentOf(body)) state.ignored.clear();
+  state.body = body;
+  state.result = created.matches;
+  renderResults(1);
+  const related = created.related?.length
+    ? h("p", { class: "small" }, `${created.related.length} other open request${created.related.length === 1 ? " is" : "s are"} similar.`) : null;
+  showSuccess(message,
+    h("p", { class: "notice-title" }, "Saved as an open partner request"),
+    h("p", {}, "Request id ", h("code", { dataset: { requestId: created.request.id } }, created.request.id),
+      `, open until ${fmt.date(created.request.expires_at)}. Matching organisations can now find it and express interest.`),
+    related);
 }
 
 // ---- refine controls --------------------------------------------------------------------
@@ -292,6 +306,10 @@ function wireRefine() {
 /** Wire the result tabs and the refine controls (before the taxonomy is loaded). */
 export function initSearchPage() {
   initTabs($("result-tabs"));
+  // a country chosen on the results map becomes the request's only target country
+  state.map = new ResultsMap($("pane-map"), {
+    onTarget: (code, name) => state.form.countries.setValue([{ id: code, label: name }], true),
+  });
   wireRefine();
 }
 
@@ -305,6 +323,7 @@ export function startSearchPage(taxonomy) {
     onSave,
     onFilterChange,
   });
+  $("request-form").querySelector(".form-actions").after(keyNote("Saving as an open partner request"));
 }
 
 /** Whether a search has results to go back to. */
@@ -322,5 +341,5 @@ export function searchAs(profile) {
   state.form.setRequester(profile);
   location.hash = "#/";
   setTimeout(() => $("f-text").focus(), 50);
-  toast(`Searching as ${profile.name}`);
+  announce(`Searching as ${profile.name}`);
 }
