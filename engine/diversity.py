@@ -19,26 +19,29 @@ class Diversity:
     ``(1 - lambda) / lambda * spread * max_similarity_to_those_ranked_above`` where ``spread``
     is the score range of the candidates considered, so the penalty is in score units and is
     shown as the ``diversity`` contribution. ``max_per_country``/``max_per_kind`` cap how many
-    results share a country or a kind.
+    results share a country or a kind; ``max_per_project`` how many rest on the same project as
+    their best evidence (the partners of one project share its text, so a specific request
+    would otherwise list one consortium and cite its project ten times).
     """
 
     mmr_lambda: float = 1.0
     max_per_country: int | None = None
     max_per_kind: int | None = None
+    max_per_project: int | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 < self.mmr_lambda <= 1.0:
             raise ValidationError("mmr_lambda must be in (0, 1]", field="mmr_lambda")
-        for name in ("max_per_country", "max_per_kind"):
+        for name in ("max_per_country", "max_per_kind", "max_per_project"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValidationError(f"{name} must be at least 1", field=name)
 
     @property
     def active(self) -> bool:
-        return self.mmr_lambda < 1.0 or self.max_per_country is not None or (
-            self.max_per_kind is not None
-        )
+        return self.mmr_lambda < 1.0 or any(
+            cap is not None for cap in (self.max_per_country, self.max_per_kind,
+                                        self.max_per_project))
 
 
 def diversify(
@@ -48,8 +51,10 @@ def diversify(
     kinds: np.ndarray,
     k: int,
     diversity: Diversity,
+    projects: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Greedy MMR with caps over candidates sorted by score (best first).
+    """Greedy MMR with caps over candidates sorted by score (best first); ``projects``: the
+    project of each one's best evidence (-1 for none, e.g. its own description).
 
     Returns the chosen positions and their penalties (>= 0). The penalised scores
     ``scores[chosen] - penalties`` never increase down the list: a candidate's penalty only
@@ -64,6 +69,8 @@ def diversify(
     available = np.ones(n, dtype=bool)
     per_country: dict[str, int] = {}
     per_kind: dict[str, int] = {}
+    per_project: dict[int, int] = {}
+    projects = np.full(n, -1, np.int64) if projects is None else projects
     chosen: list[int] = []
     penalties: list[float] = []
     while len(chosen) < k and available.any():
@@ -77,6 +84,12 @@ def diversify(
             continue
         if diversity.max_per_kind is not None and per_kind.get(kind, 0) >= diversity.max_per_kind:
             continue
+        project = int(projects[i])
+        if diversity.max_per_project is not None and project >= 0 and (
+            per_project.get(project, 0) >= diversity.max_per_project
+        ):
+            continue
+        per_project[project] = per_project.get(project, 0) + 1
         chosen.append(i)
         penalties.append(float(gamma * max_sim[i]))
         per_country[country] = per_country.get(country, 0) + 1

@@ -4,8 +4,8 @@ Every part of an explanation is derived from the numbers that ranked the match a
 of its profile. A feature is *in play* for a candidate when it has a weight and the candidate
 a non-zero value; evidence is given for the groups in play (the profile's own activities,
 terms and links). The summary names the groups in play that set the candidate most above the
-typical candidate of the request (its contributions are relative to that baseline,
-:mod:`engine.rank`): a term every candidate shares is no reason, and a feature that is 0 for
+typical candidate of the list (its contributions are relative to that baseline,
+:mod:`engine.rank`): a term every candidate shown shares is no reason, and a feature that is 0 for
 this candidate is never one, even where being 0 beats the typical candidate.
 """
 

@@ -13,7 +13,7 @@ from engine.profiles import Profile
 class Explanation:
     """Why a candidate is in the list.
 
-    ``contributions``: feature -> weight x (value - its mean over the request's pool)
+    ``contributions``: feature -> weight x (value - its mean over the list)
     (they sum to the match's score minus its baseline). ``groups``: the same summed per
     signal group. ``evidence``: per group, the data behind it. ``summary``:
     one sentence for an advisor to read out.
@@ -38,11 +38,12 @@ class Match:
     """One recommended profile.
 
     ``score`` is the fused score (sum of weight x value over the features, minus a
-    diversity penalty). ``baseline`` is the score of the typical candidate of the request:
-    every feature at its mean over the request's pool. ``contributions`` say what sets this
+    diversity penalty). ``baseline`` is the score of the typical candidate of the list:
+    every feature at its mean over the candidates shown (over the best
+    :data:`engine.rank.REFERENCE` when fewer are shown). ``contributions`` say what sets this
     candidate apart from it: feature -> weight x (value - mean), plus ``diversity`` (a
     penalty <= 0) when results were diversified; they sum to ``score - baseline``, and a
-    term every candidate shares (a requester's country indicators) is no contribution.
+    term every candidate shown shares (a requester's country indicators) is no contribution.
     ``signals`` holds
     each feature's raw value on its own scale (see :mod:`engine.builtin_signals`);
     ``best_items`` are the profile's best-matching vectors as (item index, cosine), best

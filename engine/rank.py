@@ -15,6 +15,11 @@ from engine.pool import Pool
 from engine.view import IndexView
 
 
+#: The typical candidate is the mean of the list shown, or of the best this many when the
+#: list is shorter (a single result would otherwise have no reason at all).
+REFERENCE = 10
+
+
 def rank_pool(
     view: IndexView,
     pool: Pool,
@@ -27,22 +32,24 @@ def rank_pool(
     if len(pool.slots) == 0:
         return []
     scores, contributions = fuse(pool.features, weights or view.weights)
-    # reasons are what sets a candidate apart from the typical candidate of this request
-    # (a linear explainer's baseline): a term every candidate shares is no reason
-    typical = {name: float(v.mean()) for name, v in contributions.items()}
-    baseline = float(sum(typical.values()))
     order = np.lexsort((pool.slots, -scores))
+    best = order[:REFERENCE]
     penalties = np.zeros(min(k, len(order)))
     if diversity is not None and diversity.active:
         head = order[: max(k * 10, 100)]
         cols = view.derived.columns
         chosen, penalties = diversify(
             scores[head], view.derived.means[pool.slots[head]], cols.country[pool.slots[head]],
-            cols.kind[pool.slots[head]], k, diversity,
+            cols.kind[pool.slots[head]], k, diversity, _best_projects(view, pool, head),
         )
         order = head[chosen]
     else:
         order = order[:k]
+    # reasons are what sets a candidate apart from the typical candidate of the list (a
+    # linear explainer's baseline): a term every candidate shown shares is no reason
+    reference = order if len(order) >= REFERENCE else best
+    typical = {name: float(v[reference].mean()) for name, v in contributions.items()}
+    baseline = float(sum(typical.values()))
     matches = []
     for rank, (i, penalty) in enumerate(zip(order, penalties, strict=True), start=1):
         parts = {name: float(v[i]) - typical[name] for name, v in contributions.items()}
@@ -58,3 +65,14 @@ def rank_pool(
             best_items=pool.best(int(i)),
         ))
     return matches
+
+
+def _best_projects(view: IndexView, pool: Pool, rows: np.ndarray) -> np.ndarray:
+    """The graph's project column behind each of ``rows``' best vector (-1: a description
+    passage, or none)."""
+    out = np.full(len(rows), -1, np.int64)
+    for n, i in enumerate(rows):
+        best = pool.best(int(i))
+        if best:
+            out[n] = view.derived.vector_projects[int(pool.slots[i])][best[0][0]]
+    return out

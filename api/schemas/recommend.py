@@ -25,6 +25,10 @@ from engine.match import Match
 from engine.profiles import PartnerRequest
 from engine.taxonomy import CollaborationType, Kind
 
+#: By default a list shows at most this many partners of one project on the strength of that
+#: project alone.
+MAX_PER_PROJECT = 3
+
 
 class DiversityIn(Input):
     mmr_lambda: StrictFloat = Field(
@@ -32,6 +36,10 @@ class DiversityIn(Input):
     )
     max_per_country: StrictInt | None = Field(None, ge=1, le=100)
     max_per_kind: StrictInt | None = Field(None, ge=1, le=100)
+    max_per_project: StrictInt | None = Field(
+        MAX_PER_PROJECT, ge=1, le=100,
+        description="at most this many candidates whose best evidence is the same project "
+        "(the partners of one project share its text); null turns this variety off")
 
 
 class RequestFields(Input):
@@ -66,7 +74,10 @@ class RecommendIn(RequestFields):
         default_factory=list, max_length=50,
         description="keys of understood items to ignore (chips the user removed), e.g. "
         "\"exclude_country:DE\"")
-    diversity: DiversityIn | None = None
+    diversity: DiversityIn = Field(
+        default_factory=DiversityIn,
+        description=f"variety of the list; by default at most {MAX_PER_PROJECT} candidates "
+        "rest on the same project")
     explain: StrictBool = Field(False, description="add evidence and a summary sentence")
 
 
@@ -74,13 +85,14 @@ class Candidate(BaseModel):
     rank: int
     score: float = Field(description="fused score: the weighted sum of the signals")
     baseline: float = Field(
-        description="the score of the typical candidate of this request (every signal at its "
-        "mean over the request's candidate pool); the same for every candidate of a list")
+        description="the score of the typical candidate of this list (every signal at its "
+        "mean over the candidates returned, or over the best 10 when fewer are asked for); "
+        "the same for every candidate of a list")
     profile: ProfileSummary
     signals: dict[str, float] = Field(description="each signal's raw value on its own scale")
     contributions: dict[str, float] = Field(
         description="what sets this candidate apart from the typical one: weight x (value - "
-        "mean over the pool) per signal, plus the diversity penalty; they sum to score - "
+        "its mean over the list) per signal, plus the diversity penalty; they sum to score - "
         "baseline")
     summary: str | None = Field(
         None, description="with explain: why, in one sentence", exclude_if=lambda v: v is None

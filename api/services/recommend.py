@@ -25,7 +25,7 @@ class RecommendService:
             prefer_countries=sent.prefer_countries or applied.preferred_countries,
             prefer_kinds=sent.prefer_kinds or applied.preferred_kinds,
         )
-        diversity = Diversity(**body.diversity.model_dump()) if body.diversity else None
+        diversity = Diversity(**body.diversity.model_dump())
         ranked = self.ranking.partners(
             lambda rec: rec.recommend(request, body.k, explain=body.explain, diversity=diversity),
             body.explain,

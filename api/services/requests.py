@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from api.live import LiveIndex
 from api.reconcile import expiry
 from api.schemas.common import Page
-from api.schemas.recommend import MatchList
+from api.schemas.recommend import MAX_PER_PROJECT, MatchList
 from api.schemas.requests import (
     InterestCreate,
     InterestPublic,
@@ -24,8 +24,12 @@ from api.services.writes import WritePath
 from api.store.interests import InterestStore
 from api.store.profiles import ProfileStore
 from api.store.requests import RequestStore, Status
+from engine.diversity import Diversity
 from engine.errors import ConflictError, ValidationError
 from engine.profiles import PartnerRequest
+
+#: A stored request's partners vary as a recommend call's do by default.
+VARIETY = Diversity(max_per_project=MAX_PER_PROJECT)
 
 #: how many other open requests like a new one its creation returns
 RELATED = 10
@@ -90,7 +94,7 @@ class RequestService:
             lambda _: self.live.add_requests([(request_id, request, expires_on)]),
         )
         matches = self.ranking.partners(
-            lambda rec: rec.recommend(request, k, explain=explain),
+            lambda rec: rec.recommend(request, k, explain=explain, diversity=VARIETY),
             explain,
             request_key(request, k, explain),
             request,
@@ -126,7 +130,7 @@ class RequestService:
         """Partners for a stored request, ranked on the index as it is now."""
         request = self.requests.get(request_id).request
         return self.ranking.partners(
-            lambda rec: rec.recommend(request, k, explain=explain),
+            lambda rec: rec.recommend(request, k, explain=explain, diversity=VARIETY),
             explain,
             request_key(request, k, explain),
             request,

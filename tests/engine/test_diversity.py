@@ -185,3 +185,35 @@ def test_recommend_with_mmr_penalises_and_stays_faithful(recommender: Recommende
         penalty = m.contributions.get("diversity", 0.0)
         assert penalty <= 0.0
         assert m.score == pytest.approx(undiversified[m.profile_id] + penalty, abs=1e-9)
+
+
+def test_at_most_max_per_project_rest_on_the_same_project() -> None:
+    scores = np.array([5.0, 4.9, 4.8, 4.7, 4.6, 1.0])
+    vectors = np.eye(6, dtype=np.float32)
+    projects = np.array([7, 7, 7, 7, -1, 3])  # -1: a description, never capped
+    countries = np.array(["DE"] * 6)
+    kinds = np.array(["company"] * 6)
+    chosen, penalties = diversify(scores, vectors, countries, kinds, 4,
+                                  Diversity(max_per_project=2), projects)
+    assert chosen.tolist() == [0, 1, 4, 5] and not penalties.any()
+    unlimited, _ = diversify(scores, vectors, countries, kinds, 4, Diversity(), projects)
+    assert unlimited.tolist() == [0, 1, 2, 3]
+
+
+def test_a_consortium_sharing_one_project_fills_only_max_per_project_places() -> None:
+    """The partners of one project share its text: a request on that topic would list them
+    all, each citing the same project."""
+    pilot = "Sodium-ion battery pilot line for stationary grid storage"
+    partners = [Profile(id=f"p{i}", name=f"Partner {i}", country="DE", activities=[
+        {"id": "proj-1", "title": pilot, "partners": [f"p{j}" for j in range(5) if j != i]}])
+        for i in range(5)]
+    others = [Profile(id=f"o{i}", name=f"Other {i}", country="FR", activities=[
+        {"id": f"own-{i}", "title": f"Battery storage study number {i} for the grid"}])
+        for i in range(5)]
+    rec = Recommender(HashEncoder(64)).fit([*partners, *others])
+    request = PartnerRequest(text=pilot)
+    plain = rec.recommend(request, k=6)
+    assert sum(m.profile_id.startswith("p") for m in plain) == 5
+    varied = rec.recommend(request, k=6, diversity=Diversity(max_per_project=2))
+    assert sum(m.profile_id.startswith("p") for m in varied) == 2
+    assert len(varied) == 6

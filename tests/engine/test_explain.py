@@ -25,6 +25,7 @@ from engine.match import Explanation, Match
 from engine.mentions import Mentions, fold, place_keys
 from engine.pool import Pool
 from engine.profiles import Activity, PartnerRequest, Profile
+from engine.rank import REFERENCE
 from engine.recommender import Recommender
 from engine.signals import haversine_km
 from engine.sources.h2020 import Participation
@@ -196,9 +197,15 @@ def check_explanations(
     offsets = {f: weights[f] * matches[0].signals[f] - v
                for f, v in matches[0].contributions.items() if f != "diversity"}
     assert sum(offsets.values()) == pytest.approx(matches[0].baseline, abs=1e-9)
-    if pool is not None:
+    if len(matches) >= REFERENCE:  # the typical candidate is the mean of the list shown
         assert offsets == pytest.approx(
-            {f: weights[f] * float(np.mean(pool.features[f], dtype=np.float64))
+            {f: weights[f] * float(np.mean([m.signals[f] for m in matches])) for f in offsets},
+            abs=1e-9)
+    elif pool is not None:  # ... or of the best REFERENCE of the pool
+        scores = sum(weights[f] * pool.features[f].astype(np.float64) for f in offsets)
+        best = np.lexsort((pool.slots, -scores))[:REFERENCE]
+        assert offsets == pytest.approx(
+            {f: weights[f] * float(np.mean(pool.features[f][best], dtype=np.float64))
              for f in offsets}, abs=1e-9)
     for m in matches:
         profile = m.profile

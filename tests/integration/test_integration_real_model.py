@@ -3,7 +3,6 @@ real CORDIS data (tests/data/slice, made by tests/data/make_slice.py). Runs in C
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -12,40 +11,13 @@ import pytest
 from engine.cached_encoder import CachedEncoder, verify_cached
 from engine.corpus import vector_texts
 from engine.embed import SentenceEncoder, text_key
-from engine.embedding_cache import EmbeddingCache
 from engine.evaluate import benchmark, load_queries
 from engine.profiles import PartnerRequest
 from engine.recommender import Recommender
-from engine.sources.cordis import load_cordis
-from engine.sources.h2020 import load_h2020
+
+from .conftest import SLICE
 
 pytestmark = pytest.mark.integration
-
-ROOT = Path(__file__).resolve().parents[2]
-SLICE = ROOT / "tests" / "data" / "slice"
-CUTOFF = date(2024, 1, 1)
-
-
-@pytest.fixture(scope="module")
-def model() -> SentenceEncoder:
-    encoder = SentenceEncoder()
-    encoder.warm_up()
-    return encoder
-
-
-@pytest.fixture(scope="module")
-def encoder(model: SentenceEncoder, tmp_path_factory: pytest.TempPathFactory) -> CachedEncoder:
-    cache = EmbeddingCache(tmp_path_factory.mktemp("cache"), model.model_id,
-                           seed_roots=[ROOT / "data" / "embeddings"])
-    return CachedEncoder(model, cache)
-
-
-@pytest.fixture(scope="module")
-def recommender(encoder: CachedEncoder) -> Recommender:
-    profiles = load_cordis(SLICE / "projects.csv.gz", SLICE / "participants.csv.gz",
-                           cutoff=CUTOFF)
-    history = load_h2020(ROOT / "data" / "h2020" / "h2020.csv.gz", cutoff=CUTOFF)
-    return Recommender(encoder).fit(profiles, history=history)
 
 
 def test_packaged_model_loads_offline_and_embeds(model: SentenceEncoder) -> None:

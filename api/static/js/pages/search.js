@@ -41,9 +41,9 @@ function refineValues() {
   const lambda = Number($("r-lambda").value);
   const perCountry = $("r-country").value ? Number($("r-country").value) : null;
   const perKind = $("r-kind").value ? Number($("r-kind").value) : null;
-  const diversity = lambda < 1 || perCountry || perKind
-    ? { mmr_lambda: lambda, max_per_country: perCountry, max_per_kind: perKind }
-    : null;
+  // "No limit" turns the default variety (3 per project) off: sent as null
+  const perProject = $("r-project").value ? Number($("r-project").value) : null;
+  const diversity = { mmr_lambda: lambda, max_per_country: perCountry, max_per_kind: perKind, max_per_project: perProject };
   return { k, diversity };
 }
 
@@ -293,7 +293,7 @@ function wireRefine() {
   };
   lambda.addEventListener("input", describe);
   describe();
-  for (const id of ["r-k", "r-lambda", "r-country", "r-kind"]) $(id).addEventListener("change", onFilterChange);
+  for (const id of ["r-k", "r-lambda", "r-country", "r-kind", "r-project"]) $(id).addEventListener("change", onFilterChange);
   $("clear-examples").addEventListener("click", () => {
     state.positive.clear();
     state.negative.clear();
