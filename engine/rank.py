@@ -14,7 +14,6 @@ from engine.match import Match
 from engine.pool import Pool
 from engine.view import IndexView
 
-
 #: The typical candidate is the mean of the list shown, or of the best this many when the
 #: list is shorter (a single result would otherwise have no reason at all).
 REFERENCE = 10
