@@ -244,11 +244,9 @@ class Recommender:
         """Fuse a pool's features and return the top ``k`` as matches, best first."""
         view = self.view()
         matches = rank_pool(view, pool, k, weights=weights, diversity=diversity)
-        if not explain:
-            return matches
-        words = view.corpus.lexical.query_words(pool.context.request.document)
+        words = view.corpus.lexical.query_words(pool.context.request.document) if explain else {}
         return [replace(m, explanation=explain_match(m, pool.context, view, words, weights))
-                for m in matches]
+                for m in matches] if explain else matches
 
     def recommend(self, request: PartnerRequest, k: int = 10, *, explain: bool = False,
                   diversity: Diversity | None = None) -> list[Match]:
@@ -287,16 +285,17 @@ class Recommender:
         return self.rank_pool(pool, k, explain=explain)
 
     def complementary(self, profile_id: str, k: int = 10, *, explain: bool = False,
-                      **filters: Any) -> list[Match]:
-        """Partners in *other* ecosystems of the same value chain (:mod:`engine.modes`)."""
+                      distinct: int = 0, **filters: Any) -> list[Match]:
+        """Partners in other ecosystems (:mod:`engine.modes`), not its ``distinct`` most similar."""
         profile = self.get(profile_id)
         request = self.profile_request(profile_id, ecosystems=profile.ecosystems, **filters)
-        mask = self.allowed_slots(request)
-        mask &= brings_other_ecosystems(profile, self.view().derived.columns)
+        mask = self.allowed_slots(request) & brings_other_ecosystems(
+            profile, self.view().derived.columns)
+        mask[[self._corpus.slot(m.profile_id) for m in self.similar(profile_id, distinct)
+              ] if distinct else []] = False
         pool = self.pool(request, self._mean(profile_id), k, mask=mask,
                          multilingual=self._multilingual_mean(profile_id))
-        return self.rank_pool(pool, k, weights=complementary_weights(self.weights),
-                              explain=explain)
+        return self.rank_pool(pool, k, weights=complementary_weights(self.weights), explain=explain)
 
     def _mean(self, profile_id: str) -> np.ndarray:
         return self.view().derived.means[self._corpus.slot(profile_id)]
@@ -314,12 +313,13 @@ class Recommender:
     def remove_request(self, request_id: str) -> None:
         self.requests.remove(request_id)
 
-    def requests_for_profile(self, profile_id: str, k: int = 10,
-                             today: date | None = None) -> list[RequestMatch]:
+    def requests_for_profile(self, profile_id: str, k: int = 10, today: date | None = None,
+                             min_fit: float = -1.0) -> list[RequestMatch]:
         """Open requests that this profile could answer ("opportunities for my cluster"):
-        its best vector against each request, among requests whose filters it passes."""
+        its best vector against each request (at least ``min_fit``), among requests whose
+        filters it passes."""
         vectors = self._corpus.slot_vectors(self._corpus.slot(profile_id))
-        return self.requests.for_profile(self.get(profile_id), vectors, k, today)
+        return self.requests.for_profile(self.get(profile_id), vectors, k, today, min_fit)
 
     def requests_for_request(self, request: PartnerRequest, k: int = 10,
                              today: date | None = None, exclude_id: str | None = None

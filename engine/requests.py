@@ -79,15 +79,17 @@ class RequestBook:
         return np.stack([self._vectors[i] for i in ids])
 
     def for_profile(
-        self, profile: Profile, vectors: np.ndarray, k: int, today: date | None
+        self, profile: Profile, vectors: np.ndarray, k: int, today: date | None,
+        min_fit: float = -1.0,
     ) -> list[RequestMatch]:
         """Open requests whose filters ``profile`` passes (:func:`engine.filters.admits`),
-        by its best vector's cosine."""
+        by its best vector's cosine, if at least ``min_fit``."""
         ids = [i for i in self.open_ids(today) if admits(self._requests[i][0], profile)]
         if not ids or len(vectors) == 0:
             return []
         scores = (self._matrix(ids) @ vectors.T).max(axis=1)
         order = np.argsort(-scores, kind="stable")[:k]
+        order = order[scores[order] >= min_fit]
         return [
             RequestMatch(ids[i], self._requests[ids[i]][0], float(scores[i]),
                          expires=self._requests[ids[i]][1])

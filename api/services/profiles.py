@@ -83,7 +83,8 @@ class ProfileService:
 
     def partners(self, profile_id: str, k: int, explain: bool) -> MatchList:
         return self.ranking.partners(
-            lambda rec: rec.complementary(profile_id, k, explain=explain),
+            # the profile page lists both: complementary partners are not the similar ones
+            lambda rec: rec.complementary(profile_id, k, explain=explain, distinct=k),
             explain,
             ("partners", profile_id, k, explain),
         )
@@ -91,7 +92,11 @@ class ProfileService:
     def opportunities(self, profile_id: str, k: int) -> RequestMatchList:
         started = time.perf_counter()
         with self.live.reading() as rec:
-            found = rec.requests_for_profile(profile_id, k, today=datetime.now(UTC).date())
+            # a request whose best fit is as weak as a low-confidence list's best match is
+            # no opportunity (the threshold is calibrated on history: engine.confidence)
+            confidence = rec.fusion.confidence if rec.fusion is not None else None
+            found = rec.requests_for_profile(profile_id, k, today=datetime.now(UTC).date(),
+                                             min_fit=confidence.medium if confidence else -1.0)
             version = rec.version
         return RequestMatchList(
             data=self.ranking.requests_found(found),

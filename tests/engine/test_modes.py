@@ -81,6 +81,16 @@ def test_complementary_returns_only_profiles_with_an_ecosystem_the_source_lacks(
     assert_faithful_order(matches)
 
 
+def test_complementary_leaves_out_the_most_similar(recommender: Recommender) -> None:
+    """A profile page lists both: the complementary list does not repeat the similar one."""
+    for profile_id in ("de-cluster", "nl-research", "fr-univ"):
+        similar = {m.profile_id for m in recommender.similar(profile_id, k=3)}
+        complementary = {m.profile_id for m in recommender.complementary(profile_id, k=3,
+                                                                         distinct=3)}
+        assert similar and not similar & complementary
+        assert similar & {m.profile_id for m in recommender.complementary(profile_id, k=8)}
+
+
 def test_complementary_does_not_reward_shared_ecosystems(recommender: Recommender) -> None:
     matches = recommender.complementary("nl-research", k=10, explain=True)
     assert matches

@@ -72,6 +72,14 @@ def test_requests_for_profile_respects_filters_requester_and_expiry(book: Recomm
     assert found[-1].request_id == "cancer"  # the one about something else comes last
 
 
+def test_a_request_below_the_minimum_fit_is_no_opportunity(book: Recommender) -> None:
+    found = book.requests_for_profile("de-auto", k=50, today=TODAY)
+    cut = (found[-1].score + found[-2].score) / 2  # between the last two
+    kept = book.requests_for_profile("de-auto", k=50, today=TODAY, min_fit=cut)
+    assert _ids(kept) == _ids(found)[:-1]
+    assert all(m.score >= cut for m in kept)
+
+
 def test_requests_for_profile_for_other_profiles(book: Recommender) -> None:
     # es-solar: a Spanish SME company in renewables
     found = set(_ids(book.requests_for_profile("es-solar", k=50, today=TODAY)))
