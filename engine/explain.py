@@ -25,6 +25,7 @@ from engine.language import LANGUAGE_NAMES
 from engine.match import Explanation, Match
 from engine.profiles import Profile
 from engine.taxonomy import COUNTRIES, ECOSYSTEMS, KIND_LABELS
+from engine.understand_words import ADJECTIVES, NOUNS, fold
 from engine.view import IndexView
 
 
@@ -48,9 +49,12 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
         unknown |= set(view.signals.members("lexical"))
     groups = view.signals.group_sums(match.contributions)
     playing = in_play(match)
-    known = view.signals.group_sums(
-        {f: v for f, v in match.contributions.items() if f in playing and f not in unknown})
     cited = set(view.signals.group_sums({f: 1.0 for f in playing if f not in unknown}))
+    # a reason is a group that lifts the candidate above typical (as its bar shows) through
+    # something it has more of: "less experience than typical" is no reason to propose it
+    supporting = {f for f in playing - unknown
+                  if match.contributions[f] > 0 and weights.get(f, 0.0) > 0}
+    reasons = reasons_of(groups, {view.signals.group_of(f) for f in supporting})
     evidence: dict[str, Any] = {}
     if any(f in playing for f in view.signals.history if f in unknown):
         evidence["history"] = {"known": False}
@@ -65,10 +69,12 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
             "profile_name": LANGUAGE_NAMES.get(language, language),
         }
     elif "lexical" in cited and match.signals.get("lexical", 0.0) > 0:
+        # a country's name is no topic: "outside Germany" shared "germany" with a cluster
         evidence["shared_terms"] = [
             {"term": term, "share": round(share, 3)}
             for term, share in view.corpus.lexical.shared_terms(
                 context.lexical_query, slot, text=context.request.document, words=words)
+            if fold(term) not in PLACE_WORDS
         ]
     if "thematic" in cited:
         evidence["ecosystems"] = _ecosystems(view, context, match)
@@ -103,12 +109,27 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     if "mentioned" in cited:
         evidence["mentioned"] = _mentioned(view, context, match)
     return Explanation(
-        summary=_summary(view, profile.name, known, evidence,
-                         {f: v for f, v in match.contributions.items() if f in playing}),
+        summary=_summary(view, profile.name, reasons, evidence,
+                         {f: match.contributions[f] for f in supporting}),
         contributions=dict(match.contributions),
         groups=groups,
         evidence=evidence,
     )
+
+
+def reasons_of(groups: Mapping[str, float], supported: set[str]) -> dict[str, float]:
+    """The groups a summary may name, largest first: above typical, supported, and not
+    negligible beside the largest (a +0.004 "network" reason next to +1.2 for meaning)."""
+    lifting = sorted((g for g in supported if groups.get(g, 0.0) > 0), key=lambda g: -groups[g])
+    return {g: groups[g] for g in lifting[:3]
+            if groups[g] >= MIN_REASON * groups[lifting[0]]}
+
+
+#: Country names and adjectives of one word, in every supported language.
+PLACE_WORDS = frozenset(k[0] for table in (NOUNS, ADJECTIVES) for k in table if len(k) == 1)
+
+#: A reason must lift the candidate by at least this share of its largest reason.
+MIN_REASON = 0.1
 
 
 def in_play(match: Match) -> set[str]:
@@ -130,7 +151,9 @@ def _best_items(profile: Profile, match: Match) -> list[dict[str, Any]]:
     items = []
     for item, similarity in match.best_items[:3]:
         if item < len(chunks):
-            items.append({"type": "description", "title": chunks[item][:160],
+            # a passage is embedded as "Name: text"; a description often starts with the name
+            passage = chunks[item].removeprefix(f"{profile.name}: ")
+            items.append({"type": "description", "title": passage[:160],
                           "year": None, "similarity": round(similarity, 3)})
         elif item - len(chunks) < len(profile.activities):
             activity = profile.activities[item - len(chunks)]
@@ -252,12 +275,8 @@ def _summary(
     contributions: dict[str, float],
 ) -> str:
     known = {g.id for g in view.signals.groups}
-    positive = sorted(
-        (g for g, v in groups.items() if v > 0 and g in known),
-        key=lambda g: -groups[g],
-    )[:3]
     reasons = []
-    for group in positive:
+    for group in (g for g in groups if g in known):
         phrase = _PHRASES.get(group, f"its {group} fits the request")
         if group == "semantic" and evidence.get("activities"):
             top = evidence["activities"][0]
@@ -267,7 +286,8 @@ def _summary(
                       if top["type"] == "description"
                       else f"its work on {quoted} matches the request")
             if evidence.get("languages"):
-                phrase += f" in meaning (written in {evidence['languages']['profile_name']})"
+                phrase += (" in meaning across languages (it is written in "
+                           f"{evidence['languages']['profile_name']})")
         elif group == "network" and evidence.get("network"):
             link = evidence["network"][0]
             if link["type"] == "direct":
@@ -284,12 +304,11 @@ def _summary(
             first = evidence["mentioned"][0]
             phrase = _MENTION_PHRASES[first["what"]].format(first["text"])
         elif group == "experience" and evidence.get("experience"):
-            count = evidence["experience"]["activities"]
-            projects = f"{count} past project{'' if count == 1 else 's'}"
-            damping = evidence["experience"]["damping"]
-            phrase = (f"with {projects} it is smaller than the typical candidate, which the "
-                      "ranking favours at equal fit" if damping > groups[group] - damping
-                      else f"it has {projects}")
+            # a record lifts a candidate only through what it has more of: coordination
+            count = evidence["experience"]["coordinated"]
+            phrase = f"it has coordinated {count} project{'' if count == 1 else 's'}"
+        elif group == "kind" and "preferred_kind" in contributions:
+            phrase = "it is of a kind the request prefers"
         elif group == "thematic" and evidence.get("ecosystems"):
             eco = evidence["ecosystems"]
             if eco["complementary"]:

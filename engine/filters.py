@@ -29,7 +29,8 @@ def allowed(request: PartnerRequest, columns: Columns, slots: Mapping[str, int])
         mask &= (columns.ecosystems & eco_bits(request.ecosystems)) != 0
     if request.sme_only:
         mask &= columns.sme
-    for excluded in (request.requester_id, *request.negative_ids):
+    # the requester, and the examples: a positive one asks for more like it, not for itself
+    for excluded in (request.requester_id, *request.positive_ids, *request.negative_ids):
         slot = slots.get(excluded) if excluded else None
         if slot is not None:
             mask[slot] = False

@@ -175,7 +175,7 @@ def test_an_explanation_across_languages_cites_text_not_shared_words(
     assert "shared_terms" not in evidence
     assert polish.signals["lexical"] > 0.0  # the filled-in terms count ...
     # ... but are no reason: the reason is the best-matching text, matched in meaning
-    assert "in meaning (written in Polish)" in polish.explanation.summary
+    assert "in meaning across languages (it is written in Polish)" in polish.explanation.summary
     assert "key terms" not in polish.explanation.summary
 
 
