@@ -25,6 +25,7 @@ from engine.language import LANGUAGE_NAMES
 from engine.match import Explanation, Match
 from engine.profiles import Profile
 from engine.taxonomy import COUNTRIES, ECOSYSTEMS, KIND_LABELS
+from engine.understand_kinds import KINDS
 from engine.understand_words import ADJECTIVES, NOUNS, fold
 from engine.view import IndexView
 
@@ -54,7 +55,6 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     # something it has more of: "less experience than typical" is no reason to propose it
     supporting = {f for f in playing - unknown
                   if match.contributions[f] > 0 and weights.get(f, 0.0) > 0}
-    reasons = reasons_of(groups, {view.signals.group_of(f) for f in supporting})
     evidence: dict[str, Any] = {}
     if any(f in playing for f in view.signals.history if f in unknown):
         evidence["history"] = {"known": False}
@@ -69,13 +69,16 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
             "profile_name": LANGUAGE_NAMES.get(language, language),
         }
     elif "lexical" in cited and match.signals.get("lexical", 0.0) > 0:
-        # a country's name is no topic: "outside Germany" shared "germany" with a cluster
-        evidence["shared_terms"] = [
+        # a country or a kind of organisation is no topic: "outside Germany" shared
+        # "germany", and a Polish request's only shared term was "klastrów" (clusters)
+        terms = [
             {"term": term, "share": round(share, 3)}
             for term, share in view.corpus.lexical.shared_terms(
                 context.lexical_query, slot, text=context.request.document, words=words)
-            if fold(term) not in PLACE_WORDS
+            if fold(term) not in PLACE_WORDS and (fold(term),) not in KINDS
         ]
+        if terms:
+            evidence["shared_terms"] = terms
     if "thematic" in cited:
         evidence["ecosystems"] = _ecosystems(view, context, match)
     # past projects are a reason only while a collaboration feature counts (the network group
@@ -108,8 +111,11 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
         evidence["kind"] = {"kind": profile.kind.value, "label": KIND_LABELS[profile.kind]}
     if "mentioned" in cited:
         evidence["mentioned"] = _mentioned(view, context, match)
+    supported = {view.signals.group_of(f) for f in supporting}
+    if "shared_terms" not in evidence:  # only constraint words in common: no term reason
+        supported.discard("lexical")
     return Explanation(
-        summary=_summary(view, profile.name, reasons, evidence,
+        summary=_summary(view, profile.name, reasons_of(groups, supported), evidence,
                          {f: match.contributions[f] for f in supporting}),
         contributions=dict(match.contributions),
         groups=groups,

@@ -424,6 +424,8 @@ def _check_summary(m: Match, weights: dict[str, float]) -> None:
     supported = {group for group, features in SIGNAL_GROUPS.items()
                  if any(f in _in_play(m) and m.contributions[f] > 0 and weights[f] > 0
                         for f in features)}
+    if "shared_terms" not in e.evidence:  # terms are a reason only with terms to show
+        supported.discard("lexical")
     lifting = {g for g in supported if e.groups.get(g, 0.0) > 0}
     largest = max((e.groups[g] for g in lifting), default=0.0)
     named = {g for g in lifting if e.groups[g] >= 0.1 * largest}
@@ -669,15 +671,18 @@ def test_without_a_requester_the_summary_never_says_your_consortium(rec: Recomme
     check_explanations(rec, request, matches, weights, pool)
 
 
-def test_a_country_named_in_the_request_is_no_shared_term(rec: Recommender) -> None:
+def test_a_country_or_kind_named_in_the_request_is_no_shared_term(rec: Recommender) -> None:
     """"outside Germany" shared "germany" with a German textile cluster's description: a
-    country is read as a constraint, never as a topic the partner has in common."""
+    country (or a kind, "cluster") is read as a constraint, never as a topic in common."""
     rec.upsert([Profile(id="grid-lab", name="Grid Lab", country="DE", description=(
-        "Battery storage pilots for the electricity grid in Germany and France."))])
-    request = PartnerRequest(text="battery storage grid partners outside Germany, not France")
+        "A cluster for battery storage pilots on the electricity grid in Germany and France."
+    ))])
+    request = PartnerRequest(
+        text="battery storage grid cluster partners outside Germany, not France")
     matches = rec.recommend(request, k=9, explain=True)
     lab = next(m for m in matches if m.profile_id == "grid-lab")
-    assert rec.lexical_scores("germany")[rec.slot_ids().index("grid-lab")] > 0  # it says it
+    for word in ("germany", "cluster"):  # it says them
+        assert rec.lexical_scores(word)[rec.slot_ids().index("grid-lab")] > 0
     terms = {t["term"] for t in lab.explanation.evidence.get("shared_terms", [])}
-    assert {"battery", "storage"} <= terms and not terms & {"germany", "france"}
+    assert {"battery", "storage"} <= terms and not terms & {"germany", "france", "cluster"}
     assert "germany" in PLACE_WORDS and "battery" not in PLACE_WORDS

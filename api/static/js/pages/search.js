@@ -239,7 +239,9 @@ function renderResults(page = 1) {
   if (state.body?.countries?.length) filters.push(`${state.body.countries.length} target countr${state.body.countries.length === 1 ? "y" : "ies"}`);
   if (state.body?.kinds?.length) filters.push(`${state.body.kinds.length} kind${state.body.kinds.length === 1 ? "" : "s"}`);
   if (read.length) filters.push(`${read.length} filter${read.length === 1 ? "" : "s"} from your text`);
-  $("results-meta").textContent = `${fmt.int(data.length)} candidate${data.length === 1 ? "" : "s"} · ranked in ${fmt.num(result.took_ms, 0)} ms`
+  // a list served from the result cache was ranked earlier: "ranked in 0 ms" reads as a bug
+  const when = result.cached ? "from the result cache" : `ranked in ${fmt.num(result.took_ms, 0)} ms`;
+  $("results-meta").textContent = `${fmt.int(data.length)} candidate${data.length === 1 ? "" : "s"} · ${when}`
     + (filters.length ? ` · filtered by ${filters.join(", ")}` : "");
 }
 
