@@ -24,9 +24,8 @@ from engine.first_stage import without_history
 from engine.language import LANGUAGE_NAMES
 from engine.match import Explanation, Match
 from engine.profiles import Profile
+from engine.reasons import in_play, is_topic, reasons_of, supporting
 from engine.taxonomy import COUNTRIES, ECOSYSTEMS, KIND_LABELS
-from engine.understand_kinds import KINDS
-from engine.understand_words import ADJECTIVES, NOUNS, fold
 from engine.view import IndexView
 
 
@@ -51,10 +50,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     groups = view.signals.group_sums(match.contributions)
     playing = in_play(match)
     cited = set(view.signals.group_sums({f: 1.0 for f in playing if f not in unknown}))
-    # a reason is a group that lifts the candidate above typical (as its bar shows) through
-    # something it has more of: "less experience than typical" is no reason to propose it
-    supporting = {f for f in playing - unknown
-                  if match.contributions[f] > 0 and weights.get(f, 0.0) > 0}
+    lifting = supporting(match, weights, unknown)  # what a reason may rest on
     evidence: dict[str, Any] = {}
     if any(f in playing for f in view.signals.history if f in unknown):
         evidence["history"] = {"known": False}
@@ -75,7 +71,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
             {"term": term, "share": round(share, 3)}
             for term, share in view.corpus.lexical.shared_terms(
                 context.lexical_query, slot, text=context.request.document, words=words)
-            if fold(term) not in PLACE_WORDS and (fold(term),) not in KINDS
+            if is_topic(term)
         ]
         if terms:
             evidence["shared_terms"] = terms
@@ -108,40 +104,23 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
                            if f in playing and weights.get(f, 0.0) < 0.0),
         }
     if "kind" in cited:
-        evidence["kind"] = {"kind": profile.kind.value, "label": KIND_LABELS[profile.kind]}
+        evidence["kind"] = {"kind": profile.kind.value, "label": KIND_LABELS[profile.kind],
+                            "sme": profile.sme}
     if "mentioned" in cited:
         evidence["mentioned"] = _mentioned(view, context, match)
-    supported = {view.signals.group_of(f) for f in supporting}
-    if "shared_terms" not in evidence:  # only constraint words in common: no term reason
-        supported.discard("lexical")
+    # what each group's supporting features add (its bar may be mostly a smaller record)
+    support = view.signals.group_sums({f: match.contributions[f] for f in lifting})
+    shown = sum(t["share"] for t in evidence.get("shared_terms", []))
+    if shown < 0.5:  # the terms in common were mostly constraint words: no term reason
+        support.pop("lexical", None)
+    lift = sum(max(v, 0.0) for f, v in match.contributions.items() if f != "diversity")
     return Explanation(
-        summary=_summary(view, profile.name, reasons_of(groups, supported), evidence,
-                         {f: match.contributions[f] for f in supporting}),
+        summary=_summary(view, profile.name, reasons_of(support, lift), evidence,
+                         {f: match.contributions[f] for f in lifting}),
         contributions=dict(match.contributions),
         groups=groups,
         evidence=evidence,
     )
-
-
-def reasons_of(groups: Mapping[str, float], supported: set[str]) -> dict[str, float]:
-    """The groups a summary may name, largest first: above typical, supported, and not
-    negligible beside the largest (a +0.004 "network" reason next to +1.2 for meaning)."""
-    lifting = sorted((g for g in supported if groups.get(g, 0.0) > 0), key=lambda g: -groups[g])
-    return {g: groups[g] for g in lifting[:3]
-            if groups[g] >= MIN_REASON * groups[lifting[0]]}
-
-
-#: Country names and adjectives of one word, in every supported language.
-PLACE_WORDS = frozenset(k[0] for table in (NOUNS, ADJECTIVES) for k in table if len(k) == 1)
-
-#: A reason must lift the candidate by at least this share of its largest reason.
-MIN_REASON = 0.1
-
-
-def in_play(match: Match) -> set[str]:
-    """The features that count for ``match``: weighted (they have a contribution) and
-    non-zero for this candidate."""
-    return {f for f in match.contributions if match.signals.get(f, 0.0) != 0.0}
 
 
 #: A sector is cited as complementary only if it joins the wanted one's consortia clearly
@@ -159,7 +138,7 @@ def _best_items(profile: Profile, match: Match) -> list[dict[str, Any]]:
         if item < len(chunks):
             # a passage is embedded as "Name: text"; a description often starts with the name
             passage = chunks[item].removeprefix(f"{profile.name}: ")
-            items.append({"type": "description", "title": passage[:160],
+            items.append({"type": "description", "title": _clip(passage, 160),
                           "year": None, "similarity": round(similarity, 3)})
         elif item - len(chunks) < len(profile.activities):
             activity = profile.activities[item - len(chunks)]
@@ -291,9 +270,12 @@ def _summary(
             phrase = (f"its description ({quoted}) matches the request"
                       if top["type"] == "description"
                       else f"its work on {quoted} matches the request")
-            if evidence.get("languages"):
+            languages = evidence.get("languages")
+            if languages and languages["request"]:  # else the request's is undetected
                 phrase += (" in meaning across languages (it is written in "
-                           f"{evidence['languages']['profile_name']})")
+                           f"{languages['profile_name']})")
+            elif languages:
+                phrase += " in meaning"
         elif group == "network" and evidence.get("network"):
             link = evidence["network"][0]
             if link["type"] == "direct":
@@ -326,7 +308,10 @@ def _summary(
         reasons.append(phrase)
     if not reasons:
         return f"{name} is proposed on its overall score."
-    joined = reasons[0] if len(reasons) == 1 else ", ".join(reasons[:-1]) + " and " + reasons[-1]
+    # a reason with a comma of its own ("it works in Energy, Digital") is set off by ";"
+    sep = "; " if any("," in r for r in reasons) else ", "
+    joined = reasons[0] if len(reasons) == 1 else (
+        sep.join(reasons[:-1]) + sep.rstrip(" ,") + " and " + reasons[-1])
     return f"{name} is proposed because {joined}."
 
 

@@ -20,13 +20,13 @@ from engine.config import RankConfig
 from engine.corpus import vector_texts
 from engine.diversity import Diversity
 from engine.embed import HashEncoder
-from engine.explain import PLACE_WORDS
 from engine.lexical import PARAMS
 from engine.match import Explanation, Match
 from engine.mentions import Mentions, fold, place_keys
 from engine.pool import Pool
 from engine.profiles import Activity, PartnerRequest, Profile
 from engine.rank import REFERENCE
+from engine.reasons import PLACE_WORDS
 from engine.recommender import Recommender
 from engine.signals import haversine_km
 from engine.sources.h2020 import Participation
@@ -279,8 +279,9 @@ def _check_activities(rec: Recommender, m: Match, pool: Pool | None) -> None:
         else:
             assert item["type"] == "description" and item["year"] is None
             # the passage without the "Name: " it was embedded with
-            text = next(c for c in chunks
-                        if c.removeprefix(f"{profile.name}: ")[:160] == item["title"])
+            text = next(c for c in chunks  # the passage without its "Name: ", clipped
+                        if c.removeprefix(f"{profile.name}: ").startswith(
+                            item["title"].removesuffix("…")))
         if pool is not None and pool.context is not None:
             vector = rec.encoder.encode([text])[0]
             cosine = float(vector @ pool.context.query)
@@ -415,25 +416,24 @@ def _in_play(m: Match) -> set[str]:
 
 
 def _check_summary(m: Match, weights: dict[str, float]) -> None:
-    """The summary names the groups that lift the candidate above the typical one (their
-    bar is positive) through a feature in play with a positive weight that it has more of
-    than typical, the largest of them, none below a tenth of it, and no other."""
+    """The summary names the groups whose supporting features (in play, a positive weight,
+    above typical) add at least a tenth of the candidate's whole lift above typical, the
+    largest of them, and no other; a term reason needs shown terms for half the match."""
     e = m.explanation
     assert e.summary.startswith(f"{m.profile.name} is proposed")
     assert e.summary.endswith(".")
-    supported = {group for group, features in SIGNAL_GROUPS.items()
-                 if any(f in _in_play(m) and m.contributions[f] > 0 and weights[f] > 0
-                        for f in features)}
-    if "shared_terms" not in e.evidence:  # terms are a reason only with terms to show
-        supported.discard("lexical")
-    lifting = {g for g in supported if e.groups.get(g, 0.0) > 0}
-    largest = max((e.groups[g] for g in lifting), default=0.0)
-    named = {g for g in lifting if e.groups[g] >= 0.1 * largest}
+    support = {group: sum(m.contributions[f] for f in features
+                          if f in _in_play(m) and m.contributions[f] > 0 and weights[f] > 0)
+               for group, features in SIGNAL_GROUPS.items()}
+    if sum(t["share"] for t in e.evidence.get("shared_terms", [])) < 0.5:
+        support["lexical"] = 0.0
+    lift = sum(max(v, 0.0) for f, v in m.contributions.items() if f != "diversity")
+    named = {g for g, v in support.items() if v > 0 and v >= 0.1 * lift}
     for group in SIGNAL_GROUPS:
         if group not in named:
             assert not _mentioned(e.summary, group), (group, e.summary)
     if named:
-        best = max(named, key=lambda g: e.groups[g])
+        best = max(named, key=lambda g: support[g])
         assert _mentioned(e.summary, best), (best, e.summary)
     else:
         assert e.summary == f"{m.profile.name} is proposed on its overall score."

@@ -128,7 +128,7 @@ export function evidencePanel(candidate, { requesterName = "" } = {}) {
       `${x.activities} past project${x.activities === 1 ? "" : "s"}`, x.coordinated ? `, ${x.coordinated} coordinated` : "",
       x.history ? `, ${x.history} in earlier programmes` : ""), why ? h("p", { class: "ev-note" }, why) : null));
   }
-  if (ev.kind) parts.push(section("kind", "Type of organisation", "spark", h("p", {}, ev.kind.label || ev.kind.kind)));
+  if (ev.kind) parts.push(section("kind", "Type of organisation", "spark", h("p", {}, ev.kind.label || ev.kind.kind, ev.kind.sme ? " · SME" : "")));
   if (ev.mentioned?.length) {
     const said = { organisation: "The request names it: ", place: "The request names its location: ", country: "The request names its country: " };
     parts.push(section("mentioned", "Named in the request", "search", h("ul", { class: "plain" },
