@@ -118,11 +118,32 @@ def test_preference_features_stay_at_zero(pools: list[PoolData]) -> None:
 
 def test_weights_are_scaled_to_a_fixed_standardised_sum(pools: list[PoolData]) -> None:
     weights = fit_weights(pools, features=("lexical", "dense"))
-    x = np.vstack([p.features for p in pools])
+    x = np.vstack([p.features - p.features.mean(axis=0) for p in pools])  # centred per query
     standardised = sum(
         abs(weights[f]) * x[:, FEATURES.index(f)].std() for f in ("lexical", "dense")
     )
     assert standardised == pytest.approx(WEIGHT_SCALE, rel=1e-6)
+
+
+def test_a_value_every_candidate_of_a_query_shares_takes_no_weight(
+    pools: list[PoolData],
+) -> None:
+    """Twin indicators that sum to 1 within a query (same / new country once a requester is
+    given) must not take large equal weights against the intercept: only their difference
+    ranks. Here two columns are made such twins, one of them carrying a small real
+    preference; their weights come out opposite, not both large and negative."""
+    same, new = FEATURES.index("same_country"), FEATURES.index("new_country")
+    twins = []
+    for n, p in enumerate(pools):
+        x = p.features.copy()
+        home = (np.arange(len(x)) + n) % 3 == 0
+        x[:, same], x[:, new] = home, ~home
+        if n % 2:  # half the queries have no requester: both indicators 0
+            x[:, same] = x[:, new] = 0.0
+        twins.append(PoolData(p.query_id, x, p.labels))
+    weights = fit_weights(twins)
+    assert weights["same_country"] == pytest.approx(-weights["new_country"], rel=1e-6)
+    assert abs(weights["same_country"]) < 0.5 * max(abs(w) for w in weights.values())
 
 
 def test_fit_weights_raises_on_empty_or_one_class_pools(pools: list[PoolData]) -> None:
