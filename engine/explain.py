@@ -67,13 +67,12 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     elif "lexical" in cited and match.signals.get("lexical", 0.0) > 0:
         # a country or a kind of organisation is no topic: "outside Germany" shared
         # "germany", and a Polish request's only shared term was "klastrów" (clusters)
-        terms = [
-            {"term": term, "share": round(share, 3)}
-            for term, share in view.corpus.lexical.shared_terms(
-                context.lexical_query, slot, text=context.request.document, words=words)
-            if is_topic(term)
-        ]
-        if terms:
+        shared = view.corpus.lexical.shared_terms(
+            context.lexical_query, slot, n=context.lexical_query.nnz,  # all, for the hidden share
+            text=context.request.document, words=words)
+        hidden = sum(share for term, share in shared if not is_topic(term))
+        terms = [{"term": t, "share": round(v, 3)} for t, v in shared if is_topic(t)][:TERMS]
+        if terms and hidden < 0.5:  # else the terms in common were mostly constraint words
             evidence["shared_terms"] = terms
     if "thematic" in cited:
         evidence["ecosystems"] = _ecosystems(view, context, match)
@@ -110,8 +109,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
         evidence["mentioned"] = _mentioned(view, context, match)
     # what each group's supporting features add (its bar may be mostly a smaller record)
     support = view.signals.group_sums({f: match.contributions[f] for f in lifting})
-    shown = sum(t["share"] for t in evidence.get("shared_terms", []))
-    if shown < 0.5:  # the terms in common were mostly constraint words: no term reason
+    if "shared_terms" not in evidence:  # no topic in common to name
         support.pop("lexical", None)
     lift = sum(max(v, 0.0) for f, v in match.contributions.items() if f != "diversity")
     return Explanation(
@@ -122,6 +120,9 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
         evidence=evidence,
     )
 
+
+#: Shared terms shown per candidate.
+TERMS = 6
 
 #: A sector is cited as complementary only if it joins the wanted one's consortia clearly
 #: more often than chance ("1.0x more often than chance" reads as no reason at all).

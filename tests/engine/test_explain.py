@@ -418,14 +418,14 @@ def _in_play(m: Match) -> set[str]:
 def _check_summary(m: Match, weights: dict[str, float]) -> None:
     """The summary names the groups whose supporting features (in play, a positive weight,
     above typical) add at least a tenth of the candidate's whole lift above typical, the
-    largest of them, and no other; a term reason needs shown terms for half the match."""
+    largest of them, and no other; a term reason needs terms to show."""
     e = m.explanation
     assert e.summary.startswith(f"{m.profile.name} is proposed")
     assert e.summary.endswith(".")
     support = {group: sum(m.contributions[f] for f in features
                           if f in _in_play(m) and m.contributions[f] > 0 and weights[f] > 0)
                for group, features in SIGNAL_GROUPS.items()}
-    if sum(t["share"] for t in e.evidence.get("shared_terms", [])) < 0.5:
+    if "shared_terms" not in e.evidence:
         support["lexical"] = 0.0
     lift = sum(max(v, 0.0) for f, v in m.contributions.items() if f != "diversity")
     named = {g for g, v in support.items() if v > 0 and v >= 0.1 * lift}
@@ -677,8 +677,8 @@ def test_a_country_or_kind_named_in_the_request_is_no_shared_term(rec: Recommend
     rec.upsert([Profile(id="grid-lab", name="Grid Lab", country="DE", description=(
         "A cluster for battery storage pilots on the electricity grid in Germany and France."
     ))])
-    request = PartnerRequest(
-        text="battery storage grid cluster partners outside Germany, not France")
+    request = PartnerRequest(text="battery storage pilots for the electricity grid: a cluster "
+                                  "of partners outside Germany, not France")
     matches = rec.recommend(request, k=9, explain=True)
     lab = next(m for m in matches if m.profile_id == "grid-lab")
     for word in ("germany", "cluster"):  # it says them
@@ -686,3 +686,8 @@ def test_a_country_or_kind_named_in_the_request_is_no_shared_term(rec: Recommend
     terms = {t["term"] for t in lab.explanation.evidence.get("shared_terms", [])}
     assert {"battery", "storage"} <= terms and not terms & {"germany", "france", "cluster"}
     assert "germany" in PLACE_WORDS and "battery" not in PLACE_WORDS
+    # a match resting mostly on those words shows no terms and gives no term reason
+    mostly = PartnerRequest(text="grid cluster outside Germany, not France")
+    lab = next(m for m in rec.recommend(mostly, k=9, explain=True) if m.profile_id == "grid-lab")
+    assert "shared_terms" not in lab.explanation.evidence
+    assert "key terms" not in lab.explanation.summary
