@@ -113,7 +113,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
         support.pop("lexical", None)
     lift = sum(max(v, 0.0) for f, v in match.contributions.items() if f != "diversity")
     return Explanation(
-        summary=_summary(view, profile.name, reasons_of(support, lift), evidence,
+        summary=_summary(view, profile.name, reasons_of(support, groups, lift), evidence,
                          {f: match.contributions[f] for f in lifting}),
         contributions=dict(match.contributions),
         groups=groups,
@@ -250,7 +250,7 @@ def _clip(text: str, limit: int) -> str:
     """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
     if len(text) <= limit:
         return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
 def _summary(
@@ -309,8 +309,8 @@ def _summary(
         reasons.append(phrase)
     if not reasons:
         return f"{name} is proposed on its overall score."
-    # a reason with a comma of its own ("it works in Energy, Digital") is set off by ";"
-    sep = "; " if any("," in r for r in reasons) else ", "
+    # three reasons, one with a comma of its own ("it works in Energy, Digital"): set off by ";"
+    sep = "; " if len(reasons) > 2 and any("," in r for r in reasons) else ", "
     joined = reasons[0] if len(reasons) == 1 else (
         sep.join(reasons[:-1]) + sep.rstrip(" ,") + " and " + reasons[-1])
     return f"{name} is proposed because {joined}."

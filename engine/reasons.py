@@ -39,12 +39,15 @@ def supporting(match: Match, weights: Mapping[str, float], unknown: set[str]) ->
             if match.contributions[f] > 0 and weights.get(f, 0.0) > 0}
 
 
-def reasons_of(support: Mapping[str, float], lift: float) -> dict[str, float]:
+def reasons_of(support: Mapping[str, float], groups: Mapping[str, float],
+               lift: float) -> dict[str, float]:
     """The groups a summary may name, largest first, from what their supporting features
     add (``support``): at most three, none below :data:`MIN_REASON` of ``lift``, everything
     that lifts the candidate above typical ("it has coordinated 1 project" for +0.014 of a
-    +0.23 record that was mostly smaller than typical)."""
-    ranked = sorted((g for g, v in support.items() if v > 0), key=lambda g: -support[g])
+    +0.23 record that was mostly smaller than typical), and none whose bar (``groups``) is
+    below typical ("it has coordinated 57 projects" beside Experience -0.68)."""
+    ranked = sorted((g for g, v in support.items() if v > 0 and groups.get(g, 0.0) > 0),
+                    key=lambda g: -support[g])
     return {g: support[g] for g in ranked[:3] if support[g] >= MIN_REASON * lift}
 
 

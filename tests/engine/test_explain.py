@@ -416,8 +416,8 @@ def _in_play(m: Match) -> set[str]:
 
 
 def _check_summary(m: Match, weights: dict[str, float]) -> None:
-    """The summary names the groups whose supporting features (in play, a positive weight,
-    above typical) add at least a tenth of the candidate's whole lift above typical, the
+    """The summary names the groups above typical (their bar) whose supporting features (in
+    play, a positive weight, above typical) add a tenth of the candidate's whole lift, the
     largest of them, and no other; a term reason needs terms to show."""
     e = m.explanation
     assert e.summary.startswith(f"{m.profile.name} is proposed")
@@ -428,7 +428,8 @@ def _check_summary(m: Match, weights: dict[str, float]) -> None:
     if "shared_terms" not in e.evidence:
         support["lexical"] = 0.0
     lift = sum(max(v, 0.0) for f, v in m.contributions.items() if f != "diversity")
-    named = {g for g, v in support.items() if v > 0 and v >= 0.1 * lift}
+    named = {g for g, v in support.items()
+             if v > 0 and v >= 0.1 * lift and e.groups.get(g, 0.0) > 0}
     for group in SIGNAL_GROUPS:
         if group not in named:
             assert not _mentioned(e.summary, group), (group, e.summary)

@@ -82,7 +82,7 @@ export function evidencePanel(candidate, { requesterName = "" } = {}) {
   }
   if (ev.languages) {
     const l = ev.languages;
-    parts.push(section("languages", "Across languages", "search", h("p", { class: "ev-languages" },
+    parts.push(section("languages", l.request ? "Across languages" : "Matched by meaning", "search", h("p", { class: "ev-languages" },
       (l.request ? `Written in ${l.profile_name}, the request in ${l.request_name}` :
         `Written in ${l.profile_name}; the request is too short to tell its language`)
       + ": matched by meaning with the multilingual model. "
