@@ -313,7 +313,8 @@ def _summary(
     sep = "; " if len(reasons) > 2 and any("," in r for r in reasons) else ", "
     joined = reasons[0] if len(reasons) == 1 else (
         sep.join(reasons[:-1]) + sep.rstrip(" ,") + " and " + reasons[-1])
-    return f"{name} is proposed because {joined}."
+    # a clipped quote at the end already trails off: "…Low-Carbon…" takes no full stop
+    return f"{name} is proposed because {joined}" + ("" if joined.endswith("…") else ".")
 
 
 def weak(matches: list[Match]) -> list[Match]:

@@ -421,7 +421,7 @@ def _check_summary(m: Match, weights: dict[str, float]) -> None:
     largest of them, and no other; a term reason needs terms to show."""
     e = m.explanation
     assert e.summary.startswith(f"{m.profile.name} is proposed")
-    assert e.summary.endswith(".")
+    assert e.summary.endswith((".", "…")) and not e.summary.endswith("….")
     support = {group: sum(m.contributions[f] for f in features
                           if f in _in_play(m) and m.contributions[f] > 0 and weights[f] > 0)
                for group, features in SIGNAL_GROUPS.items()}
