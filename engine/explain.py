@@ -20,7 +20,6 @@ import numpy as np
 from engine.batch import bridge_in_force
 from engine.context import RequestContext
 from engine.explain_links import network_links
-from engine.first_stage import without_history
 from engine.language import LANGUAGE_NAMES
 from engine.match import Explanation, Match
 from engine.profiles import Profile
@@ -41,7 +40,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     columns = view.derived.columns
     # a profile without any history has its history signals filled in (engine.unknown):
     # they count in the score, but are no reason to cite
-    unknown = set(view.signals.history) if without_history(view, np.array([slot]))[0] else set()
+    unknown = set(view.signals.history) if view.derived.without_history[slot] else set()
     language = str(columns.language[slot])
     # as the ranking decides (engine.batch): terms across languages were filled in
     across = bridge_in_force(view, context) and language != context.language

@@ -64,12 +64,6 @@ def other_languages_top(view: IndexView, context: RequestContext, mask: np.ndarr
     return _best_slots(view, index, context.multilingual, other, size)
 
 
-def without_history(view: IndexView, slots: np.ndarray) -> np.ndarray:
-    """Which of ``slots`` have no history at all: no activity, no earlier programme, no link
-    in the collaboration graph (another profile may list it as a partner)."""
-    return view.derived.without_history[slots]
-
-
 def described_top(view: IndexView, context: RequestContext, mask: np.ndarray,
                   size: int) -> np.ndarray:
     """The ``size`` allowed slots without any history (a self-description only) with the

@@ -10,7 +10,7 @@ import numpy as np
 
 from engine.batch import Batch
 from engine.context import RequestContext
-from engine.first_stage import candidates, without_history
+from engine.first_stage import candidates
 from engine.fusion import fuse
 from engine.unknown import fill_unknown
 from engine.view import IndexView
@@ -66,7 +66,7 @@ def build_pool(view: IndexView, context: RequestContext, mask: np.ndarray, k: in
     whole = Batch(view, context, slots, lexical_all, seeds=seeds, parent=first)
     features.update(view.signals.compute(whole, pooled=True))
     features = fill_unknown(
-        features, view.signals.record, without_history(view, slots),
+        features, view.signals.record, view.derived.without_history[slots],
         np.concatenate([b.dense.best for b in batches]), weights=view.weights,
         # a newcomer has no recorded link with the requester: it is compared with the
         # candidates that have none either

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,17 @@ def _like(text: str) -> str:
     """A LIKE pattern (escape ``\\``) finding ``text`` anywhere, case-folded."""
     escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _of_kind(stmt: Select[Any], kind: str | None, ecosystem: str | None) -> Select[Any]:
+    """``stmt`` limited to profiles of ``kind`` in ``ecosystem`` (``None``: any)."""
+    if kind:
+        stmt = stmt.where(ProfileRow.kind == kind)
+    if ecosystem:
+        stmt = stmt.where(ProfileRow.id.in_(
+            select(ProfileEcosystemRow.profile_id).where(
+                ProfileEcosystemRow.ecosystem == ecosystem)))
+    return stmt
 
 
 def _profile(row: ProfileRow) -> Profile:
@@ -125,19 +136,9 @@ class ProfileStore:
         self, where: ProfileFilter, offset: int, limit: int
     ) -> tuple[list[ProfileRecord], int]:
         """One page of the profiles matching ``where``, ordered by name; and their total."""
-        stmt = select(ProfileRow)
+        stmt = _of_kind(select(ProfileRow), where.kind, where.ecosystem)
         if where.country:
             stmt = stmt.where(ProfileRow.country == where.country)
-        if where.kind:
-            stmt = stmt.where(ProfileRow.kind == where.kind)
-        if where.ecosystem:
-            stmt = stmt.where(
-                ProfileRow.id.in_(
-                    select(ProfileEcosystemRow.profile_id).where(
-                        ProfileEcosystemRow.ecosystem == where.ecosystem
-                    )
-                )
-            )
         if where.q:
             pattern = _like(where.q)
             stmt = stmt.where(
@@ -223,17 +224,7 @@ class ProfileStore:
         country (region and name empty). With it, that country's rows per NUTS-2 region,
         read from each profile's document (so only for one country: reading every document
         takes ~0.6 s on the bundled corpus); a profile without a region has region ``""``."""
-        stmt = select(ProfileRow.country)
-        if kind:
-            stmt = stmt.where(ProfileRow.kind == kind)
-        if ecosystem:
-            stmt = stmt.where(
-                ProfileRow.id.in_(
-                    select(ProfileEcosystemRow.profile_id).where(
-                        ProfileEcosystemRow.ecosystem == ecosystem
-                    )
-                )
-            )
+        stmt = _of_kind(select(ProfileRow.country), kind, ecosystem)
         with self._sessions() as s:
             if country is None:
                 counts = s.execute(stmt.add_columns(func.count()).group_by(ProfileRow.country))

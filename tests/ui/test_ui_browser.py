@@ -199,36 +199,6 @@ def test_search_shows_ranked_explained_partners(ui: UI, ui_timings: dict[str, An
     assert all("Germany" in ui.card(i).locator(".meta").inner_text() for i in ui.candidate_ids())
 
 
-def test_api_errors_are_shown_as_messages(ui: UI) -> None:
-    page = ui.page
-    ui.open()
-    page.click("#submit-search")  # nothing typed: the API answers 422
-    alert = page.locator("#results-error .problem")
-    alert.wait_for()
-    text = alert.inner_text()
-    assert "Unprocessable Entity (422)" in text and "request text is empty" in text
-    assert page.get_attribute("#f-text", "aria-invalid") == "true"
-    assert page.is_visible("#f-text-error")
-    assert page.get_attribute("#results-error", "role") == "alert"
-
-    # saving a request needs an API key: the 401 problem is shown, with a way to settings
-    page.fill("#f-text", BATTERY)
-    page.click("#save-request")
-    problem = page.locator("#save-message .problem")
-    problem.wait_for()
-    assert "Unauthorized (401)" in problem.inner_text()
-    assert "API key" in problem.inner_text()
-    problem.locator("button", has_text="Open settings").click()
-    assert page.is_visible("#settings")
-    page.keyboard.press("Escape")
-    assert page.is_hidden("#settings")
-
-    # an unknown key is a 401 too, on every call that sends it
-    ui.set_key("not-a-real-key")
-    page.click("#submit-search")
-    page.locator("#results-error .problem", has_text="unknown or revoked API key").wait_for()
-
-
 def test_save_as_open_partner_request(ui: UI) -> None:
     page = ui.page
     ui.open()

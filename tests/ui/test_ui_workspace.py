@@ -167,6 +167,8 @@ def test_a_long_description_is_cut_with_a_notice(ui: UI) -> None:
 
 
 def test_errors_are_phrased_for_people(ui: UI) -> None:
+    """API errors are shown as messages where the user looks, phrased for people, with the
+    technical reference kept for support."""
     page = ui.page
     ui.open()
     page.click("#submit-search")  # nothing typed: the API answers 422
@@ -177,6 +179,10 @@ def test_errors_are_phrased_for_people(ui: UI) -> None:
     assert "request text is empty" in problem.inner_text()  # the server's detail, kept
     assert "Correct what is marked" in problem.inner_text()
     assert problem.locator(".problem-reference").inner_text().endswith("(422)")
+    assert "Unprocessable Entity (422)" in problem.inner_text()
+    assert page.get_attribute("#f-text", "aria-invalid") == "true"
+    assert page.is_visible("#f-text-error")
+    assert page.get_attribute("#results-error", "role") == "alert"
 
     # a schema error names the field by its label, not the API's name for it
     def out_of_range(route: Any) -> None:
@@ -198,7 +204,12 @@ def test_errors_are_phrased_for_people(ui: UI) -> None:
     missing = page.locator("#save-message .problem")
     missing.wait_for()
     assert missing.locator(".notice-title").inner_text() == "This needs a valid API key"
-    assert missing.get_by_role("button", name="Open settings").is_visible()
+    assert "Unauthorized (401)" in missing.inner_text()
+    assert "API key" in missing.inner_text()
+    missing.get_by_role("button", name="Open settings").click()
+    assert page.is_visible("#settings")
+    page.keyboard.press("Escape")
+    assert page.is_hidden("#settings")
 
 
 def test_the_focus_goes_to_the_results_after_a_search(ui: UI) -> None:
