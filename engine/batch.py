@@ -192,9 +192,10 @@ class Batch:
         return sims
 
     def across(self, name: str, values: np.ndarray) -> np.ndarray:
-        """A lexical signal's ``values`` with those of candidates in another language than
-        the request replaced by the signal's expected value at their similarity: terms
-        cannot be shared across languages, so the signal is unknown there, not 0. The
+        """An imputed signal's ``values`` (:data:`engine.bridge.IMPUTED`) with those of
+        candidates in another language than the request replaced by the signal's expected
+        value at their similarity: terms cannot be shared across languages, so the signal is
+        unknown there, not 0 (and e5 cannot count votes, see IMPUTED). The
         expectation is this request's own (its English candidates' mean in bins of
         similarity) where it has enough of them, else the trained one."""
         table = self._expectation(name, values)

@@ -4,9 +4,9 @@ MiniLM and TF-IDF are sound only when request and profile are both English: Mini
 English model (a Polish request and a Polish profile look alike to it by their shared
 function words) and TF-IDF sees nothing across languages. The fusion weights are learned on
 English history, on those signals' scales. For every other pair the ranking therefore reads
-the multilingual-e5 similarity, put on MiniLM's scale, and fills the lexical signals in with
-what they usually are at that similarity. A :class:`LanguageBridge` holds the three fitted
-parts:
+the multilingual-e5 similarity, put on MiniLM's scale, and fills the lexical signals and
+the vote count in with what they usually are at that similarity. A
+:class:`LanguageBridge` holds the three fitted parts:
 
 - ``source``/``target``: quantiles of the best e5 and the best MiniLM similarity of the same
   candidates over the training pools (English pairs). Mapping one onto the other by rank is
@@ -20,10 +20,11 @@ parts:
   profiles. The shift is added to the e5 similarity of every pair whose languages differ
   before mapping. It is measured on parallel texts (the same request in two languages
   against the same profile), not on relevance labels.
-- ``grid``/``imputed``: the mean of each lexical signal over training candidates in bins of
-  their (MiniLM) best similarity. Across languages a lexical signal is not 0, it is unknown:
-  its expected value at that similarity stands in for it, so a profile written in another
-  language neither gains nor loses by the terms it cannot share.
+- ``grid``/``imputed``: the mean of each lexical signal (and ``dense_votes``, see
+  :data:`IMPUTED`) over training candidates in bins of their (MiniLM) best similarity.
+  Across languages a lexical signal is not 0, it is unknown: its expected value at that
+  similarity stands in for it, so a profile written in another language neither gains nor
+  loses by the terms it cannot share.
 """
 
 from __future__ import annotations
@@ -50,8 +51,12 @@ TAIL = 0.05
 MAX_SLOPE = 2.0
 #: Bins of the best similarity over which the lexical signals are averaged.
 BINS = 24
-#: Signals that are filled in across languages.
-LEXICAL = ("lexical", "lexical_log", "lexical_best")
+#: Signals that are filled in across languages: the lexical ones (terms cannot be shared),
+#: and ``dense_votes``. A count of a profile's texts among the request's best needs item
+#: scores that rank well far below the top; e5's do not (a short Spanish request ranked a
+#: research centre's hundreds of aerospace titles among its best and put it first), while
+#: its best match per profile stays sound.
+IMPUTED = ("lexical", "lexical_log", "lexical_best", "dense_votes")
 #: An English request's multilingual vector is of its first this many characters.
 ENGLISH_QUERY_CHARS = 400
 
@@ -83,7 +88,7 @@ class LanguageBridge:
         return np.clip(mapped, -1.0, 1.0).astype(np.float32)
 
     def impute(self, name: str, best: np.ndarray) -> np.ndarray | None:
-        """The expected value of lexical signal ``name`` at each best similarity (None if
+        """The expected value of imputed signal ``name`` at each best similarity (None if
         the bridge has no table for it)."""
         table = self.imputed.get(name)
         if table is None or not self.grid:

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from engine.batch import Batch
 
 GROUPS = (
-    SignalGroup("semantic", "Meaning", "Semantic match of past work"),
+    SignalGroup("semantic", "Meaning", "Its closest text matches the request in meaning"),
+    # apart from "Meaning": a newcomer or a small firm with one exact project has fewer
+    # matching texts than a large institute, which is no sign that it matches less closely
+    SignalGroup("breadth", "Related work", "How many of its texts match the request"),
     SignalGroup("lexical", "Terms", "Shared key terms"),
     SignalGroup("thematic", "Sectors", "Ecosystems shared or complementary"),
     SignalGroup("geography", "Location", "Country, region and distance"),
@@ -113,15 +116,17 @@ def _column(name: str, transform: str = "log") -> Callable[[Batch], np.ndarray]:
 BUILTIN = Registry(GROUPS, (
     Signal("dense", "semantic", "best cosine between request and any profile vector, [-1, 1]",
            "best semantic similarity", lambda b: b.dense.best, weight=4.0, positive=True),
-    Signal("dense_top3", "semantic", "mean of the three best cosines (missing count 0), [0, 1]",
-           "top-3 similarity", lambda b: b.dense.top3, positive=True),
-    Signal("dense_votes", "semantic",
-           "log1p(profile vectors among the pool's 1000 best), [0, ~6.9]",
-           "similar items", lambda b: b.dense.votes, positive=True),
     Signal("dense_multi", "semantic",
            "best cosine of the request with any profile text, multilingual-e5 (any language; "
            "compressed, about [0.7, 0.95])", "similarity in any language",
            lambda b: b.multilingual, positive=True),
+    Signal("dense_top3", "breadth", "mean of the three best cosines (missing count 0), [0, 1]",
+           "top-3 similarity", lambda b: b.dense.top3, positive=True),
+    # a count of project texts: a newcomer's one self-description cannot collect votes
+    Signal("dense_votes", "breadth",
+           "log1p(profile vectors among the pool's 1000 best), [0, ~6.9]",
+           "similar items", lambda b: b.across("dense_votes", b.dense.votes), positive=True,
+           history="record"),
     Signal("lexical", "lexical", "TF-IDF cosine of request and profile document, [0, 1]",
            "shared terms", lambda b: b.across("lexical", b.lexical), weight=4.0,
            positive=True),

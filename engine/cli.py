@@ -201,12 +201,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     print(f"\ncross-border share: engine top 10 {cb['engine_top10']:.3f}, "
           f"true partners {cb['true_partners']:.3f}")
     if run.crosslingual is not None:
-        print("\ncross-lingual set (MRR / recall@10; en: the English versions):")
-        for name, values in run.crosslingual["methods"].items():
-            print(f"  {name}: {values['mrr']:.3f} / {values['recall@10']:.3f} "
-                  f"({values['queries']} requests)")
-        print(f"  profiles without history in the top 10 for their topic: "
-              f"{run.crosslingual['no_history_top10']:.3f}")
+        for title, part in (("whole requests", run.crosslingual),
+                            ("first sentence only", run.crosslingual["short"])):
+            print(f"\ncross-lingual set, {title} (MRR / recall@10; en: the English versions):")
+            for name, v in part["methods"].items():
+                print(f"  {name}: {v['mrr']:.3f} / {v['recall@10']:.3f} ({v['queries']} requests)")
+            print(f"  profiles without history in the top 10 for their topic: "
+                  f"{part['no_history_top10']:.3f}")
     if run.cold_start is not None:
         print("\n" + format_cold_start(run.cold_start))
     print(f"\n{len(run.queries)} queries, {time.perf_counter() - started:.0f} s", file=sys.stderr)

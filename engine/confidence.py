@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from engine.match import Match
 
 LEVELS = ("low", "medium", "high")
 TOP = 10
@@ -44,6 +47,13 @@ class Confidence:
         and how many of the request's words the index knows."""
         values = [s.get(self.signal, 0.0) for s in signals[:TOP]]
         return self.level(max(values)) if values and known_terms else "low"
+
+    def related(self, matches: Sequence[Match]) -> list[Match]:
+        """``matches`` down to those whose own ``signal`` reaches ``medium``. A related list
+        (a profile's similar organisations and complementary partners) has no request whose
+        confidence could be shown, so it stops where a candidate fits as weakly as the best
+        match of the weakest quarter of the training requests."""
+        return [m for m in matches if m.signals.get(self.signal, 0.0) >= self.medium]
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "hit_rates": dict(self.hit_rates)}

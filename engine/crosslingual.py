@@ -7,10 +7,11 @@ history is found for its own topic."""
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,15 @@ from engine.columns import profile_language
 from engine.corpus import multilingual_texts
 from engine.embed import Encoder
 from engine.errors import ValidationError
+from engine.match import Match
 from engine.profiles import PartnerRequest, Profile
 from engine.recommender import Recommender
 from engine.sources.jsonl import load_profiles
 
 #: Ranks beyond this count as not found (reciprocal rank 0).
 DEPTH = 100
+#: A short request is its first sentences up to at least this many characters.
+SHORT_MIN = 60
 
 
 @dataclass(frozen=True)
@@ -88,16 +92,41 @@ def _reciprocal(ranking: Sequence[str], relevant: frozenset[str]) -> float:
     return next((1.0 / i for i, pid in enumerate(ranking, start=1) if pid in relevant), 0.0)
 
 
+def first_sentence(text: str) -> str:
+    """A request's first sentence (at least :data:`SHORT_MIN` characters): the short form a
+    partner-request form often gets ("We seek partners for ... ")."""
+    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    short = parts[0]
+    for part in parts[1:]:
+        if len(short) >= SHORT_MIN:
+            break
+        short = f"{short} {part}"
+    return short
+
+
 def crosslingual_benchmark(
     recommender: Recommender, profiles: Sequence[Profile], queries: Sequence[CrossQuery]
 ) -> dict[str, Any]:
     """Rank every request over the recommender's index with the set's profiles added (they
-    are upserted: the caller's recommender is changed). Returns MRR and recall@10 per split,
-    for English and for the other languages, MRR per language, and for the profiles without
-    history the share of their requests that rank them in the top 10."""
+    are upserted: the caller's recommender is changed), whole and cut to its first sentence
+    (``short``). Returns, for each form, MRR and recall@10 per split for English and for the
+    other languages, MRR per language, and for the profiles without history the share of
+    their requests that rank them in the top 10."""
     recommender.upsert(list(profiles))
-    no_history = {p.id for p in profiles if not p.activities}
-    matches = recommender.recommend_batch([PartnerRequest(text=q.text) for q in queries], DEPTH)
+    no_history = frozenset(p.id for p in profiles if not p.activities)
+    shorts = [replace(q, text=first_sentence(q.text)) for q in queries]
+    matches = recommender.recommend_batch(
+        [PartnerRequest(text=q.text) for q in [*queries, *shorts]], DEPTH)
+    return {
+        **_summary(queries, matches[:len(queries)], no_history),
+        "short": _summary(shorts, matches[len(queries):], no_history),
+        "profiles": len(profiles),
+        "queries": len(queries),
+    }
+
+
+def _summary(queries: Sequence[CrossQuery], matches: Sequence[Sequence[Match]],
+             no_history: frozenset[str]) -> dict[str, Any]:
     rows: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
     per_language: dict[str, list[float]] = defaultdict(list)
     cold: list[float] = []
@@ -121,6 +150,4 @@ def crosslingual_benchmark(
         "mrr_by_language": {lang: statistics.fmean(v) for lang, v in sorted(per_language.items())},
         "no_history_top10": statistics.fmean(cold) if cold else None,
         "no_history_pairs": len(cold),
-        "profiles": len(profiles),
-        "queries": len(queries),
     }

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from engine.batch import bridge_in_force
+from engine.bridge import IMPUTED
 from engine.context import RequestContext
 from engine.explain_links import network_links
 from engine.language import LANGUAGE_NAMES
@@ -42,10 +43,10 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     # they count in the score, but are no reason to cite
     unknown = set(view.signals.history) if view.derived.without_history[slot] else set()
     language = str(columns.language[slot])
-    # as the ranking decides (engine.batch): terms across languages were filled in
+    # as the ranking decides (engine.batch): terms and votes across languages were filled in
     across = bridge_in_force(view, context) and language != context.language
     if across:
-        unknown |= set(view.signals.members("lexical"))
+        unknown |= set(IMPUTED)
     groups = view.signals.group_sums(match.contributions)
     playing = in_play(match)
     cited = set(view.signals.group_sums({f: 1.0 for f in playing if f not in unknown}))
@@ -55,6 +56,9 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
         evidence["history"] = {"known": False}
     if "semantic" in cited:
         evidence["activities"] = _best_items(profile, match)
+    if "dense_votes" in lifting:  # a count it really has: supporting, so neither filled nor imputed
+        evidence["breadth"] = {
+            "closest_texts": int(round(np.expm1(match.signals["dense_votes"])))}
     if across:
         # terms cannot be shared across languages: the lexical signals were filled in
         # (engine.bridge), so the evidence is the best-matching text, not shared words
@@ -113,7 +117,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     lift = sum(max(v, 0.0) for f, v in match.contributions.items() if f != "diversity")
     return Explanation(
         summary=_summary(view, profile.name, reasons_of(support, groups, lift), evidence,
-                         {f: match.contributions[f] for f in lifting}),
+                         {f: match.contributions[f] for f in lifting}, not profile.activities),
         contributions=dict(match.contributions),
         groups=groups,
         evidence=evidence,
@@ -220,6 +224,7 @@ def _country_reason(view: IndexView, context: RequestContext, match: Match) -> s
 
 _PHRASES: dict[str, str] = {
     "semantic": "its past work closely matches the request",
+    "breadth": "several of its projects match the request",
     "lexical": "it shares key terms with the request",
     "thematic": "its sectors fit the request",
     "geography": "its location fits",
@@ -258,7 +263,9 @@ def _summary(
     groups: dict[str, float],
     evidence: dict[str, Any],
     contributions: dict[str, float],
+    described: bool,
 ) -> str:
+    """``described``: the profile has no project history, only its description."""
     known = {g.id for g in view.signals.groups}
     reasons = []
     for group in (g for g in groups if g in known):
@@ -276,6 +283,13 @@ def _summary(
                            f"{languages['profile_name']})")
             elif languages:
                 phrase += " in meaning"
+        elif group == "breadth" and described:  # its texts are its description's passages
+            if "semantic" in groups:
+                continue  # already quoted
+            phrase = "its description fits the request throughout"
+        elif group == "breadth" and evidence.get("breadth", {}).get("closest_texts", 0) > 1:
+            count = evidence["breadth"]["closest_texts"]
+            phrase = f"{count} of its texts are among those closest to the request"
         elif group == "network" and evidence.get("network"):
             link = evidence["network"][0]
             if link["type"] == "direct":

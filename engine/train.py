@@ -33,7 +33,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from tqdm.auto import tqdm
 
-from engine.bridge import LEXICAL, LanguageBridge, fit_bridge
+from engine.bridge import IMPUTED, LanguageBridge, fit_bridge
 from engine.builtin_signals import BUILTIN
 from engine.confidence import TOP, Confidence, fit_confidence
 from engine.crosslingual import language_shift, load_crosslingual
@@ -253,7 +253,7 @@ def fit_language_bridge(pools: Sequence[PoolData], recommender: Recommender,
         profiles, queries = load_crosslingual(crosslingual)
         shift = language_shift(recommender.multilingual, profiles, queries)
     return fit_bridge(rows[:, names.index("dense")], rows[:, names.index("dense_multi")],
-                      {n: rows[:, names.index(n)] for n in LEXICAL if n in names}, shift)
+                      {n: rows[:, names.index(n)] for n in IMPUTED if n in names}, shift)
 
 
 def calibrate_confidence(pools: Sequence[PoolData], weights: dict[str, float],

@@ -23,7 +23,9 @@ from api.security import Principal
 from api.services.ranking import Ranking, elapsed_ms
 from api.services.writes import WritePath
 from api.store.profiles import ProfileFilter, ProfileRecord, ProfileStore
+from engine.match import Match
 from engine.profiles import Profile
+from engine.recommender import Recommender
 from engine.taxonomy import normalize_country
 
 
@@ -76,7 +78,7 @@ class ProfileService:
 
     def similar(self, profile_id: str, k: int, explain: bool) -> MatchList:
         return self.ranking.partners(
-            lambda rec: rec.similar(profile_id, k, explain=explain),
+            lambda rec: _related(rec, rec.similar(profile_id, k, explain=explain)),
             explain,
             ("similar", profile_id, k, explain),
         )
@@ -84,7 +86,8 @@ class ProfileService:
     def partners(self, profile_id: str, k: int, explain: bool) -> MatchList:
         return self.ranking.partners(
             # the profile page lists both: complementary partners are not the similar ones
-            lambda rec: rec.complementary(profile_id, k, explain=explain, distinct=k),
+            lambda rec: _related(
+                rec, rec.complementary(profile_id, k, explain=explain, distinct=k)),
             explain,
             ("partners", profile_id, k, explain),
         )
@@ -168,3 +171,10 @@ class ProfileService:
 
     def _index(self, record: ProfileRecord) -> None:
         self.live.upsert([record.profile])
+
+
+def _related(rec: Recommender, matches: list[Match]) -> list[Match]:
+    """A related list cut where its candidates fit weakly (calibrated on history:
+    :meth:`engine.confidence.Confidence.related`); whole without a calibration."""
+    confidence = rec.fusion.confidence if rec.fusion is not None else None
+    return matches if confidence is None else confidence.related(matches)

@@ -11,7 +11,11 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from engine.confidence import Confidence
+from engine.embed import HashEncoder
+from engine.fusion import FusionModel
 from engine.profiles import Profile
+from engine.recommender import Recommender
 
 from .conftest import wait_ready, write_data
 
@@ -123,6 +127,29 @@ def test_similar_and_partners(client: TestClient) -> None:
         # complementary partners bring an ecosystem the profile lacks
         assert set(c["profile"]["ecosystems"]) - {"renewables", "mobility"}
         assert "summary" in c
+
+
+def test_the_profile_pages_lists_stop_where_candidates_fit_weakly(
+    tmp_path: Path, profiles: list[Profile]
+) -> None:
+    """With a calibrated fusion model, similar and complementary lists keep only candidates
+    whose best semantic match reaches the ``medium`` confidence threshold."""
+    lists = ("/v1/profiles/de-cluster/similar", "/v1/profiles/de-cluster/partners")
+
+    def lengths(medium: float | None) -> list[int]:
+        root = tmp_path / str(medium)
+        settings = write_data(root, profiles)
+        if medium is not None:  # the index carries the fusion model it is served with
+            rec = Recommender.load(root / "index", HashEncoder(64))
+            rec.fusion = FusionModel(rec.weights, confidence=Confidence("dense", medium, 1.02))
+            rec.save(root / "index")
+        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+            wait_ready(client)
+            return [len(client.get(u, params={"k": 5}).json()["data"]) for u in lists]
+
+    uncut = lengths(None)
+    assert all(uncut) and lengths(-1.0) == uncut
+    assert lengths(1.01) == [0, 0]  # every cosine is below 1.01
 
 
 def test_no_contacts_anywhere_in_results(client: TestClient) -> None:

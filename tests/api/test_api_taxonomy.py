@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 GROUPS = [
-    "semantic", "lexical", "thematic", "geography", "network", "experience", "kind",
+    "semantic", "breadth", "lexical", "thematic", "geography", "network", "experience", "kind",
     "mentioned", "diversity",
 ]
 

@@ -56,3 +56,15 @@ def test_the_reasons_of_a_low_list_say_it_is_weak(profiles: list[Profile]) -> No
     real = rec.recommend(PartnerRequest(text="battery storage for the grid"), k=3, explain=True)
     assert not any(m.explanation is not None and "weak match" in m.explanation.summary
                    for m in real)
+
+
+def test_a_related_list_stops_where_candidates_fit_weakly(profiles: list[Profile]) -> None:
+    rec = Recommender(HashEncoder(64)).fit(profiles)
+    similar = rec.similar(profiles[0].id, k=len(profiles))
+    values = sorted(m.signals["dense"] for m in similar)
+    cut = values[len(values) // 2]  # the calibrated threshold sits inside this list
+    kept = Confidence("dense", cut, 1.0).related(similar)
+    assert 0 < len(kept) < len(similar)
+    assert all(m.signals["dense"] >= cut for m in kept)
+    assert [m.profile_id for m in kept] == [m.profile_id for m in similar
+                                            if m.signals["dense"] >= cut]  # order kept

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.crosslingual import crosslingual_benchmark, load_crosslingual
+from engine.crosslingual import crosslingual_benchmark, first_sentence, load_crosslingual
 from engine.embed import HashEncoder
 from engine.errors import ValidationError
 from engine.profiles import Profile
@@ -47,6 +47,18 @@ def test_metrics_per_split_language_and_profiles_without_history(
     assert set(result["mrr_by_language"]) == {"en", "pl"}
     assert result["no_history_pairs"] == 2  # xl-wood has no activities, in two requests
     assert 0.5 <= result["no_history_top10"] <= 1.0
+    short = result["short"]  # the same requests cut to their first sentence (one each here)
+    assert short["methods"]["tune/en"]["mrr"] == 1.0 and short["no_history_pairs"] == 2
+
+
+def test_the_short_form_is_the_first_sentence_long_enough_to_stand_alone() -> None:
+    text = ("We seek partners for a pilot of soil moisture sensors in vineyards. The pilot "
+            "runs for two seasons. Clusters welcome.")
+    assert first_sentence(text) == ("We seek partners for a pilot of soil moisture sensors "
+                                    "in vineyards.")
+    two = "Hello. We seek sawmills and furniture makers in Poland and Czechia."
+    assert first_sentence(f"{two} More.") == two  # the first alone is too short
+    assert first_sentence("No full stop at all") == "No full stop at all"
 
 
 def test_a_request_naming_an_unknown_profile_names_its_line(tmp_path: Path) -> None:

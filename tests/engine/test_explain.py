@@ -24,7 +24,7 @@ from engine.lexical import PARAMS
 from engine.match import Explanation, Match
 from engine.mentions import Mentions, fold, place_keys
 from engine.pool import Pool
-from engine.profiles import Activity, PartnerRequest, Profile
+from engine.profiles import Activity, Kind, PartnerRequest, Profile
 from engine.rank import REFERENCE
 from engine.reasons import PLACE_WORDS
 from engine.recommender import Recommender
@@ -40,6 +40,7 @@ SIGNAL_GROUPS = {g.id: BUILTIN.members(g.id) for g in BUILTIN.groups}
 #: The evidence key each signal group is cited under.
 EVIDENCE_KEY = {
     "semantic": "activities",
+    "breadth": "breadth",
     "lexical": "shared_terms",
     "thematic": "ecosystems",
     "network": "network",
@@ -52,6 +53,8 @@ EVIDENCE_KEY = {
 #: Phrases of the summary that name a group (checked outside quoted titles).
 SUMMARY_MARKERS = {
     "semantic": ("matches the request",),
+    "breadth": ("of its texts are among", "several of its projects",
+                "fits the request throughout"),
     "lexical": ("key terms", "request in meaning"),
     "thematic": ("sectors fit", "it brings", "it works in"),
     "geography": ("location fits",),
@@ -253,6 +256,12 @@ def check_explanations(
                 a.role == "coordinator" for a in profile.activities
             )
             assert experience["history"] == sum(r.pic == profile.id for r in HISTORY)
+        if "breadth" in e.evidence:  # the count cited is the one ranked with, and its own
+            assert e.evidence["breadth"]["closest_texts"] == round(
+                float(np.expm1(m.signals["dense_votes"])))
+            assert m.contributions["dense_votes"] > 0
+        if not profile.activities:  # a description only: no projects to speak of
+            assert "breadth" not in e.evidence and "of its projects" not in e.summary
         if "kind" in e.evidence:
             assert e.evidence["kind"]["kind"] == profile.kind.value
         _check_summary(m, weights)
@@ -692,3 +701,24 @@ def test_a_country_or_kind_named_in_the_request_is_no_shared_term(rec: Recommend
     lab = next(m for m in rec.recommend(mostly, k=9, explain=True) if m.profile_id == "grid-lab")
     assert "shared_terms" not in lab.explanation.evidence
     assert "key terms" not in lab.explanation.summary
+
+
+@pytest.mark.parametrize("weights", ["all-ones", "breadth-only"])
+def test_a_newcomer_is_proposed_for_its_description_never_for_projects(
+    hash_encoder: HashEncoder, profiles: list[Profile], weights: str
+) -> None:
+    """A profile with a description only: its related-work signals read its description's
+    passages, and its summary says so (it has no projects to cite)."""
+    newcomer = Profile(
+        id="pt-cork", name="Cork Cluster Portugal", kind=Kind.CLUSTER, country="PT",
+        description="Cork stoppers, cork boards and cork insulation made from oak bark. "
+                    "Our members harvest and process cork for wine and building markets.")
+    rec = Recommender(hash_encoder).fit([*_profiles(profiles), newcomer], history=HISTORY)
+    chosen = (WEIGHTS["all-ones"] if weights == "all-ones" else
+              {f: 1.0 if GROUP_OF[f] == "breadth" else 0.0 for f in FEATURES})
+    request = PartnerRequest(text=newcomer.description)
+    matches = rec.rank_pool(rec.pool(request, k=8), 8, weights=chosen, explain=True)
+    found = next(m for m in matches if m.profile_id == "pt-cork")
+    assert found.explanation is not None
+    summary = found.explanation.summary
+    assert "its description" in summary and "projects" not in summary, summary

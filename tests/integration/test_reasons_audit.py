@@ -78,9 +78,9 @@ def _said_country(request: PartnerRequest, country: str) -> bool:
 
 def _audit(rec: Recommender, request: PartnerRequest, matches: list[Match]) -> list[str]:
     problems = []
-    semantic = [m for m in matches if "dense_top3" in m.contributions]
-    if semantic:
-        closest = max(semantic, key=lambda m: m.signals["dense_top3"])
+    semantic = [m for m in matches if "dense" in m.contributions]
+    if semantic:  # the best cosine of all: its Meaning bar never reads as a shortfall
+        closest = max(semantic, key=lambda m: m.signals["dense"])
         group = closest.explanation.groups.get("semantic", 0.0)
         if group < 0:
             problems.append(f"closest in meaning {closest.profile.name}: semantic {group:.2f}")

@@ -192,9 +192,9 @@ export async function renderProfilePage(view, profileId, ctx) {
   // the three lists load in the background, each with its own loading state
   Promise.all([
     lazySection(similarHost, () => api(`/v1/profiles/${id}/similar`, { query: { k: 6, explain: true } }),
-      (host, data) => list(host, data, "No similar organisations found.")),
+      (host, data) => list(host, data, "No organisation is similar enough to list.")),
     lazySection(partnersHost, () => api(`/v1/profiles/${id}/partners`, { query: { k: 6, explain: true } }),
-      (host, data) => list(host, data, "No complementary partners found.")),
+      (host, data) => list(host, data, "No partner from another ecosystem fits closely enough to list.")),
     lazySection(opportunitiesHost, () => api(`/v1/profiles/${id}/opportunities`, { query: { k: 10 } }),
       (host, data) => {
         if (!data.data.length) host.append(h("p", { class: "muted" }, "No open partner requests fit this organisation now."));
