@@ -166,6 +166,29 @@ def test_a_long_description_is_cut_with_a_notice(ui: UI) -> None:
     assert note.is_hidden()
 
 
+def test_a_title_over_its_limit_is_kept_whole_and_said_too_long(ui: UI) -> None:
+    """No field cuts a paste silently: beyond the API's 500 characters the title stays whole,
+    a note beside it says by how much, and the send is refused in words."""
+    page = ui.page
+    ui.open()
+    title = "Grid battery storage pilot " * 24  # 648 characters
+    page.fill("#f-title", title)
+    assert page.input_value("#f-title") == title
+    note = page.locator("#f-title-long")
+    assert note.is_visible()
+    over = len(title.strip()) - 500
+    assert "at most 500 characters" in note.inner_text() and f"{over} more" in note.inner_text()
+    assert "f-title-long" in (page.get_attribute("#f-title", "aria-describedby") or "")
+    page.fill("#f-text", BATTERY)
+    page.click("#submit-search")
+    problem = page.locator("#results-error .problem")
+    problem.wait_for()
+    assert "Some of what was entered cannot be used" in problem.inner_text()
+    assert page.input_value("#f-title") == title  # nothing lost
+    page.fill("#f-title", "Grid battery storage pilot")
+    assert note.is_hidden()
+
+
 def test_errors_are_phrased_for_people(ui: UI) -> None:
     """API errors are shown as messages where the user looks, phrased for people, with the
     technical reference kept for support."""

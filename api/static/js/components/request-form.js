@@ -5,10 +5,13 @@ import { api } from "../api.js";
 import { debounce, h } from "../dom.js";
 import { fmt } from "../format.js";
 import { Combobox } from "./combobox.js";
+import { lengthNote } from "./length-note.js";
 
 /** The API's limit on the description (MAX_TEXT_CHARS in engine/profiles.py), in characters
  * as the server counts them: code points, so an emoji is one. */
 const MAX_TEXT = 20000;
+/** The API's limit on a request's title (MAX_TITLE_CHARS, api/schemas/common.py). */
+const MAX_TITLE = 500;
 
 const chars = (text) => [...text];
 
@@ -134,6 +137,7 @@ export class RequestForm {
     }));
     text.addEventListener("input", () => this.clearFieldError("text"));
     this.el("f-title").addEventListener("input", () => this.clearFieldError("text"));
+    lengthNote(this.el("f-title"), MAX_TITLE, "the title");
   }
 
   /** The request fields (RequestFields in api/schemas.py) as typed now. */

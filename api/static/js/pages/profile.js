@@ -4,6 +4,7 @@
 import { api } from "../api.js";
 import { icon, iconButton } from "../components/icons.js";
 import { keyNote } from "../components/key-note.js";
+import { lengthNote } from "../components/length-note.js";
 import { loading, reveal, showProblem, showSuccess } from "../components/messages.js";
 import { starButton } from "../components/star-button.js";
 import { clear, h, whileBusy } from "../dom.js";
@@ -70,9 +71,12 @@ function miniCard(c) {
     c.summary ? h("p", { class: "small muted" }, c.summary) : null);
 }
 
+/** The API's limit on an expression of interest's message (api/schemas/requests.py). */
+const MAX_MESSAGE = 4000;
+
 function interestForm(match, profile) {
   const id = `interest-${match.request.id}`;
-  const message = h("textarea", { id: `${id}-msg`, rows: "3", maxlength: "4000", placeholder: "What cooperation do you offer, what is missing, who are you?" });
+  const message = h("textarea", { id: `${id}-msg`, rows: "3", placeholder: "What cooperation do you offer, what is missing, who are you?" });
   const result = h("div", { role: "status", class: "form-message" });
   const form = h("form", { class: "interest-form", id, "aria-label": `Express interest in ${match.request.title || match.request.id}` },
     h("label", { for: `${id}-msg` }, `Message from ${profile.name}`),
@@ -80,6 +84,7 @@ function interestForm(match, profile) {
     h("div", { class: "form-actions" },
       h("button", { type: "submit", class: "btn btn-primary btn-small" }, icon("send", { size: 16 }), h("span", {}, "Send expression of interest"))),
     result);
+  lengthNote(message, MAX_MESSAGE, "the message");
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const submit = form.querySelector("button[type=submit]");
