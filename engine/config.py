@@ -23,6 +23,8 @@ class RankConfig:
     ``experience_ref``: activity count that scores 1.0 on ``experience``.
     ``proximity_km``: distance scale of ``proximity``.
     ``positive_weight``/``negative_weight``: how far example profiles move the query vector.
+    ``overrides``: weights set explicitly (:meth:`with_weights`); they win over the learned
+    ones of a fusion model, which would otherwise replace them without a word.
     """
 
     weights: Mapping[str, float] = field(default_factory=lambda: BUILTIN.hand_weights)
@@ -32,10 +34,12 @@ class RankConfig:
     positive_weight: float = 0.5
     negative_weight: float = 0.25
     signals: tuple[str, ...] = BUILTIN.names
+    overrides: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "signals", tuple(self.signals))
-        unknown = sorted(set(self.weights) - set(self.signals))
+        object.__setattr__(self, "overrides", {f: float(w) for f, w in self.overrides.items()})
+        unknown = sorted((set(self.weights) | set(self.overrides)) - set(self.signals))
         if unknown:
             raise ValidationError(
                 f"unknown signal(s) {unknown} in weights; signals: {', '.join(self.signals)}",
@@ -57,12 +61,16 @@ class RankConfig:
         return cls(weights=weights, signals=registry.names, **params)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "weights": dict(self.weights), "signals": list(self.signals)}
+        return {**asdict(self), "weights": dict(self.weights), "signals": list(self.signals),
+                "overrides": dict(self.overrides)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RankConfig:
         return cls(**dict(data))
 
     def with_weights(self, **weights: float) -> RankConfig:
-        """A copy with some weights changed."""
-        return RankConfig(**{**self.to_dict(), "weights": {**self.weights, **weights}})
+        """A copy with some weights changed, in force even beside learned fusion weights.
+        Mind correlated signals: ``dense``/``dense_top3`` and the three lexical signals move
+        together, so changing one of a pair measures little (docs/research.md)."""
+        return RankConfig(**{**self.to_dict(), "weights": {**self.weights, **weights},
+                             "overrides": {**self.overrides, **weights}})

@@ -52,7 +52,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     cited = set(view.signals.group_sums({f: 1.0 for f in playing if f not in unknown}))
     lifting = supporting(match, weights, unknown)  # what a reason may rest on
     evidence: dict[str, Any] = {}
-    if any(f in playing for f in view.signals.history if f in unknown):
+    if view.derived.without_history[slot] and any(f in playing for f in view.signals.history):
         evidence["history"] = {"known": False}
     if "semantic" in cited:
         evidence["activities"] = _best_items(profile, match)
@@ -117,7 +117,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     lift = sum(max(v, 0.0) for f, v in match.contributions.items() if f != "diversity")
     return Explanation(
         summary=_summary(view, profile.name, reasons_of(support, groups, lift), evidence,
-                         {f: match.contributions[f] for f in lifting}, not profile.activities),
+                         {f: match.contributions[f] for f in lifting}),
         contributions=dict(match.contributions),
         groups=groups,
         evidence=evidence,
@@ -224,7 +224,6 @@ def _country_reason(view: IndexView, context: RequestContext, match: Match) -> s
 
 _PHRASES: dict[str, str] = {
     "semantic": "its past work closely matches the request",
-    "breadth": "several of its projects match the request",
     "lexical": "it shares key terms with the request",
     "thematic": "its sectors fit the request",
     "geography": "its location fits",
@@ -257,39 +256,46 @@ def _clip(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
+def _closest(evidence: dict[str, Any]) -> str:
+    """Its text closest to the request, quoted, and across languages which it is in."""
+    top = evidence["activities"][0]
+    year = f", {top['year']}" if top.get("year") else ""
+    quoted = f"“{_clip(top['title'], 90)}”{year}"
+    phrase = (f"its description ({quoted}) matches the request" if top["type"] == "description"
+              else f"its work on {quoted} matches the request")
+    languages = evidence.get("languages")
+    if languages and languages["request"]:  # else the request's is undetected
+        phrase += f" in meaning across languages (it is written in {languages['profile_name']})"
+    elif languages:
+        phrase += " in meaning"
+    return phrase
+
+
 def _summary(
     view: IndexView,
     name: str,
     groups: dict[str, float],
     evidence: dict[str, Any],
     contributions: dict[str, float],
-    described: bool,
 ) -> str:
-    """``described``: the profile has no project history, only its description."""
     known = {g.id for g in view.signals.groups}
     reasons = []
     for group in (g for g in groups if g in known):
         phrase = _PHRASES.get(group, f"its {group} fits the request")
-        if group == "semantic" and evidence.get("activities"):
-            top = evidence["activities"][0]
-            year = f", {top['year']}" if top.get("year") else ""
-            quoted = f"“{_clip(top['title'], 90)}”{year}"
-            phrase = (f"its description ({quoted}) matches the request"
-                      if top["type"] == "description"
-                      else f"its work on {quoted} matches the request")
-            languages = evidence.get("languages")
-            if languages and languages["request"]:  # else the request's is undetected
-                phrase += (" in meaning across languages (it is written in "
-                           f"{languages['profile_name']})")
-            elif languages:
-                phrase += " in meaning"
-        elif group == "breadth" and described:  # its texts are its description's passages
-            if "semantic" in groups:
-                continue  # already quoted
-            phrase = "its description fits the request throughout"
-        elif group == "breadth" and evidence.get("breadth", {}).get("closest_texts", 0) > 1:
-            count = evidence["breadth"]["closest_texts"]
-            phrase = f"{count} of its texts are among those closest to the request"
+        if group in ("semantic", "breadth") and evidence.get("activities"):
+            count = evidence.get("breadth", {}).get("closest_texts", 0)
+            if group == "breadth" and "semantic" in groups:  # the closest text is quoted
+                if count < 2:
+                    continue
+                phrase = f"{count} of its texts are among those closest to the request"
+            else:
+                phrase = _closest(evidence)
+                if group == "breadth" and count > 1:
+                    phrase += f", with {count} of its texts among those closest to it"
+        elif group == "breadth":
+            count = evidence.get("breadth", {}).get("closest_texts", 0)
+            phrase = (f"{count} of its texts are among those closest to the request"
+                      if count > 1 else "several of its texts match the request")
         elif group == "network" and evidence.get("network"):
             link = evidence["network"][0]
             if link["type"] == "direct":

@@ -194,13 +194,13 @@ class Recommender:
     @property
     def weights(self) -> dict[str, float]:
         """The fusion weights in force: learned ones if a fusion model is loaded, with the
-        preference signals (set by users, not learnable) from the config."""
+        preference signals (set by users) and explicit overrides from the config."""
         weights = dict(self.config.weights)
         if self.fusion is not None:
             preference = self.signals.preference
             weights.update({n: float(v) for n, v in self.fusion.weights.items()
                             if n not in preference})
-        return weights
+        return {**weights, **self.config.overrides}
 
     def confidence(self, request: PartnerRequest, matches: Sequence[Match], *,
                    known_terms: int | None = None) -> str | None:

@@ -7,8 +7,11 @@ import pytest
 
 from engine.builtin_signals import BUILTIN
 from engine.config import RankConfig
+from engine.embed import HashEncoder
 from engine.errors import ValidationError
-from engine.fusion import fuse
+from engine.fusion import FusionModel, fuse
+from engine.profiles import PartnerRequest, Profile
+from engine.recommender import Recommender
 from engine.signals import damped_count as experience
 
 SIGNALS = BUILTIN.names
@@ -86,3 +89,19 @@ def test_experience_is_one_at_the_reference_and_damped() -> None:
     assert values[0] == 0.0
     assert values[1] == pytest.approx(1.0)
     assert 1.0 < values[2] < 2.0
+
+
+def test_an_explicit_weight_wins_over_learned_fusion_weights(
+    profiles: list[Profile],
+) -> None:
+    rec = Recommender(HashEncoder(64)).fit(profiles)
+    rec.fusion = FusionModel({**rec.weights, "dense": 0.5, "lexical": 0.25})
+    assert rec.weights["dense"] == 0.5  # learned, replacing the hand-set weight
+    rec.config = rec.config.with_weights(dense=100.0)
+    assert rec.weights["dense"] == 100.0 and rec.weights["lexical"] == 0.25
+    request = PartnerRequest(text="battery storage for the grid")
+    ranked = rec.recommend(request, k=len(profiles))  # now ranked by meaning above all
+    assert [m.signals["dense"] for m in ranked] == sorted(
+        (m.signals["dense"] for m in ranked), reverse=True)
+    saved = RankConfig.from_dict(json.loads(json.dumps(rec.config.to_dict())))
+    assert saved.overrides == {"dense": 100.0}
