@@ -163,6 +163,9 @@ class BenchmarkResult:
     #: per confidence level of the engine's list: queries, and the share with a real partner
     #: in the top 10
     confidence: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: one row per query and method (all candidates): query id, the true partners, the rank
+    #: of each in the method's top 100 (None beyond) and the query's metrics
+    per_query: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"methods": self.methods, "non_academic": self.non_academic,
@@ -202,6 +205,7 @@ def benchmark(
     levels: dict[str, list[float]] = {}
     abroad_top: list[float] = []
     abroad_true: list[float] = []
+    per_query: list[dict[str, Any]] = []
     vectors = recommender.encoder.encode_queries([q.request().document for q in queries])
     multilingual = recommender.encode_multilingual([q.request() for q in queries])
     for query, vector, other in tqdm(
@@ -240,6 +244,12 @@ def benchmark(
                 ]
             for name, ranking in ranked.items():
                 target[name].append(query_metrics(ranking, relevant))
+                if not extra:
+                    position = {pid: i for i, pid in enumerate(ranking, start=1)}
+                    partners = sorted(relevant)
+                    per_query.append({"query": query.id, "method": name, "relevant": partners,
+                                      "ranks": [position.get(r) for r in partners],
+                                      **target[name][-1]})
             level = recommender.confidence(request, engine) if not extra else None
             if level is not None:
                 hit = any(m.profile_id in relevant for m in engine[:10])
@@ -261,6 +271,7 @@ def benchmark(
         },
         confidence={level: {"queries": len(hits), "hit@10": float(np.mean(hits))}
                     for level, hits in sorted(levels.items())},
+        per_query=per_query,
     )
 
 

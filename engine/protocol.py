@@ -53,6 +53,8 @@ class Protocol:
     crosslingual: Path | None = None
     #: also score the cold-start protocol (engine/coldstart.py) on the same queries
     cold_start: bool = False
+    #: signals each retrained without, as the variant ``without_<name>`` (needs training)
+    without: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,13 @@ def run_protocol(
     methods (popularity, TF-IDF, TF-IDF x popularity, dense only, lexical only, hand-set
     fusion; with ``ablation``, the engine retrained without each signal group) on the same
     queries."""
+    if (protocol.ablation or protocol.without) and (protocol.fusion or protocol.hand_weights):
+        raise EngineError("--ablation and --without retrain the fusion: not with --fusion or "
+                          "--hand-weights")
+    unknown = sorted(set(protocol.without) - set(signals.names))
+    if unknown:
+        raise EngineError(f"--without: unknown signal(s) {unknown}; signals: "
+                          + ", ".join(signals.names))
     queries, cutoff = protocol_queries(protocol)
     if protocol.validation:
         log(f"validation: queries from {cutoff} to {protocol.cutoff}, profiles before {cutoff}")
@@ -108,7 +117,8 @@ def run_protocol(
         fusion, pools = train_fusion(
             protocol.projects, protocol.participants, protocol.h2020, cutoff,
             Recommender(encoder, signals=signals, multilingual=multilingual),
-            max_queries=protocol.max_queries,
+            # --limit bounds training too: a quick run is quick
+            max_queries=min(protocol.max_queries, protocol.limit or protocol.max_queries),
             seed=protocol.seed, window_days=protocol.window_days, progress=progress,
             crosslingual=protocol.crosslingual,
         )
@@ -124,11 +134,12 @@ def run_protocol(
         "lexical_only": {f: float(f == "lexical") for f in signals.names},
         "hand_set_fusion": signals.hand_weights,
     }
-    if protocol.ablation and pools:
-        for group in signals.groups:
-            members = signals.members(group.id)
-            kept = [f for f in signals.names if f not in members]
-            variants[f"without_{group.id}"] = fit_weights(pools, signals, features=kept)
+    removals = {f"without_{g.id}": signals.members(g.id)
+                for g in (signals.groups if protocol.ablation else ())}
+    removals |= {f"without_{name}": (name,) for name in protocol.without}
+    for variant, removed in removals.items():
+        kept = [f for f in signals.names if f not in removed]
+        variants[variant] = fit_weights(pools, signals, features=kept)
     result = benchmark(recommender, queries, variants=variants, progress=progress)
     engine_name = "learned_fusion" if fusion is not None else "hand_set_fusion"
     cold_start = None

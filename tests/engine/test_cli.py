@@ -4,12 +4,13 @@ packaged model (an autouse fixture: no test here can load the real model)."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
-from engine import cli
+from engine import cli, cli_args
 from engine.cached_encoder import CachedEncoder
 from engine.embed import HashEncoder
 from engine.embedding_cache import EmbeddingCache
@@ -24,8 +25,8 @@ def hash_model(monkeypatch: pytest.MonkeyPatch) -> None:
             EmbeddingCache(args.cache, inner.model_id, seed_roots=[args.data / "embeddings"]),
         )
 
-    monkeypatch.setattr(cli, "_encoder", encoder)
-    monkeypatch.setattr(cli, "_multilingual", lambda args: None)  # unit tests: no real model
+    monkeypatch.setattr(cli_args, "encoder", encoder)
+    monkeypatch.setattr(cli_args, "multilingual", lambda args: None)  # unit tests: no real model
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
@@ -175,7 +176,7 @@ def test_an_index_built_by_another_model_is_refused(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     cordis_dir: Path, built: Path
 ) -> None:
-    monkeypatch.setattr(cli, "_encoder", lambda args: HashEncoder(dim=16))
+    monkeypatch.setattr(cli_args, "encoder", lambda args: HashEncoder(dim=16))
     code, _, err = run(capsys, "recommend", "battery", "--index", built, "--data", cordis_dir)
     assert_clean_error(code, err)
     assert "rebuild" in err
@@ -197,7 +198,7 @@ def test_evaluate_writes_metrics(capsys: pytest.CaptureFixture[str], tmp_path: P
                                  cordis_dir: Path) -> None:
     metrics = tmp_path / "metrics.json"
     code, out, err = _evaluate(capsys, tmp_path, cordis_dir, "--json", metrics, "--limit", "5",
-                               "--hand-weights", "--h2020", tmp_path / "none.csv")
+                               "--hand-weights", "--no-h2020")
     assert code == 0, err
     assert "5 candidate organisations, 1 queries" in err
     for method in ("popularity", "tfidf", "hand_set_fusion", "dense_only", "lexical_only"):
@@ -212,7 +213,7 @@ def test_evaluate_writes_metrics(capsys: pytest.CaptureFixture[str], tmp_path: P
 def test_evaluate_without_history_to_train_on_says_so(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
 ) -> None:
-    code, out, err = _evaluate(capsys, tmp_path, cordis_dir, "--h2020", tmp_path / "none.csv")
+    code, out, err = _evaluate(capsys, tmp_path, cordis_dir, "--no-h2020")
     assert code == 2
     assert "error:" in err and "--hand-weights" in err
     assert "Traceback" not in err
@@ -229,7 +230,7 @@ def test_evaluate_validation_reads_no_dev_queries(
         capsys, "evaluate", "--validation", "--projects", cordis / "projects.csv.gz",
         "--participants", cordis / "participants.csv.gz", "--queries", tmp_path / "absent.csv",
         "--cutoff", "2024-01-01", "--data", cordis_dir, "--cache", tmp_path / "cache",
-        "--h2020", tmp_path / "none.csv", "--hand-weights",
+        "--no-h2020", "--hand-weights",
     )
     assert code == 2
     assert "no validation queries in the 182 days before 2024-01-01" in err
@@ -242,10 +243,116 @@ def test_evaluate_cold_start_prints_and_writes_its_table(
     """``--cold-start``: the one query's partner (relevant to no other query) goes cold."""
     metrics = tmp_path / "metrics.json"
     code, out, err = _evaluate(capsys, tmp_path, cordis_dir, "--json", metrics, "--hand-weights",
-                               "--h2020", tmp_path / "none.csv", "--cold-start",
+                               "--no-h2020", "--cold-start",
                                "--no-crosslingual")
     assert code == 0, err
     assert "cold start: 1 queries" in out and "| engine | cold |" in out
     data = json.loads(metrics.read_text())["cold_start"]
     assert data["cold_organisations"] == 1
     assert data["cold"]["methods"]["engine"]["recall@10"] == 1.0  # 4 candidates in all
+
+
+# ---- the researcher's bench: inputs, provenance, per-query results ---------------------
+def test_a_missing_h2020_history_is_an_error_unless_run_without_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
+) -> None:
+    """Without the H2020 file the metrics drop: the run stops, naming the file and the flags,
+    instead of carrying on (``--no-h2020`` runs without it, on purpose)."""
+    code, out, err = run(capsys, "evaluate", "--data", cordis_dir, "--cache",
+                         tmp_path / "cache", "--hand-weights", "--no-crosslingual")
+    assert_clean_error(code, err)
+    assert str(cordis_dir / "h2020" / "h2020.csv.gz") in err
+    assert "--h2020" in err and "--no-h2020" in err and out == ""
+    code, _, err = run(capsys, "evaluate", "--data", cordis_dir, "--cache", tmp_path / "cache",
+                       "--hand-weights", "--no-crosslingual", "--no-h2020")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("name, flag", [("cordis/projects.csv.gz", "--projects"),
+                                        ("cordis/participants.csv.gz", "--participants"),
+                                        ("cordis/dev_queries.csv", "--queries")])
+def test_a_missing_input_is_a_one_line_error_naming_file_and_flag(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path, name: str, flag: str
+) -> None:
+    (cordis_dir / name).unlink()
+    code, out, err = run(capsys, "evaluate", "--data", cordis_dir, "--cache",
+                         tmp_path / "cache", "--hand-weights", "--no-h2020")
+    assert_clean_error(code, err)
+    assert str(cordis_dir / name) in err and flag in err and out == ""
+
+
+def test_evaluate_from_another_folder_gives_the_same_metrics(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every input comes from ``--data``: the working directory changes nothing."""
+    def metrics(where: Path) -> dict[str, object]:
+        monkeypatch.chdir(where)
+        out = tmp_path / f"{where.name}.json"
+        code, _, err = run(capsys, "evaluate", "--data", cordis_dir, "--cache",
+                           tmp_path / "cache", "--hand-weights", "--no-h2020", "--json", out)
+        assert code == 0, err
+        return {k: v for k, v in json.loads(out.read_text()).items() if k != "provenance"}
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert metrics(elsewhere) == metrics(cordis_dir)
+
+
+def test_the_metrics_file_names_its_commit_arguments_and_input_hashes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
+) -> None:
+    out = tmp_path / "metrics.json"
+    code, _, err = _evaluate(capsys, tmp_path, cordis_dir, "--hand-weights", "--no-h2020",
+                             "--no-crosslingual", "--json", out)
+    assert code == 0, err
+    record = json.loads(out.read_text())["provenance"]
+    projects = cordis_dir / "cordis" / "projects.csv.gz"
+    assert record["inputs"]["projects"] == {
+        "path": str(projects), "sha256": hashlib.sha256(projects.read_bytes()).hexdigest(),
+        "used": True}
+    assert record["inputs"]["h2020"] == {"used": False}  # --no-h2020, and it says so
+    assert record["arguments"]["hand_weights"] is True and record["arguments"]["no_h2020"]
+    assert record["arguments"]["cutoff"] == "2024-01-01"
+    assert "--hand-weights" in record["argv"]
+    assert len(record["git"]["commit"]) == 40  # the suite runs in a checkout
+    assert record["models"]["encoder"].startswith("hash") and record["seconds"] >= 0
+
+
+def test_per_query_rows_and_their_paired_comparison(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
+) -> None:
+    rows_file = tmp_path / "rows.jsonl"
+    code, _, err = _evaluate(capsys, tmp_path, cordis_dir, "--hand-weights", "--no-h2020",
+                             "--no-crosslingual", "--per-query", rows_file)
+    assert code == 0, err
+    rows = [json.loads(line) for line in rows_file.read_text().splitlines()]
+    methods = {r["method"] for r in rows}
+    assert {"hand_set_fusion", "dense_only", "popularity"} <= methods and "engine" not in methods
+    for r in rows:
+        assert r["query"] == "101000004" and r["relevant"] == ["999000005"]
+        rank = r["ranks"][0]
+        assert r["mrr"] == (0.0 if rank is None else 1.0 / rank)
+    code, out, err = run(capsys, "compare", rows_file, "--method", "hand_set_fusion",
+                         "--against", "popularity")
+    assert code == 0, err
+    mrr = {r["method"]: r["mrr"] for r in rows}
+    diff = mrr["popularity"] - mrr["hand_set_fusion"]
+    assert f"| mrr | {mrr['hand_set_fusion']:.3f} | {mrr['popularity']:.3f} | {diff:+.3f}" in out
+    code, _, err = run(capsys, "compare", rows_file, "--method", "no_such_method",
+                       "--against", "popularity")
+    assert_clean_error(code, err)
+    assert "no_such_method" in err
+
+
+def test_retraining_without_a_signal_needs_training_and_a_known_signal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
+) -> None:
+    code, _, err = _evaluate(capsys, tmp_path, cordis_dir, "--hand-weights", "--no-h2020",
+                             "--no-crosslingual", "--without", "network_walk")
+    assert_clean_error(code, err)
+    assert "--without" in err and "--hand-weights" in err
+    code, _, err = _evaluate(capsys, tmp_path, cordis_dir, "--no-h2020", "--no-crosslingual",
+                             "--without", "no_such_signal")
+    assert_clean_error(code, err)
+    assert "no_such_signal" in err and "network_walk" in err  # the signals it knows

@@ -1,0 +1,70 @@
+"""Paired comparison of two benchmark runs on the same queries: the mean per-query difference
+of each metric and its standard error. Two methods' means can differ by less than their own
+standard errors and still differ reliably when the same queries move together; this is how
+a "+0.016 +- 0.005" in docs/benchmarks.md is computed (``evaluate --per-query`` writes the
+rows, ``partner-search compare`` reads them)."""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from engine.errors import ValidationError
+from engine.evaluate import METRICS
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows of a ``--per-query`` file (JSON lines); a bad line names its number."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            missing = {"query", "method"} - set(row)
+            if missing:
+                raise KeyError(", ".join(sorted(missing)))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValidationError(f"{path}:{number}: not a per-query row ({exc})",
+                                  field="per_query") from None
+        rows.append(row)
+    return rows
+
+
+def paired(rows_a: Sequence[dict[str, Any]], method_a: str,
+           rows_b: Sequence[dict[str, Any]], method_b: str,
+           metrics: Sequence[str] = METRICS) -> dict[str, dict[str, float]]:
+    """For each metric: the means of A and B, ``diff`` (B - A) and its paired standard error
+    over the queries both ran. The query sets must be the same: comparing different queries
+    is no paired comparison."""
+    a = {r["query"]: r for r in rows_a if r["method"] == method_a}
+    b = {r["query"]: r for r in rows_b if r["method"] == method_b}
+    if not a or not b:
+        missing = method_a if not a else method_b
+        raise ValidationError(f"no per-query rows of method {missing!r}", field="method")
+    if set(a) != set(b):
+        raise ValidationError(
+            f"the runs have different queries ({len(set(a) - set(b))} only in A, "
+            f"{len(set(b) - set(a))} only in B): not a paired comparison", field="queries")
+    out = {}
+    for metric in metrics:
+        deltas = [b[q][metric] - a[q][metric] for q in a]
+        spread = statistics.stdev(deltas) / math.sqrt(len(deltas)) if len(deltas) > 1 else 0.0
+        out[metric] = {"a": statistics.fmean(r[metric] for r in a.values()),
+                       "b": statistics.fmean(r[metric] for r in b.values()),
+                       "diff": statistics.fmean(deltas), "stderr": spread,
+                       "queries": len(deltas)}
+    return out
+
+
+def format_paired(result: dict[str, dict[str, float]], name_a: str, name_b: str) -> str:
+    lines = [f"| metric | {name_a} | {name_b} | difference (paired s.e.) |", "|---|---|---|---|"]
+    for metric, v in result.items():
+        lines.append(f"| {metric} | {v['a']:.3f} | {v['b']:.3f} | "
+                     f"{v['diff']:+.3f} +- {v['stderr']:.3f} |")
+    queries = next(iter(result.values()))["queries"] if result else 0
+    return "\n".join(lines) + f"\n{queries} queries"
