@@ -63,9 +63,9 @@ def _crosslingual(args: argparse.Namespace) -> Path | None:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from engine.evaluate_report import report
     from engine.protocol import Protocol, run_protocol
-    from engine.provenance import provenance, sha256
+    from engine.provenance import git_commit, provenance, sha256
 
-    started = time.perf_counter()
+    started, code = time.perf_counter(), git_commit()
     inputs = resolve(args, queries=not args.validation)
     if args.fusion is not None and not args.fusion.is_file():
         from engine.errors import EngineError
@@ -91,7 +91,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                      protocol.crosslingual / "requests.jsonl", "fusion": args.fusion},
         {"encoder": encoder.model_id,
          "multilingual": multilingual.model_id if multilingual is not None else None},
-        seconds)
+        code, seconds)
     if args.per_query:
         rows = [{**row, "method": rename.get(row["method"], row["method"])}
                 for row in run.result.per_query]

@@ -117,7 +117,8 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     lift = sum(max(v, 0.0) for f, v in match.contributions.items() if f != "diversity")
     return Explanation(
         summary=_summary(view, profile.name, reasons_of(support, groups, lift), evidence,
-                         {f: match.contributions[f] for f in lifting}),
+                         {f: match.contributions[f] for f in lifting},
+                         _close(view, context, match)),
         contributions=dict(match.contributions),
         groups=groups,
         evidence=evidence,
@@ -256,6 +257,15 @@ def _clip(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
+def _close(view: IndexView, context: RequestContext, match: Match) -> bool:
+    """Whether the candidate's closest text may be quoted as matching the request: the
+    request has words the index knows (else no similarity means anything: "asdfgh" is low
+    whatever its cosines, as in :meth:`engine.confidence.Confidence.of`) and the text reaches
+    the calibrated threshold (``IndexView.fits``)."""
+    return context.lexical_query.nnz > 0 and (
+        view.fits is None or match.signals.get("dense", 0.0) >= view.fits)
+
+
 def _closest(evidence: dict[str, Any]) -> str:
     """Its text closest to the request, quoted, and across languages which it is in."""
     top = evidence["activities"][0]
@@ -277,12 +287,21 @@ def _summary(
     groups: dict[str, float],
     evidence: dict[str, Any],
     contributions: dict[str, float],
+    close: bool,
 ) -> str:
+    """``close``: its closest text reaches the calibrated threshold (``IndexView.fits``), so
+    it may be quoted as matching the request."""
     known = {g.id for g in view.signals.groups}
     reasons = []
     for group in (g for g in groups if g in known):
         phrase = _PHRASES.get(group, f"its {group} fits the request")
-        if group in ("semantic", "breadth") and evidence.get("activities"):
+        if group in ("semantic", "breadth") and not close:
+            # its closest text is no match by the calibrated threshold: only relative words
+            phrase = ("it is closer in meaning to the request than the typical candidate"
+                      if group == "semantic" or "semantic" not in groups else "")
+            if not phrase:
+                continue
+        elif group in ("semantic", "breadth") and evidence.get("activities"):
             count = evidence.get("breadth", {}).get("closest_texts", 0)
             if group == "breadth" and "semantic" in groups:  # the closest text is quoted
                 if count < 2:
@@ -291,7 +310,7 @@ def _summary(
             else:
                 phrase = _closest(evidence)
                 if group == "breadth" and count > 1:
-                    phrase += f", with {count} of its texts among those closest to it"
+                    phrase += f" ({count} of its texts are among those closest to it)"
         elif group == "breadth":
             count = evidence.get("breadth", {}).get("closest_texts", 0)
             phrase = (f"{count} of its texts are among those closest to the request"

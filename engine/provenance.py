@@ -41,8 +41,9 @@ def git_commit(folder: Path = ROOT) -> dict[str, Any] | None:
 
 def provenance(argv: list[str], arguments: Mapping[str, Any],
                inputs: Mapping[str, Path | None], models: Mapping[str, str | None],
-               seconds: float) -> dict[str, Any]:
+               git: dict[str, Any] | None, seconds: float) -> dict[str, Any]:
     """The provenance record of a run: its command line ``argv`` and ``arguments`` as parsed,
+    ``git`` (:func:`git_commit`, read when the run started: the code it imported),
     ``inputs`` (name -> file, or
     None when the run went without it: listed as not used), ``models`` (role -> model id or
     None), the wall time in ``seconds``."""
@@ -54,7 +55,7 @@ def provenance(argv: list[str], arguments: Mapping[str, Any],
                           if path is not None else {"used": False})
                    for name, path in inputs.items()},
         "models": dict(models),
-        "git": git_commit(),
+        "git": git,
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),

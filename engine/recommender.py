@@ -147,10 +147,10 @@ class Recommender:
     # ---- reading ----------------------------------------------------------------------
     def view(self) -> IndexView:
         """What one request reads (builds the derived data on first use)."""
-        if self._derived is None:
-            self._derived = Derived.build(self._corpus)
+        self._derived = self._derived or Derived.build(self._corpus)
+        fusion, confidence = self.fusion, self.fusion and self.fusion.confidence
         return IndexView(self._corpus, self._derived, self.config, self.signals, self.weights,
-                         self.fusion.bridge if self.fusion is not None else None)
+                         fusion and fusion.bridge, confidence and confidence.medium)
 
     def warm_up(self) -> None:
         """Build the derived data and load the model now, not on the first request."""

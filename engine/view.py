@@ -16,7 +16,10 @@ from engine.registry import Registry
 class IndexView:
     """A read-only view: ``derived`` is up to date with ``corpus``; ``weights`` are the
     fusion weights in force; ``signals`` the registry the features come from; ``bridge``
-    how the multilingual model stands in for the English-only signals (None: it does not)."""
+    how the multilingual model stands in for the English-only signals (None: it does not);
+    ``fits`` the best similarity (``dense``) from which a text is said to match a request:
+    the calibrated ``medium`` confidence threshold (:mod:`engine.confidence`; None:
+    uncalibrated, every closest text may be quoted)."""
 
     corpus: Corpus
     derived: Derived
@@ -24,3 +27,4 @@ class IndexView:
     signals: Registry
     weights: dict[str, float]
     bridge: LanguageBridge | None = None
+    fits: float | None = None

@@ -53,6 +53,8 @@ def test_the_reasons_of_a_low_list_say_it_is_weak(profiles: list[Profile]) -> No
     nonsense = rec.recommend(PartnerRequest(text="asdfgh qwertz"), k=3, explain=True)
     assert all(m.explanation is not None and m.explanation.summary.startswith(
         "Only a weak match for this request.") for m in nonsense)
+    # no word the index knows: no text of theirs is said to match it
+    assert not any("matches the request" in m.explanation.summary for m in nonsense)
     real = rec.recommend(PartnerRequest(text="battery storage for the grid"), k=3, explain=True)
     assert not any(m.explanation is not None and "weak match" in m.explanation.summary
                    for m in real)
@@ -68,3 +70,21 @@ def test_a_related_list_stops_where_candidates_fit_weakly(profiles: list[Profile
     assert all(m.signals["dense"] >= cut for m in kept)
     assert [m.profile_id for m in kept] == [m.profile_id for m in similar
                                             if m.signals["dense"] >= cut]  # order kept
+
+
+def test_a_text_is_quoted_as_matching_only_from_the_calibrated_threshold(
+    profiles: list[Profile],
+) -> None:
+    """Below ``medium`` a candidate's closest text is no match: its reasons say only that it
+    is closer than typical ("asdfgh" had Rolls-Royce's aero-engine project "match")."""
+    rec = Recommender(HashEncoder(64)).fit(profiles)
+    request = PartnerRequest(text="battery storage for the grid")
+    summaries = {}
+    for medium in (-1.0, 1.01):
+        rec.fusion = FusionModel(rec.weights, confidence=Confidence("dense", medium, 1.02))
+        summaries[medium] = [m.explanation.summary for m in rec.recommend(request, k=5,
+                                                                         explain=True)]
+    assert any("matches the request" in s for s in summaries[-1.0])
+    assert not any("matches the request" in s for s in summaries[1.01])
+    assert any("closer in meaning to the request than the typical candidate" in s
+               for s in summaries[1.01])
