@@ -118,7 +118,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     return Explanation(
         summary=_summary(view, profile.name, reasons_of(support, groups, lift), evidence,
                          {f: match.contributions[f] for f in lifting},
-                         _close(view, context, match)),
+                         _meaning(view, context, match)),
         contributions=dict(match.contributions),
         groups=groups,
         evidence=evidence,
@@ -257,13 +257,16 @@ def _clip(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def _close(view: IndexView, context: RequestContext, match: Match) -> bool:
-    """Whether the candidate's closest text may be quoted as matching the request: the
-    request has words the index knows (else no similarity means anything: "asdfgh" is low
-    whatever its cosines, as in :meth:`engine.confidence.Confidence.of`) and the text reaches
-    the calibrated threshold (``IndexView.fits``)."""
-    return context.lexical_query.nnz > 0 and (
-        view.fits is None or match.signals.get("dense", 0.0) >= view.fits)
+def _meaning(view: IndexView, context: RequestContext, match: Match) -> str:
+    """How a Meaning or Related-work reason may speak of the candidate's closest text:
+    ``"quote"`` it as matching the request (it reaches the calibrated threshold,
+    ``IndexView.fits``), ``"relative"`` (closer than typical, no match), or ``"none"`` when the
+    request has no word the index knows: then no similarity means anything ("asdfgh" is low
+    whatever its cosines, as in :meth:`engine.confidence.Confidence.of`)."""
+    if not context.lexical_query.nnz:
+        return "none"
+    close = view.fits is None or match.signals.get("dense", 0.0) >= view.fits
+    return "quote" if close else "relative"
 
 
 def _closest(evidence: dict[str, Any]) -> str:
@@ -287,20 +290,18 @@ def _summary(
     groups: dict[str, float],
     evidence: dict[str, Any],
     contributions: dict[str, float],
-    close: bool,
+    meaning: str,
 ) -> str:
-    """``close``: its closest text reaches the calibrated threshold (``IndexView.fits``), so
-    it may be quoted as matching the request."""
+    """``meaning``: how its closest text may be spoken of (:func:`_meaning`)."""
     known = {g.id for g in view.signals.groups}
     reasons = []
     for group in (g for g in groups if g in known):
         phrase = _PHRASES.get(group, f"its {group} fits the request")
-        if group in ("semantic", "breadth") and not close:
+        if group in ("semantic", "breadth") and meaning != "quote":
             # its closest text is no match by the calibrated threshold: only relative words
-            phrase = ("it is closer in meaning to the request than the typical candidate"
-                      if group == "semantic" or "semantic" not in groups else "")
-            if not phrase:
+            if meaning == "none" or (group == "breadth" and "semantic" in groups):
                 continue
+            phrase = "it is closer in meaning to the request than the typical candidate"
         elif group in ("semantic", "breadth") and evidence.get("activities"):
             count = evidence.get("breadth", {}).get("closest_texts", 0)
             if group == "breadth" and "semantic" in groups:  # the closest text is quoted
