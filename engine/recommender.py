@@ -41,7 +41,7 @@ from engine.derived import Derived
 from engine.diversity import Diversity
 from engine.embed import Encoder, normalize_rows
 from engine.errors import ValidationError
-from engine.explain import explain_match, weak
+from engine.explain import explain_match
 from engine.filters import allowed
 from engine.fusion import FusionModel
 from engine.index import VectorIndex
@@ -55,6 +55,7 @@ from engine.rank import rank_pool
 from engine.registry import Registry
 from engine.requests import RequestBook, RequestMatch
 from engine.sources.h2020 import Participation
+from engine.summary import weak
 from engine.view import IndexView
 
 #: The request that builds the derived data and loads the model in ``warm_up``.
@@ -278,8 +279,7 @@ class Recommender:
 
     def similar(self, profile_id: str, k: int = 10, *, explain: bool = False,
                 **filters: Any) -> list[Match]:
-        """Profiles most like ``profile_id`` (which is excluded): its mean vector as query,
-        its own text as the lexical query, ranked with the fusion weights."""
+        """Profiles most like ``profile_id`` (excluded): its mean vector and text as query."""
         pool = self.pool(self.profile_request(profile_id, **filters), self._mean(profile_id),
                          k, multilingual=self._multilingual_mean(profile_id))
         return self.rank_pool(pool, k, explain=explain)
