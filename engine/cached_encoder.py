@@ -35,10 +35,13 @@ class CachedEncoder:
 
     ``cache`` None keeps document vectors in memory only; ``memory`` bounds the query LRU.
     Cached vectors are stored as float16 and re-normed on load (cosine error < 1e-3).
+    ``symmetric``: a query and a document of the same text have the same vector (MiniLM), so
+    a request may be answered from the document cache; e5 encodes "query: " and "passage: "
+    apart, so its requests never read it.
     """
 
     def __init__(self, encoder: Encoder, cache: EmbeddingCache | None = None, *,
-                 memory: int = 4096):
+                 memory: int = 4096, symmetric: bool = True):
         if cache is not None and cache.model_id != encoder.model_id:
             raise EngineError(
                 f"cache is for model {cache.model_id!r}, encoder is {encoder.model_id!r}"
@@ -48,6 +51,7 @@ class CachedEncoder:
         self.model_id = encoder.model_id
         self.dim = encoder.dim
         self.memory_size = memory
+        self.symmetric = symmetric
         self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()  # the caches' dicts and counters
         self._model = threading.Lock()  # the model
@@ -68,7 +72,7 @@ class CachedEncoder:
         found: dict[str, np.ndarray] = {}
         with self._lock:
             for key in dict.fromkeys(keys):
-                vector = self.cache.get(key)
+                vector = self.cache.get(key) if self.symmetric or not queries else None
                 if vector is None and queries:
                     vector = self._memory.get(key)
                     if vector is not None:
@@ -191,4 +195,4 @@ def cached_multilingual_encoder(
     """The packaged multilingual model behind the same on-disk cache and shipped vectors."""
     encoder = E5Encoder()
     cache = EmbeddingCache(cache_dir, encoder.model_id, seed_roots=seed_dirs)
-    return CachedEncoder(encoder, cache, memory=memory)
+    return CachedEncoder(encoder, cache, memory=memory, symmetric=False)

@@ -97,7 +97,7 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=DEFAULT_INDEX)
     build.add_argument("--cutoff", type=date_arg, default=None,
                        help="use only projects starting before this date")
-    build.add_argument("--fusion", type=Path, default=Path("models/fusion.json"),
+    build.add_argument("--fusion", type=Path, default=cli_args.DEFAULT_FUSION,
                        help="learned fusion weights to ship with the index (if the file exists)")
     build.set_defaults(func=cmd_build)
 

@@ -20,6 +20,7 @@ _HOME = _ROOT if (_ROOT / "data").is_dir() else Path()
 DEFAULT_INDEX = _HOME / "models/index"
 DEFAULT_CACHE = _HOME / "models/cache"
 DEFAULT_DATA = _HOME / "data"
+DEFAULT_FUSION = _HOME / "models/fusion.json"
 #: BLAS/OpenMP threads of a command unless ``--threads`` says otherwise: as the API's
 #: default (``engine_threads``). On a shared 2-core box more threads made ``evaluate`` twice
 #: as slow (131-144 s against 51-62 s with one).

@@ -73,7 +73,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise EngineError(f"{args.fusion} does not exist: the fusion weights (set --fusion)")
     protocol = Protocol(
         projects=inputs.projects, participants=inputs.participants,
-        queries=inputs.queries or Path(), h2020=inputs.h2020, cutoff=args.cutoff,
+        queries=inputs.queries, h2020=inputs.h2020, cutoff=args.cutoff,
         validation=args.validation, window_days=args.window_days,
         max_queries=args.max_queries, seed=args.seed, limit=args.limit, fusion=args.fusion,
         hand_weights=args.hand_weights, ablation=args.ablation, cold_start=args.cold_start,
@@ -93,8 +93,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
          "multilingual": multilingual.model_id if multilingual is not None else None},
         code, seconds)
     if args.per_query:
-        rows = [{**row, "method": rename.get(row["method"], row["method"])}
-                for row in run.result.per_query]
+        # with --hand-weights the engine is the hand-set variant: one row per query and name
+        rows, seen = [], set()
+        for row in run.result.per_query:
+            method = rename.get(row["method"], row["method"])
+            if (row["query"], method) not in seen:
+                seen.add((row["query"], method))
+                rows.append({**row, "method": method})
         args.per_query.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         record["per_query"] = {"path": str(args.per_query), "sha256": sha256(args.per_query)}
     if args.json:
@@ -156,7 +161,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
     train = sub.add_parser("train", parents=[common, history],
                            help="learn fusion weights from history before the cut-off")
-    train.add_argument("--out", type=Path, default=Path("models/fusion.json"))
+    train.add_argument("--out", type=Path, default=cli_args.DEFAULT_FUSION)
     train.set_defaults(func=cmd_train)
 
     evaluate = sub.add_parser("evaluate", parents=[common, history],

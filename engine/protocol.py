@@ -38,7 +38,7 @@ class Protocol:
 
     projects: Path
     participants: Path
-    queries: Path
+    queries: Path | None  # the dev queries; None with ``validation`` (not read)
     h2020: Path | None
     cutoff: date
     validation: bool = False
@@ -74,6 +74,8 @@ class ProtocolRun:
 def protocol_queries(protocol: Protocol) -> tuple[list[Query], date]:
     """The queries of a run and the cut-off its profiles use."""
     if not protocol.validation:
+        if protocol.queries is None:
+            raise EngineError("the dev queries are needed unless the run is --validation")
         return load_queries(protocol.queries, protocol.projects, limit=protocol.limit), \
             protocol.cutoff
     queries, cutoff = history_queries(protocol.projects, protocol.participants, protocol.cutoff,

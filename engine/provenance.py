@@ -51,7 +51,7 @@ def provenance(argv: list[str], arguments: Mapping[str, Any],
         "argv": list(argv),
         "arguments": {k: v if v is None or isinstance(v, bool | int | float | str | list)
                       else str(v) for k, v in arguments.items() if not callable(v)},
-        "inputs": {name: ({"path": str(path), "sha256": sha256(path), "used": True}
+        "inputs": {name: ({"path": str(path.resolve()), "sha256": sha256(path), "used": True}
                           if path is not None else {"used": False})
                    for name, path in inputs.items()},
         "models": dict(models),

@@ -77,3 +77,30 @@ def test_a_cached_text_is_answered_while_the_model_is_busy(tmp_path: Path) -> No
         base.release.set()
         slow.join(timeout=10)
         cached.join(timeout=10)
+
+
+class PrefixedEncoder(HashEncoder):
+    """An asymmetric model, as e5 is: a query and a passage of one text differ."""
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return super().encode_queries([f"query: {t}" for t in texts])
+
+    def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        return super().encode_documents([f"passage: {t}" for t in texts])
+
+
+def test_an_asymmetric_model_never_answers_a_request_from_its_document_cache(
+    tmp_path: Path,
+) -> None:
+    inner = PrefixedEncoder(dim=32)
+    text = "Battery recycling pilot"
+    for symmetric in (True, False):
+        cached = CachedEncoder(inner, EmbeddingCache(tmp_path / str(symmetric), inner.model_id),
+                               symmetric=symmetric)
+        passage = cached.encode_documents([text])[0]
+        query = cached.encode_queries([text])[0]
+        if symmetric:  # MiniLM: the cached document vector is the answer
+            assert np.allclose(query, passage)
+        else:
+            assert np.allclose(query, inner.encode_queries([text])[0], atol=1e-6)
+            assert not np.allclose(query, passage)

@@ -328,6 +328,7 @@ def test_per_query_rows_and_their_paired_comparison(
     assert code == 0, err
     rows = [json.loads(line) for line in rows_file.read_text().splitlines()]
     methods = {r["method"] for r in rows}
+    assert len(rows) == len({(r["query"], r["method"]) for r in rows})  # no row twice
     assert {"hand_set_fusion", "dense_only", "popularity"} <= methods and "engine" not in methods
     for r in rows:
         assert r["query"] == "101000004" and r["relevant"] == ["999000005"]
