@@ -15,6 +15,7 @@ from typing import Any
 
 from engine import cli_args
 from engine.cli_args import date_arg, positive_arg
+from engine.errors import EngineError
 from engine.inputs import resolve
 
 
@@ -47,8 +48,6 @@ def _crosslingual(args: argparse.Namespace) -> Path | None:
     if args.no_crosslingual:
         return None
     if args.crosslingual is not None:
-        from engine.errors import EngineError
-
         if not (Path(args.crosslingual) / "requests.jsonl").is_file():
             raise EngineError(f"{args.crosslingual} has no requests.jsonl: not a cross-lingual "
                               "set (set --crosslingual, or --no-crosslingual)")
@@ -68,8 +67,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     started, code = time.perf_counter(), git_commit()
     inputs = resolve(args, queries=not args.validation)
     if args.fusion is not None and not args.fusion.is_file():
-        from engine.errors import EngineError
-
         raise EngineError(f"{args.fusion} does not exist: the fusion weights (set --fusion)")
     protocol = Protocol(
         projects=inputs.projects, participants=inputs.participants,
@@ -131,8 +128,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     rows_b = read_rows(args.b) if args.b is not None else rows_a
     against = args.against or args.method
     if args.b is None and against == args.method:
-        from engine.errors import EngineError
-
         raise EngineError("one file: name the second method with --against")
     name_a, name_b = f"A {args.method}", f"B {against}"
     print(format_paired(paired(rows_a, args.method, rows_b, against), name_a, name_b))
