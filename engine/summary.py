@@ -79,16 +79,16 @@ def summary(
     groups: dict[str, float],
     evidence: dict[str, Any],
     contributions: dict[str, float],
-    meaning: str,
+    closeness: str,
 ) -> str:
-    """``meaning``: how its closest text may be spoken of (:func:`meaning`)."""
+    """``closeness``: how its closest text may be spoken of (:func:`meaning`)."""
     known = {g.id for g in view.signals.groups}
     reasons = []
     for group in (g for g in groups if g in known):
         phrase = _PHRASES.get(group, f"its {group} fits the request")
-        if group in ("semantic", "breadth") and meaning != "quote":
+        if group in ("semantic", "breadth") and closeness != "quote":
             # its closest text is no match by the calibrated threshold: only relative words
-            if meaning == "none" or (group == "breadth" and "semantic" in groups):
+            if closeness == "none" or (group == "breadth" and "semantic" in groups):
                 continue
             phrase = "it is closer in meaning to the request than the typical candidate"
         elif group in ("semantic", "breadth") and evidence.get("activities"):
