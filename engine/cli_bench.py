@@ -16,7 +16,7 @@ from typing import Any
 from engine import cli_args
 from engine.cli_args import date_arg, positive_arg
 from engine.errors import EngineError
-from engine.inputs import resolve
+from engine.inputs import FILES, resolve
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -134,16 +134,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_input(parser: argparse.ArgumentParser, name: str) -> None:
+    """The flag of input ``name``, described from :data:`engine.inputs.FILES`."""
+    under, flag, what = FILES[name]
+    parser.add_argument(flag, type=Path, default=None, help=f"the {what} (default: <data>/{under})")
+
+
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add ``train``, ``evaluate``, ``crosslingual`` and ``compare`` to ``sub``."""
     history = argparse.ArgumentParser(add_help=False)
-    history.add_argument("--projects", type=Path, default=None,
-                         help="Horizon Europe projects (default: <data>/cordis/projects.csv.gz)")
-    history.add_argument("--participants", type=Path, default=None,
-                         help="their participants (default: <data>/cordis/participants.csv.gz)")
-    history.add_argument("--h2020", type=Path, default=None,
-                         help="H2020 collaboration history, same organisation ids (default: "
-                         "<data>/h2020/h2020.csv.gz)")
+    for name in ("projects", "participants", "h2020"):
+        _add_input(history, name)
     history.add_argument("--no-h2020", action="store_true",
                          help="run without the H2020 history (lower metrics; recorded)")
     history.add_argument("--cutoff", type=date_arg, default=date(2024, 1, 1))
@@ -161,8 +162,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
     evaluate = sub.add_parser("evaluate", parents=[common, history],
                               help="run the benchmark protocol")
-    evaluate.add_argument("--queries", type=Path, default=None,
-                          help="dev queries (default: <data>/cordis/dev_queries.csv)")
+    _add_input(evaluate, "queries")
     evaluate.add_argument("--limit", type=positive_arg, default=None,
                           help="a fixed random sample of N queries, and at most N training "
                           "queries (a quick run)")

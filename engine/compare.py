@@ -6,7 +6,6 @@ rows, ``partner-search compare`` reads them)."""
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
 from collections.abc import Sequence
@@ -15,22 +14,17 @@ from typing import Any
 
 from engine.errors import ValidationError
 from engine.evaluate import METRICS
+from engine.sources.jsonl import read_objects
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
     """The rows of a ``--per-query`` file (JSON lines); a bad line names its number."""
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            missing = {"query", "method"} - set(row)
-            if missing:
-                raise KeyError(", ".join(sorted(missing)))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValidationError(f"{path}:{number}: not a per-query row ({exc})",
-                                  field="per_query") from None
+    for source, row in read_objects(path):
+        missing = sorted({"query", "method"} - set(row))
+        if missing:
+            raise ValidationError(f"not a per-query row (no {', '.join(missing)})",
+                                  field="per_query", source=source)
         rows.append(row)
     return rows
 

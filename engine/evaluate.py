@@ -227,7 +227,10 @@ def benchmark(
         home = recommender.get(query.requester_id).country if query.requester_id in recommender \
             else ""
         pool = recommender.pool(request, vector, k=100, multilingual=other)
-        weighted = {"engine": None, **variants}
+        engine = recommender.rank_pool(pool, 10)  # its confidence and countries read matches
+        # each method's order of the pool, fused once: both tables keep their allowed kinds
+        orders = {name: _fused_order(pool, weights or recommender.weights)
+                  for name, weights in {"engine": None, **variants}.items()}
         for target, mask, restrict in ((rows, alive, False), (restricted, non_academic_mask, True)):
             relevant = query.relevant if not restrict else frozenset(
                 r for r in query.relevant if r in recommender
@@ -239,12 +242,8 @@ def benchmark(
             if query.requester_id in slot_of:
                 own[slot_of[query.requester_id]] = False
             ranked = {name: _top_ids(values, ids, own, 100) for name, values in baselines.items()}
-            if not restrict:
-                engine = recommender.rank_pool(pool, 100)
-                ranked["engine"] = [m.profile_id for m in engine]
-            for name, weights in weighted.items():
-                if name not in ranked:  # the same pool, its candidates of the allowed kinds
-                    ranked[name] = _pool_ids(pool, ids, own, 100, weights or recommender.weights)
+            ranked |= {name: [str(ids[s]) for s in order[own[order]][:100]]
+                       for name, order in orders.items()}
             for name, ranking in ranked.items():
                 target[name].append(query_metrics(ranking, relevant))
                 if not restrict:
@@ -278,14 +277,11 @@ def benchmark(
     )
 
 
-def _pool_ids(pool: Pool, ids: Sequence[str | None], allowed: np.ndarray, k: int,
-              weights: Mapping[str, float]) -> list[str]:
-    """The ``k`` best of ``pool``'s ``allowed`` slots by the fused score, best first, ties by
-    slot as :func:`engine.rank.rank_pool` breaks them (``ids``: profile id per slot)."""
+def _fused_order(pool: Pool, weights: Mapping[str, float]) -> np.ndarray:
+    """``pool``'s slots by their fused score, best first, ties by slot as
+    :func:`engine.rank.rank_pool` breaks them."""
     scores, _ = fuse(pool.features, weights)
-    order = np.lexsort((pool.slots, -scores))
-    slots = pool.slots[order]
-    return [str(ids[int(s)]) for s in slots[allowed[slots]][:k]]
+    return pool.slots[np.lexsort((pool.slots, -scores))]
 
 
 def format_table(results: Mapping[str, Mapping[str, float]]) -> str:

@@ -15,7 +15,8 @@ from engine.errors import ValidationError
 from engine.profiles import PartnerRequest, Profile
 
 
-def _objects(path: Path) -> list[tuple[str, dict[str, Any]]]:
+def read_objects(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(``file:line``, object) of each line of a JSON Lines file; a bad line names itself."""
     out: list[tuple[str, dict[str, Any]]] = []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
@@ -41,7 +42,7 @@ def load_profiles(path: Path) -> list[Profile]:
     """Profiles from a JSONL file; duplicate ids are an error."""
     profiles: list[Profile] = []
     seen: dict[str, str] = {}
-    for source, data in _objects(path):
+    for source, data in read_objects(path):
         try:
             profile = Profile.from_dict(data)
         except ValidationError as exc:
@@ -60,7 +61,7 @@ def load_profiles(path: Path) -> list[Profile]:
 def load_requests(path: Path) -> list[tuple[str, PartnerRequest]]:
     """``(id, request)`` pairs from a JSONL file of partner requests."""
     requests: list[tuple[str, PartnerRequest]] = []
-    for source, data in _objects(path):
+    for source, data in read_objects(path):
         data = dict(data)
         request_id = str(data.pop("id", "")).strip()
         if not request_id:

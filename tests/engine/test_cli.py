@@ -299,12 +299,18 @@ def test_evaluate_from_another_folder_gives_the_same_metrics(
     assert metrics(elsewhere) == metrics(cordis_dir)
 
 
+def _quick(capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path,
+           *extra: object) -> tuple[int, str, str]:
+    """``_evaluate`` with hand-set weights, without H2020 and the cross-lingual set."""
+    return _evaluate(capsys, tmp_path, cordis_dir, "--hand-weights", "--no-h2020",
+                     "--no-crosslingual", *extra)
+
+
 def test_the_metrics_file_names_its_commit_arguments_and_input_hashes(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
 ) -> None:
     out = tmp_path / "metrics.json"
-    code, _, err = _evaluate(capsys, tmp_path, cordis_dir, "--hand-weights", "--no-h2020",
-                             "--no-crosslingual", "--json", out)
+    code, _, err = _quick(capsys, tmp_path, cordis_dir, "--json", out)
     assert code == 0, err
     record = json.loads(out.read_text())["provenance"]
     projects = cordis_dir / "cordis" / "projects.csv.gz"
@@ -323,8 +329,7 @@ def test_per_query_rows_and_their_paired_comparison(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
 ) -> None:
     rows_file = tmp_path / "rows.jsonl"
-    code, _, err = _evaluate(capsys, tmp_path, cordis_dir, "--hand-weights", "--no-h2020",
-                             "--no-crosslingual", "--per-query", rows_file)
+    code, _, err = _quick(capsys, tmp_path, cordis_dir, "--per-query", rows_file)
     assert code == 0, err
     rows = [json.loads(line) for line in rows_file.read_text().splitlines()]
     methods = {r["method"] for r in rows}
@@ -349,8 +354,7 @@ def test_per_query_rows_and_their_paired_comparison(
 def test_retraining_without_a_signal_needs_training_and_a_known_signal(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path
 ) -> None:
-    code, _, err = _evaluate(capsys, tmp_path, cordis_dir, "--hand-weights", "--no-h2020",
-                             "--no-crosslingual", "--without", "network_walk")
+    code, _, err = _quick(capsys, tmp_path, cordis_dir, "--without", "network_walk")
     assert_clean_error(code, err)
     assert "--without" in err and "--hand-weights" in err
     code, _, err = _evaluate(capsys, tmp_path, cordis_dir, "--no-h2020", "--no-crosslingual",
