@@ -8,6 +8,7 @@ instead of repairing it.
 
 ``serve(host, port)`` (``partner-search serve``) runs it under uvicorn in one process: the
 live index is in memory, so several worker processes would not see each other's writes.
+It believes ``X-Forwarded-For`` only from ``TRUSTED_PROXIES`` (none by default).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from typing import Any
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
@@ -30,13 +30,23 @@ from threadpoolctl import threadpool_limits
 
 import engine
 from api.deps import read_access, require_key
+from api.docs_pages import install_docs
+from api.edge import install_middleware
 from api.errors import PROBLEM_JSON, install_error_handlers
 from api.live import LiveIndex
 from api.metrics import Metrics
-from api.middleware import GuardMiddleware, MetricsMiddleware
-from api.ratelimit import TokenBuckets
+from api.openapi_links import add_links
 from api.reconcile import open_index
-from api.routes import feedback, ops, profile_map, profiles, recommend, requests, taxonomy
+from api.routes import (
+    claims,
+    feedback,
+    ops,
+    profile_map,
+    profiles,
+    recommend,
+    requests,
+    taxonomy,
+)
 from api.schemas.common import Problem
 from api.security import ensure_bootstrap_key
 from api.services import Services
@@ -53,18 +63,19 @@ log = logging.getLogger("api")
 STATIC_DIR = Path(__file__).parent / "static"
 
 ERRORS: dict[int, str] = {
-    400: "the body could not be read (not UTF-8 JSON)",
+    400: "the body is not well-formed JSON (or starts with a byte order mark)",
     401: "no API key, or an unknown one, where one is needed",
     403: "the key may not do this",
     404: "no such profile or request",
     409: "conflicts with the stored state (duplicate id, stale If-Match, expired request)",
     413: "request body too large",
+    415: "the body is not `application/json` in UTF-8",
     422: "invalid input; `errors` names each field",
     429: "rate limit exceeded; see Retry-After",
     500: "internal error (never with details)",
     503: "the index is loading or failed to load",
 }
-EXEMPT = ("/health", "/ready", "/metrics", "/docs", "/openapi.json")
+EXEMPT = ("/health", "/ready", "/metrics", "/docs", "/redoc", "/openapi.json")
 
 
 def make_encoder(settings: Settings) -> CachedEncoder:
@@ -106,6 +117,8 @@ def _load_index(app: FastAPI) -> None:
             encoder,
             cache_size=settings.result_cache_size,
             refresh=settings.result_cache_refresh,
+            refresh_wait=settings.result_cache_refresh_wait,
+            ranking_slots=settings.ranking_slots,
         )
         app.state.services = Services.build(settings, app.state.store, live, report)
     except Exception:  # reported by /ready; the process stays up for diagnosis
@@ -180,7 +193,7 @@ def create_app(settings: Settings) -> FastAPI:
         description="See docs/api.md. Errors are RFC 9457 problem documents; writes need an "
         "`X-API-Key`.",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # /docs and /redoc without a CDN: api.docs_pages
         redoc_url=None,
     )
     app.state.settings = settings
@@ -192,8 +205,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     errors = {status: {"model": Problem, "description": text} for status, text in ERRORS.items()}
     routers = (
-        recommend.router, profiles.router, requests.router, feedback.router, taxonomy.router,
-        profile_map.router,
+        recommend.router, profiles.router, claims.router, requests.router, feedback.router,
+        taxonomy.router, profile_map.router,
     )
     for router in routers:
         app.include_router(
@@ -205,6 +218,7 @@ def create_app(settings: Settings) -> FastAPI:
     # the advisor UI (issue 5): static files at /ui/, after every API route
     app.mount("/ui", StaticFiles(directory=STATIC_DIR, html=True), name="ui")
     app.add_api_route("/", lambda: RedirectResponse("/ui/"), include_in_schema=False)
+    install_docs(app, settings.frame_ancestors)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -218,33 +232,21 @@ def create_app(settings: Settings) -> FastAPI:
             required = key_required(routers)
             if settings.read_requires_key:
                 required |= {(m, p) for p, item in schema["paths"].items() for m in item}
-            app.openapi_schema = _finish_openapi(schema, required)
+            app.openapi_schema = add_links(_finish_openapi(schema, required))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
-    limited = settings.rate_limit_enabled
-    app.add_middleware(
-        GuardMiddleware,  # type: ignore[arg-type]
-        max_body=settings.max_body_bytes,
-        per_ip=TokenBuckets(settings.rate_per_ip, settings.burst_per_ip) if limited else None,
-        per_key=TokenBuckets(settings.rate_per_key, settings.burst_per_key) if limited else None,
-        exempt=EXEMPT,
-    )
-    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # type: ignore[arg-type]
-    app.add_middleware(
-        CORSMiddleware,  # type: ignore[arg-type]
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Content-Type", "X-API-Key", "If-Match"],
-        expose_headers=["Retry-After", "ETag", "Location"],
-        max_age=600,
-    )
+    install_middleware(app, settings, exempt=EXEMPT)
     return app
 
 
 def app_from_env() -> FastAPI:
-    """For ``uvicorn --factory api.app:app_from_env``: settings from the environment."""
+    """For ``uvicorn --factory api.app:app_from_env``: settings from the environment.
+
+    uvicorn's own defaults then apply: it believes ``X-Forwarded-For`` from 127.0.0.1, so
+    pass ``--no-proxy-headers``, or ``--forwarded-allow-ips`` with the ``TRUSTED_PROXIES``
+    (docs/api.md); otherwise any local client picks the address it is rate limited by."""
     return create_app(Settings())
 
 
@@ -256,4 +258,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)
+    trusted = settings.trusted_proxies
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        proxy_headers=bool(trusted),  # uvicorn's default believes any local client
+        forwarded_allow_ips=trusted,
+    )

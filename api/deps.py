@@ -1,15 +1,17 @@
-"""FastAPI dependencies as ``Annotated`` aliases: the services, the caller's key, access rules
-and paging. Everything comes from ``request.app.state``, set up by the app's lifespan."""
+"""FastAPI dependencies as ``Annotated`` aliases: the services, the caller's key, access rules,
+paging and the ids in paths. Everything comes from ``request.app.state``, set up by the app's
+lifespan."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import APIKeyHeader
 
 from api.errors import Unauthorized, Unavailable
+from api.schemas.common import RefId
 from api.security import Principal, authenticate
 from api.services import Services
 from api.services.feedback import FeedbackService
@@ -129,3 +131,7 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")]
 Limit = Annotated[int, Query(ge=1, le=100, description="items per page")]
 K = Annotated[int, Query(ge=1, le=100, description="how many results")]
 Explain = Annotated[bool, Query(description="add evidence and a summary sentence")]
+
+#: ids in paths are normalised like every string input: one with a NUL is a 422, never a match
+ProfileId = Annotated[RefId, Path(description="a profile's id")]
+RequestId = Annotated[RefId, Path(description="a partner request's id")]

@@ -7,9 +7,13 @@ sees one consistent index version. A writer (one at a time) applies the change t
 switch on, every new reader sees the write. The other copy catches up in the background,
 after the readers still on it have finished, and always before the next write or a save.
 
-Ranked lists are cached per index version (:class:`api.results.ResultCache`); before a
-switch the writer recomputes the most recently used ones on the updated copy, so hot
-requests do not all miss, and queue for the cores, right after each write.
+Ranked lists are cached per index version (:class:`api.results.ResultCache`). The most
+recently used repeated lists are ranked again on the updated copy before the switch while
+the write is young (``refresh_wait`` seconds), so that hot requests do not all miss at
+once; the rest are ranked in the background after the switch, and a reader asking for one
+meanwhile ranks it, or waits for the ranking under way. A write under read load is thus
+acknowledged after its own index work, not after dozens of rankings that share the
+interpreter with the readers.
 
 Writes are applied after the database committed them (see :mod:`api.services.writes`), so the
 index never holds a change the database does not. The two copies share profiles and
@@ -20,20 +24,23 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from api.gate import RankingGate
 from api.results import ResultCache
 from api.rwlock import ReadWriteLock
 from engine.embed import Encoder
-from engine.errors import NotFoundError
+from engine.errors import EngineError, NotFoundError
 from engine.profiles import PartnerRequest, Profile
 from engine.recommender import Recommender
 
 log = logging.getLogger(__name__)
+
 
 class LiveIndex:
     def __init__(
@@ -43,16 +50,25 @@ class LiveIndex:
         *,
         cache_size: int = 0,
         refresh: int = 0,
+        refresh_wait: float = 1.0,
+        ranking_slots: int = 2,
     ):
         recommender.warm_up()  # before the copy, so that both share the derived data
         self._copies = [recommender, recommender.copy()]
         self.results: ResultCache[Recommender, Any] = ResultCache(cache_size)
+        #: hot result lists ranked again after each write
         self.refresh = refresh
+        #: how long into a write hot lists are still ranked before the switch (seconds)
+        self.refresh_wait = refresh_wait
+        #: rankings at once (one while a write is applied): see api.gate
+        self.gate = RankingGate(ranking_slots)
         self._locks = [ReadWriteLock(), ReadWriteLock()]
         self._active = 0
         self._writer = threading.Lock()
         #: the last write, while the standby copy still lacks it
         self._lagging: tuple[Callable[[Recommender], None], bool] | None = None
+        #: per copy: written without a warm-up since (that copy warms before it is read)
+        self._cold = [False, False]
         self.encoder = encoder
         self.saved_version = recommender.version
         self.out_of_sync: str | None = None
@@ -69,13 +85,9 @@ class LiveIndex:
         """(``compute(recommender)``, the index version it ran on, whether it came from the
         result cache): a pure function of the index, cached under ``key`` per version."""
         with self.reading() as rec:
-            version = rec.version
-            value = self.results.get(version, key)
-            if value is not None:
-                return value, version, True
-            value = compute(rec)
-            self.results.put(version, key, value, compute)
-            return value, version, False
+            value, cached = self.results.value(rec, rec.version, key, compute,
+                                               admit=self.gate.ranking)
+            return value, rec.version, cached
 
     @property
     def version(self) -> int:
@@ -93,31 +105,56 @@ class LiveIndex:
     # ---- writes (the caller has committed them to the database) -----------------------
     def _write(self, change: Callable[[Recommender], None], *, warm: bool) -> None:
         """Apply ``change`` to the standby copy and switch readers to it; the other copy
-        catches up right after, in the background (and before any later write or save)."""
-        with self._writer:
+        catches up right after, in the background (and before any later write or save),
+        then the hot lists the switch left without a list are ranked."""
+        started = time.monotonic()
+        with self._writer, self.gate.writing():
             self._catch_up()
             with self._applying(change, warm) as updated:
                 if updated.version != self.version:
-                    fresh = self.results.recompute(updated, self.refresh)
-                    self.results.install(updated.version, fresh)
+                    hot = self.results.hot(updated.version, self.refresh)
+                    ranked = _rank(updated, hot, until=started + self.refresh_wait)
+                    self.results.install(updated.version, ranked)
             self._active = 1 - self._active
             self._lagging = (change, warm)
-        threading.Thread(target=self.settle, name="index-catch-up", daemon=True).start()
+        threading.Thread(target=self._after_write, name="index-catch-up", daemon=True).start()
+
+    def _after_write(self) -> None:
+        self.settle()
+        self._refresh()
 
     def _catch_up(self) -> None:
         """Apply the last write to the copy that lacks it (the caller holds the writer
-        lock). Readers are on the other copy."""
+        lock). Readers are on the other copy. Its warm-up waits until that copy is written
+        next, just before readers move to it: a warm-up now would be undone by that write."""
         if self._lagging is None:
             return
         change, warm = self._lagging
         self._lagging = None
-        with self._applying(change, warm):
-            pass
+        with self._applying(change, warm=False):
+            self._cold[1 - self._active] |= warm
+
+    def _refresh(self) -> None:
+        """Rank the hot lists that the current version lacks, one read at a time (a write
+        meanwhile is not held up and ends this round: its own follows)."""
+        version = self.version
+        for key, compute in self.results.hot(version, self.refresh):
+            with self.reading() as rec:
+                if rec.version != version:
+                    return
+                try:
+                    self.results.value(rec, version, key, compute, reader=False,
+                                       admit=self.gate.ranking)
+                except EngineError:
+                    continue  # e.g. its profile was deleted: its next reader gets the error
+                except Exception:
+                    log.exception("ranking a hot result list after a write failed")
 
     @contextmanager
     def _applying(self, change: Callable[[Recommender], None], warm: bool) -> Iterator[Recommender]:
         """Apply ``change`` to the standby copy under its write lock (which waits for a
-        reader that picked it just before a switch) and yield it, still locked.
+        reader that picked it just before a switch) and yield it, still locked; warm it up
+        if ``warm`` or if a catch-up left that for now.
 
         If the engine fails, the index no longer matches the database: that is recorded
         (``/ready`` turns 503, a restart repairs the index from the database) and re-raised.
@@ -127,8 +164,9 @@ class LiveIndex:
         with self._locks[standby].write():
             try:
                 change(copy)
-                if warm:
+                if warm or self._cold[standby]:
                     copy.warm_up()
+                    self._cold[standby] = False
                 yield copy
             except Exception as exc:
                 self.out_of_sync = f"{type(exc).__name__}: {exc}"
@@ -136,7 +174,7 @@ class LiveIndex:
 
     def settle(self) -> None:
         """Wait until both copies hold every acknowledged write."""
-        with self._writer:
+        with self._writer, self.gate.writing():
             try:
                 self._catch_up()
             except Exception:
@@ -179,3 +217,25 @@ class LiveIndex:
         with self._writer, self.reading() as rec:
             rec.save(folder)
             self.saved_version = rec.version
+
+
+def _rank(
+    source: Recommender, hot: list[tuple[Hashable, Callable[[Recommender], Any]]], until: float
+) -> list[tuple[Hashable, Any]]:
+    """``hot`` lists ranked on ``source`` (nobody reads it yet) while the last ranking's
+    time still fits before ``until``; one whose ranking now fails (its profile was deleted)
+    is left out: a reader asking for it again gets the error from its own ranking."""
+    ranked = []
+    took = 0.0
+    for key, compute in hot:
+        started = time.monotonic()
+        if started + took >= until:
+            break
+        try:
+            ranked.append((key, compute(source)))
+        except EngineError:
+            continue
+        finally:
+            took = time.monotonic() - started
+    return ranked
+

@@ -6,11 +6,17 @@ Nothing here reads the environment at import time: ``Settings()`` does, when the
 
 from __future__ import annotations
 
+import ipaddress
+import json
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+#: an origin for CSP ``frame-ancestors``: scheme, host (``*.`` allowed first), optional port
+_FRAME_SOURCE = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:(\d{1,5}|\*))?")
 
 
 class Settings(BaseSettings):
@@ -49,6 +55,14 @@ class Settings(BaseSettings):
     result_cache_refresh: int = Field(
         32, ge=0, description="most recently used result lists recomputed by each write"
     )
+    result_cache_refresh_wait: float = Field(
+        1.0, ge=0, description="seconds into a write during which hot result lists are still "
+        "ranked before readers switch to it (the rest are ranked in the background)"
+    )
+    ranking_slots: int = Field(
+        2, ge=1, le=256, description="rankings run at once (one while a write is applied); "
+        "more wait their turn, so that a write is not starved of the interpreter lock"
+    )
 
     # ---- access ---------------------------------------------------------------------------
     read_requires_key: bool = False
@@ -56,6 +70,13 @@ class Settings(BaseSettings):
         None, description="a curator key, stored hashed on start-up if not yet known"
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: reverse proxies (IPs or networks) whose ``X-Forwarded-For``/``-Proto`` are believed;
+    #: none by default: the TCP peer is the client (the per-IP rate limit keys on it)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: ``Host`` values answered (others get 400); ``*`` answers any
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"])
+    #: CSP ``frame-ancestors``: who may show the UI in a frame (``'self'``, ``'none'``, origins)
+    frame_ancestors: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["'self'"])
 
     # ---- limits ---------------------------------------------------------------------------
     max_body_bytes: int = Field(64 * 1024, ge=1024)
@@ -69,15 +90,41 @@ class Settings(BaseSettings):
     # ---- server ---------------------------------------------------------------------------
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator(
+        "cors_origins", "trusted_proxies", "allowed_hosts", "frame_ancestors", mode="before"
+    )
     @classmethod
-    def _split_origins(cls, value: object) -> object:
-        """``PARTNER_SEARCH_CORS_ORIGINS=https://a.eu,https://b.eu`` or a JSON list."""
+    def _split_list(cls, value: object) -> object:
+        """``PARTNER_SEARCH_CORS_ORIGINS=https://a.eu,https://b.eu`` (commas or spaces) or a
+        JSON list."""
         if isinstance(value, str):
             text = value.strip()
             if text.startswith("["):
-                import json
-
                 return json.loads(text)
-            return [v.strip() for v in text.split(",") if v.strip()]
+            return [v for v in re.split(r"[,\s]+", text) if v]
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        """Each an IP address or network (``10.0.0.0/8``); never ``*``, which would let any
+        client choose the address it is rate limited by."""
+        for proxy in value:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"not an IP address or network: {proxy!r}") from None
+        return value
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _check_ancestors(cls, value: list[str]) -> list[str]:
+        """CSP source expressions: ``'self'`` or ``'none'`` (quotes optional) or an origin such
+        as ``https://cluster.example.org`` or ``https://*.example.org``."""
+        sources = [f"'{v}'" if v in ("self", "none") else v for v in value]
+        for source in sources:
+            if source not in ("'self'", "'none'") and not _FRAME_SOURCE.fullmatch(source):
+                raise ValueError(f"not a frame-ancestors source: {source!r}")
+        if "'none'" in sources and len(sources) > 1:
+            raise ValueError("'none' cannot be combined with other frame-ancestors sources")
+        return sources or ["'none'"]

@@ -94,6 +94,19 @@ class ContactRow(Base):
     value: Mapped[str] = mapped_column(Text, nullable=False)
 
 
+class ClaimRow(Base):
+    """A self-declared activity of ``profile_id`` naming ``partner_id`` as a partner, so that
+    the partner can find what it is asked to confirm (kept with each profile write)."""
+
+    __tablename__ = "claims"
+
+    profile_id: Mapped[str] = mapped_column(
+        String(ID), ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    activity_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(String(ID), primary_key=True, index=True)
+
+
 class RequestRow(Base):
     """A stored partner request (``PartnerRequest.to_dict()``); open until ``expires_at``."""
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.attestation import ESTABLISHED
 from engine.language import detect
 from engine.profiles import Profile
 from engine.sources.h2020 import Participation
@@ -63,8 +64,11 @@ def eco_bits(ecosystems: Sequence[str]) -> int:
 
 
 def latest_year(profiles: Sequence[Profile | None]) -> int:
-    """The latest activity year of ``profiles`` (this year if none has a dated activity)."""
-    years = [a.year for p in profiles if p for a in p.activities if a.year]
+    """The latest year of an established activity of ``profiles`` (this year if none has
+    a dated one). Self-declared years do not count: one owner's claim of a project in 2100
+    would otherwise make every other organisation's work look old."""
+    years = [a.year for p in profiles if p for a in p.activities
+             if a.year and a.provenance.source in ESTABLISHED]
     return max(years) if years else date.today().year
 
 

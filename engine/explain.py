@@ -85,7 +85,10 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     walk = "network_walk" in playing
     direct = walk or any(f in playing for f in _DIRECT)
     indirect = walk or "network_indirect" in playing
-    if "network" in cited and not unknown and (
+    # (a link is cited only where the network signals are the profile's own, not filled in;
+    # terms filled in across languages say nothing about links)
+    links_known = not unknown.intersection(view.signals.members("network"))
+    if "network" in cited and links_known and (
         (direct and match.signals.get("network_direct", 0) > 0)
         or (indirect and match.signals.get("network_indirect", 0) > 0)
     ):

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.attestation import Source, column_key
 from engine.context import RequestContext
 from engine.match import Match
 from engine.view import IndexView
@@ -30,8 +31,8 @@ def network_links(
         for project in graph.shared_projects(source, slot, limit=2):
             links.append({"type": "direct", "with_id": partner.id, "with_name": partner.name,
                           "of_requester": source == context.requester,
-                          "project": project.id, "title": project.title,
-                          "year": project.year})
+                          "title": project.title, "year": project.year,
+                          **origin(view, project.id, (source, slot))})
     bridge = graph.bridge(np.array(sources, np.int64), slot) if (
         not links and indirect and match.signals.get("network_indirect", 0) > 0) else None
     if bridge is not None and view.corpus.profile(bridge[1]).name.casefold() != name:
@@ -45,8 +46,31 @@ def network_links(
             "from_id": start.id, "from_name": start.name,
             "of_requester": source == context.requester,
             "requester_project": first[0].title if first else None,
-            "project": second[0].id if second else None,
             "title": second[0].title if second else None,
             "year": second[0].year if second else None,
+            **(origin(view, second[0].id, (partner, slot)) if second else {"project": None}),
         })
     return links
+
+
+def origin(view: IndexView, key: str, slots: tuple[int, int]) -> dict[str, Any]:
+    """Where the project of graph column ``key`` between ``slots`` comes from: ``project``
+    (its id), ``source`` (cordis, h2020, curator, self-declared) and ``provenance``, the
+    words an advisor reads (``"self-declared by X, confirmed by Y"``)."""
+    for slot in slots:
+        profile = view.corpus.profile(slot)
+        for activity in profile.activities:
+            prov = activity.provenance
+            if column_key(profile.id, activity.id, prov) == key and prov.source is Source.SELF:
+                names = [view.corpus.profile(view.corpus.slots[p]).name
+                         for p in sorted(prov.confirmed) if p in view.corpus.slots]
+                return {"project": activity.id, "source": Source.SELF.value,
+                        "provenance": f"self-declared by {profile.name}, confirmed by "
+                                      f"{', '.join(names) or 'a partner'}"}
+    public = view.derived.graph.record.get(key)
+    source = public.source if public is not None else Source.CURATOR
+    return {"project": key, "source": source.value, "provenance": _WORDS[source]}
+
+
+_WORDS = {Source.CORDIS: "CORDIS", Source.H2020: "CORDIS (H2020)",
+          Source.CURATOR: "entered by a curator"}

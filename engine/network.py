@@ -1,9 +1,10 @@
 """The collaboration graph: which profiles worked together before, as sparse matrices.
 
 ``incidence`` is slots x projects (1 where a profile took part), built from the profiles'
-own activities (and their partner lists) plus external history (H2020) for organisation ids
-that are profiles. ``co = incidence @ incidence.T`` counts shared projects between slots; its
-diagonal is zero. All per-query work is sparse row slicing, never Python loops over pairs.
+own activities (and the partners of each whose tie stands, :mod:`engine.attestation`) plus
+external history (H2020) for organisation ids that are profiles. ``co = incidence @
+incidence.T`` counts shared projects between slots; its diagonal is zero. All per-query work
+is sparse row slicing, never Python loops over pairs.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from engine.attestation import column_key
 from engine.cooccurrence import replace_rows
 from engine.profiles import Profile
+from engine.public_record import PublicRecord
 from engine.sources.h2020 import Participation
 
 
@@ -47,9 +50,10 @@ class CollaborationGraph:
         item_projects: list[np.ndarray],
         listed: dict[str, list[tuple[int, int]]],
         history: dict[str, list[tuple[str, int | None]]],
-        derived: tuple[sp.csr_matrix, sp.csr_matrix] | None = None,
+        derived: tuple[sp.csr_matrix, sp.csr_matrix] | None = None, *, record: PublicRecord,
     ):
-        """``derived``: (incidence, co) when the caller already has them (``updated``)."""
+        """``derived``: (incidence, co) when the caller already has them (``updated``);
+        ``record``: the public record the corpus was built with (fixed by writes)."""
         self.counts = counts.tocsr()
         self.project_index = project_index
         self.projects = list(project_index)  # dicts keep insertion order = column order
@@ -60,6 +64,7 @@ class CollaborationGraph:
         self.listed = listed
         #: organisation id -> (project, year) of its external history, profile or not yet
         self.history = history
+        self.record = record
         self._recent_cols: np.ndarray | None = None
         self._recent_since = 0
         self._walk_steps: tuple[sp.csr_matrix, np.ndarray, np.ndarray] | None = None
@@ -92,12 +97,13 @@ class CollaborationGraph:
                 continue
             own: list[int] = []
             for activity in profile.activities:
-                col = project_index.setdefault(activity.id, len(project_index))
+                key = column_key(profile.id, activity.id, activity.provenance)
+                col = project_index.setdefault(key, len(project_index))
                 own.append(col)
-                titles.setdefault(activity.id, (activity.title, activity.year))
+                titles.setdefault(key, (activity.title, activity.year))
                 rows.append(slot)
                 cols.append(col)
-                for partner in activity.partners:
+                for partner in activity.ties:
                     listed[partner].append((slot, col))
                     other = slot_of.get(partner)
                     if other is not None and profiles[other] is not None:
@@ -115,7 +121,8 @@ class CollaborationGraph:
             (np.ones(len(rows), dtype=np.float32), (rows, cols)),
             shape=(len(profiles), max(len(project_index), 1)),
         )
-        return cls(counts, project_index, titles, item_projects, listed, dict(by_organisation))
+        return cls(counts, project_index, titles, item_projects, listed, dict(by_organisation),
+                   record=PublicRecord.build(profiles, history))
 
     def updated(
         self,
@@ -156,11 +163,12 @@ class CollaborationGraph:
                 if profile is None:
                     continue
                 for activity in profile.activities:
-                    col = project_index.setdefault(activity.id, len(project_index))
-                    titles.setdefault(activity.id, (activity.title, activity.year))
+                    key = column_key(profile.id, activity.id, activity.provenance)
+                    col = project_index.setdefault(key, len(project_index))
+                    titles.setdefault(key, (activity.title, activity.year))
                     rows.append(slot)
                     cols.append(col)
-                    for partner in activity.partners:
+                    for partner in activity.ties:
                         other = slots.get(partner)
                         if other is not None and profile_in(world, other) is not None:
                             rows.append(other)
@@ -181,12 +189,12 @@ class CollaborationGraph:
         for slot, old, new in changes:
             for profile, names in ((old, named_before), (new, named_after)):
                 for activity in profile.activities if profile is not None else ():
-                    for partner in activity.partners:
-                        names[partner].append((slot, project_index[activity.id]))
-            item_projects[slot] = np.array(
-                [project_index[a.id] for a in new.activities] if new is not None else [],
-                dtype=np.int64,
-            )
+                    col = project_index[column_key(profile.id, activity.id, activity.provenance)]
+                    for partner in activity.ties:
+                        names[partner].append((slot, col))
+            item_projects[slot] = np.array([  # each activity's column, in activity order
+                project_index[column_key(new.id, a.id, a.provenance)] for a in new.activities
+            ] if new is not None else [], dtype=np.int64)
         for partner in named_before.keys() | named_after.keys():
             names = list(listed.get(partner, ()))
             for entry in named_before.get(partner, ()):
@@ -209,7 +217,8 @@ class CollaborationGraph:
         rows = np.unique(np.r_[new_rows, old_rows]).astype(np.int64)
         co = replace_rows(self.co, incidence, rows, len(profiles))
         return CollaborationGraph(
-            counts, project_index, titles, item_projects, listed, self.history, (incidence, co)
+            counts, project_index, titles, item_projects, listed, self.history, (incidence, co),
+            record=self.record,
         )
 
     def recent(self, sources: np.ndarray, candidates: np.ndarray, since: int) -> np.ndarray:

@@ -12,6 +12,7 @@ import json
 from dataclasses import MISSING, asdict, dataclass, fields, replace
 from typing import Any
 
+from engine.attestation import Provenance
 from engine.errors import ValidationError
 from engine.taxonomy import (
     CollaborationType,
@@ -66,8 +67,8 @@ class Activity:
     """A past project or collaboration of an organisation.
 
     ``partners`` are the ids of the other organisations in it; ``role`` is the organisation's
-    own role (``coordinator``, ``participant``, ``associatedPartner``, ``thirdParty``, ``member``).
-    """
+    own role (``coordinator``, ``participant``, ``associatedPartner``, ``thirdParty``, ``member``);
+    ``provenance``: who states it, which partner ties stand (:mod:`engine.attestation`)."""
 
     id: str
     title: str
@@ -76,9 +77,11 @@ class Activity:
     partners: tuple[str, ...] = ()
     role: str = "participant"
     ecosystems: tuple[str, ...] = ()
+    provenance: Provenance = Provenance()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", _text(self.id, "activity.id", required=True, limit=200))
+        object.__setattr__(self, "provenance", Provenance.from_dict(self.provenance))
         title = _text(self.title, "activity.title", limit=MAX_TITLE_CHARS)
         object.__setattr__(self, "title", title)
         object.__setattr__(self, "text", _text(self.text, "activity.text"))
@@ -103,9 +106,16 @@ class Activity:
         """The text that is embedded for this activity: title and text."""
         return f"{self.title}. {self.text}".strip(". ") if self.text else self.title
 
+    @property
+    def ties(self) -> tuple[str, ...]:  # the partners whose tie stands (engine.attestation)
+        return self.provenance.ties(self.partners)
+
     def to_dict(self) -> dict[str, Any]:
-        data = _fields(self)
-        return {**data, "partners": list(self.partners), "ecosystems": list(self.ecosystems)}
+        """Plain JSON, without a default provenance (older documents keep their fingerprint)."""
+        data = {**_fields(self), "partners": list(self.partners),
+                "ecosystems": list(self.ecosystems), "provenance": self.provenance.to_dict()}
+        return {k: v for k, v in data.items() if k != "provenance" or not
+                self.provenance.is_default}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Activity:

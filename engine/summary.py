@@ -109,6 +109,8 @@ def summary(
             link = evidence["network"][0]
             if link["type"] == "direct":
                 phrase = f"it partnered with {link['with_name']} in {clip(link['title'], 60)}"
+                if link["source"] == "self-declared":
+                    phrase += f" ({link['provenance']})"
             else:
                 phrase = (f"it worked with your partner {link['via_name']}"
                           if link["of_requester"] else

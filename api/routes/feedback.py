@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import FeedbackDep, Limit, Offset, WriterDep
-from api.schemas.common import Page
+from api.schemas.common import Page, RefId
 from api.schemas.feedback import FeedbackCreate, FeedbackPublic
 
 router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
@@ -25,9 +25,7 @@ def list_feedback(
         Literal["relevant", "not_relevant", "contacted"] | None,
         Query(description="only this label"),
     ] = None,
-    profile_id: Annotated[
-        str | None, Query(max_length=64, description="only feedback on this profile")
-    ] = None,
+    profile_id: Annotated[RefId | None, Query(description="only feedback on this profile")] = None,
     offset: Offset = 0,
     limit: Limit = 20,
 ) -> Page[FeedbackPublic]:

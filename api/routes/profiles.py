@@ -2,10 +2,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from api.deps import Explain, IfMatchDep, K, Limit, Offset, PrincipalDep, ProfilesDep, WriterDep
-from api.schemas.common import Ecosystem, Page
+from api.deps import (
+    Explain,
+    IfMatchDep,
+    K,
+    Limit,
+    Offset,
+    PrincipalDep,
+    ProfileId,
+    ProfilesDep,
+    WriterDep,
+)
+from api.schemas.common import Ecosystem, Page, Short
 from api.schemas.profiles import (
     ProfileCreate,
     ProfileDetail,
@@ -18,7 +28,6 @@ from api.schemas.requests import RequestMatchList
 from engine.taxonomy import Kind
 
 router = APIRouter(prefix="/v1/profiles", tags=["profiles"])
-ProfileId = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 @router.get("", response_model=Page[ProfilePublic])
@@ -29,9 +38,7 @@ def list_profiles(
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
     kind: Kind | None = None,
     ecosystem: Ecosystem | None = None,  # type: ignore[valid-type]
-    q: Annotated[
-        str | None, Query(max_length=200, description="in name, acronym, city, keywords")
-    ] = None,
+    q: Annotated[Short | None, Query(description="in name, acronym, city, keywords")] = None,
 ) -> Page[ProfilePublic]:
     """Profiles by country, kind, ecosystem and a text query, ordered by name."""
     return service.page(

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from api.deps import Explain, K, Limit, Offset, RequestsDep, WriterDep
-from api.schemas.common import Page
+from api.deps import Explain, K, Limit, Offset, RequestId, RequestsDep, WriterDep
+from api.schemas.common import Page, RefId
 from api.schemas.recommend import MatchList
 from api.schemas.requests import (
     InterestCreate,
@@ -17,7 +17,6 @@ from api.schemas.requests import (
 from api.store.requests import Status
 
 router = APIRouter(prefix="/v1/requests", tags=["requests"])
-RequestId = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 @router.post("", status_code=201, response_model=RequestCreated)
@@ -41,7 +40,7 @@ def list_requests(
     offset: Offset = 0,
     limit: Limit = 20,
     status: Status = "open",
-    requester_id: Annotated[str | None, Query(max_length=200)] = None,
+    requester_id: Annotated[RefId | None, Query(description="only this requester's")] = None,
 ) -> Page[RequestPublic]:
     """Partner requests, newest first; by default only open (unexpired) ones."""
     return service.page(

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Self
 
-from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt
+from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt, field_validator
 
-from api.schemas.common import Country, Ecosystem, Id, Input, Short, Text, Title
+from api.schemas.common import Country, Ecosystem, Id, Input, Name, Short, Text, Title
 from api.store.profiles import ProfileRecord
+from engine.attestation import Source
 from engine.profiles import Activity, Profile
 from engine.taxonomy import Kind
 
@@ -26,6 +27,27 @@ class ActivityIn(Input):
     ecosystems: list[Ecosystem] = Field(default_factory=list, max_length=14)  # type: ignore[valid-type]
 
 
+class ConfirmationPublic(BaseModel):
+    partner: str = Field(description="the partner that confirmed taking part")
+    by: str = Field(description="`owner` (the partner's own key) or `curator`")
+    at: str = Field(description="when (ISO 8601, UTC)")
+
+
+class ProvenancePublic(BaseModel):
+    """Who states the activity, set by the service (never by the writer): ``cordis`` or
+    ``h2020`` (checked against the public record), ``curator``, or ``self-declared``."""
+
+    source: Source
+    by: str = Field("", description="who recorded it: a profile id, `curator`, or empty for "
+                    "the bundled data")
+    at: str = Field("", description="when (ISO 8601, UTC); empty for the bundled data")
+    confirmations: list[ConfirmationPublic] = Field(
+        default_factory=list,
+        description="partners of a self-declared activity that confirmed it: only their ties "
+        "count for recommendations",
+    )
+
+
 class ActivityPublic(BaseModel):
     id: str
     title: str
@@ -34,14 +56,20 @@ class ActivityPublic(BaseModel):
     partners: list[str]
     role: str
     ecosystems: list[str]
+    provenance: ProvenancePublic
 
     @classmethod
     def of(cls, activity: Activity) -> ActivityPublic:
-        return cls(**activity.to_dict())
+        p = activity.provenance
+        provenance = ProvenancePublic(  # every field set: profile routes exclude unset ones
+            source=p.source, by=p.by, at=p.at,
+            confirmations=[ConfirmationPublic(**c.to_dict()) for c in p.confirmations],
+        )
+        return cls(**{**activity.to_dict(), "provenance": provenance})
 
 
 class ProfileFields(Input):
-    name: Title = Field(min_length=1)
+    name: Name
     kind: Kind = Kind.OTHER
     country: Country | None = None
     sme: StrictBool = False
@@ -80,7 +108,7 @@ class ProfileReplace(ProfileFields):
 class ProfileUpdate(Input):
     """``PATCH``: only the fields sent change; ``null`` resets a field to its default."""
 
-    name: Title | None = Field(None, min_length=1)
+    name: Name | None = None
     kind: Kind | None = None
     country: Country | None = None
     sme: StrictBool | None = None
@@ -97,6 +125,14 @@ class ProfileUpdate(Input):
     activities: list[ActivityIn] | None = Field(None, max_length=500)
     source: Short | None = None
     contacts: list[Title] | None = Field(None, max_length=20)
+
+    @field_validator("name")
+    @classmethod
+    def _name_has_no_default(cls, value: str | None) -> str:
+        """``null`` resets a field to its default, and a name has none."""
+        if value is None:
+            raise ValueError("a profile's name has no default, so it cannot be reset to null")
+        return value
 
     def changes(self) -> dict[str, Any]:
         """The fields sent, JSON-ready; ``None`` means "back to the default"."""

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
-from api.schemas.common import Id, Input, RefId, finite
+from api.schemas.common import MULTILINE, Id, Input, RefId, finite
 from api.schemas.recommend import MatchList, RequestFields
 from api.store.interests import InterestRecord
 from api.store.requests import RequestRecord
@@ -94,7 +94,7 @@ class RequestCreated(BaseModel):
 
 class InterestCreate(Input):
     profile_id: RefId = Field(description="the interested profile")
-    message: Annotated[str, StringConstraints(max_length=4000)] = Field(
+    message: Annotated[str, StringConstraints(max_length=4000), MULTILINE] = Field(
         "", description="what cooperation is offered, and who we are"
     )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from api.live import LiveIndex
 from api.reconcile import SyncReport
+from api.services.claims import ClaimService
 from api.services.feedback import FeedbackService
 from api.services.ops import OpsService
 from api.services.profiles import ProfileService
@@ -34,6 +35,7 @@ class Services:
     ops: OpsService
     recommend: RecommendService
     profiles: ProfileService
+    claims: ClaimService
     requests: RequestService
     feedback: FeedbackService
     taxonomy: TaxonomyService
@@ -48,6 +50,7 @@ class Services:
             ops=OpsService(live, sync),
             recommend=RecommendService(ranking),
             profiles=ProfileService(store.profiles, live, ranking, writes),
+            claims=ClaimService(store.profiles, live, writes),
             requests=RequestService(
                 requests=store.requests,
                 interests=store.interests,

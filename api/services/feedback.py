@@ -16,9 +16,10 @@ class FeedbackService:
         self.requests = requests
 
     def add(self, body: FeedbackCreate, principal: Principal) -> FeedbackPublic:
-        """Store a judgement of a profile for a stored request or a searched text (exactly
-        one of them), keyed by the hash of the request's text."""
-        text = (body.request_text or "").strip()
+        """Store a judgement of an existing profile for a stored request or a searched text
+        (exactly one of them), keyed by the hash of the request's text. An unknown profile or
+        request is a 422 naming the field (the store checks both with the insert)."""
+        text = body.request_text or ""
         if (body.request_id is None) == (not text):
             raise ValidationError(
                 "send either request_id or a non-empty request_text", field="request_id"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from api.security import Principal
 from api.services.ranking import Ranking, elapsed_ms
 from api.services.writes import WritePath
 from api.store.profiles import ProfileFilter, ProfileRecord, ProfileStore
+from engine.claims import attest
 from engine.match import Match
 from engine.profiles import Profile
 from engine.recommender import Recommender
@@ -120,7 +122,9 @@ class ProfileService:
         )
         principal.require_write(data["id"])
         profile = Profile.from_dict(data)
-        record = self.writes.apply(lambda: self.profiles.create(profile), self._index)
+        record = self.writes.apply(
+            lambda: self.profiles.create(self._attested(profile, None, principal)), self._index
+        )
         return ProfileDetail.of_record(record, list(profile.contacts))
 
     def replace(
@@ -133,12 +137,15 @@ class ProfileService:
         principal.require_write(profile_id)
         profile = Profile.from_dict({**body.document(), "id": profile_id})
         contacts = list(profile.contacts)
-        record = self.writes.apply(
-            lambda: self.profiles.update(
-                profile, expected_version=expected_version, contacts=contacts
-            ),
-            self._index,
-        )
+
+        def commit() -> ProfileRecord:
+            current = self.profiles.get(profile_id)
+            return self.profiles.update(
+                self._attested(profile, current.profile, principal),
+                expected_version=expected_version, contacts=contacts,
+            )
+
+        record = self.writes.apply(commit, self._index)
         return ProfileDetail.of_record(record, contacts)
 
     def update(
@@ -150,13 +157,15 @@ class ProfileService:
     ) -> ProfileDetail:
         principal.require_write(profile_id)
         changes = body.changes()
-        contacts = changes.pop("contacts", None)
+        # not sent: unchanged (None tells the store so); null: reset, to no contacts
+        contacts = (changes.pop("contacts") or []) if "contacts" in changes else None
 
         def commit() -> ProfileRecord:
             current = self.profiles.get(profile_id)
             # without If-Match the read and the write are one step (under the write lock)
             version = current.version if expected_version is None else expected_version
             profile = Profile.from_dict({**merged(current.profile, changes), "id": profile_id})
+            profile = self._attested(profile, current.profile, principal)
             return self.profiles.update(profile, expected_version=version, contacts=contacts)
 
         record = self.writes.apply(commit, self._index)
@@ -168,6 +177,20 @@ class ProfileService:
             lambda: self.profiles.delete(profile_id, expected_version=expected_version),
             lambda _: self.live.remove(profile_id),
         )
+
+    def _attested(
+        self, profile: Profile, previous: Profile | None, principal: Principal
+    ) -> Profile:
+        """``profile`` with the provenance its writer gives its activities (run inside the
+        write, so that ``previous`` is the stored state): :func:`engine.claims.attest`."""
+        with self.live.reading() as rec:
+            record = rec.view().derived.graph.record
+        activities = attest(
+            profile.activities, previous.activities if previous is not None else (),
+            owner=profile.id, curator=principal.is_curator, record=record,
+            now=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        return replace(profile, activities=activities)
 
     def _index(self, record: ProfileRecord) -> None:
         self.live.upsert([record.profile])

@@ -23,7 +23,7 @@ from api.services.ranking import Ranking, request_key
 from api.services.writes import WritePath
 from api.store.interests import InterestStore
 from api.store.profiles import ProfileStore
-from api.store.requests import RequestStore, Status
+from api.store.requests import RequestRecord, RequestStore, Status
 from engine.diversity import Diversity
 from engine.errors import ConflictError, ValidationError
 from engine.profiles import PartnerRequest
@@ -74,7 +74,8 @@ class RequestService:
         self, body: RequestCreate, principal: Principal, k: int, explain: bool
     ) -> RequestCreated:
         """Store a request and answer with its matches and related open requests. An owner
-        key posts for its own profile (the requester by default)."""
+        key posts for its own profile (the requester by default); a requester that is no
+        stored profile is a 422 naming ``requester_id``."""
         request = body.partner_request()
         if not principal.is_curator:
             if request.requester_id is None:
@@ -89,9 +90,16 @@ class RequestService:
         today = now.date()
         expires_on = self.expires_on(body.expires_on, today)
         request_id = body.id or f"r-{uuid.uuid4().hex[:16]}"
+        requester = request.requester_id
+
+        def commit() -> RequestRecord:
+            # under the write lock, which profile deletes take too
+            if requester is not None and not self.profiles.exists(requester):
+                raise ValidationError(f"no profile with id {requester!r}", field="requester_id")
+            return self.requests.add(request_id, request, now, expiry(expires_on))
+
         record = self.writes.apply(
-            lambda: self.requests.add(request_id, request, now, expiry(expires_on)),
-            lambda _: self.live.add_requests([(request_id, request, expires_on)]),
+            commit, lambda _: self.live.add_requests([(request_id, request, expires_on)])
         )
         matches = self.ranking.partners(
             lambda rec: rec.recommend(request, k, explain=explain, diversity=VARIETY),
@@ -151,7 +159,9 @@ class RequestService:
     def add_interest(
         self, request_id: str, body: InterestCreate, principal: Principal
     ) -> InterestPublic:
-        """An open request's interest from another, existing profile (its owner's key)."""
+        """An open request's interest from another, existing profile (its owner's key). An
+        unknown request is a 404, an unknown profile a 422 naming ``profile_id``: the store
+        checks both with the insert."""
         principal.require_write(body.profile_id)
         record = self.requests.get(request_id)
         if not record.is_open(datetime.now(UTC)):
@@ -160,9 +170,7 @@ class RequestService:
             raise ValidationError(
                 "a requester cannot express interest in its own request", field="profile_id"
             )
-        if not self.profiles.exists(body.profile_id):
-            raise ValidationError(f"no profile with id {body.profile_id!r}", field="profile_id")
-        interest = self.interests.add(request_id, body.profile_id, body.message.strip())
+        interest = self.interests.add(request_id, body.profile_id, body.message)
         return InterestPublic.of(interest)
 
     def interests_in(

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from api.store.db import Sessions
-from api.tables import InterestRow, utcnow
-from engine.errors import ConflictError
+from api.tables import InterestRow, ProfileRow, RequestRow, utcnow
+from engine.errors import ConflictError, EngineError, NotFoundError, ValidationError
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,10 @@ class InterestStore:
         self._sessions = sessions
 
     def add(self, request_id: str, profile_id: str, message: str) -> InterestRecord:
-        """Store one; ``ConflictError`` if the profile already expressed interest in the
-        request, or either of them is gone (the database's constraints decide)."""
+        """Store one. The database's constraints decide, with the insert (so no delete comes
+        in between a check and the write): an unknown request is ``NotFoundError``, an
+        unknown profile ``ValidationError`` naming ``profile_id``, a second interest of a
+        profile in a request ``ConflictError``."""
         try:
             with self._sessions() as s, s.begin():
                 row = InterestRow(
@@ -47,10 +49,18 @@ class InterestStore:
                 s.flush()
                 return _record(row)
         except IntegrityError:
-            raise ConflictError(
-                f"profile {profile_id!r} has already expressed interest in {request_id!r}, or "
-                "one of them no longer exists"
-            ) from None
+            raise self._refusal(request_id, profile_id) from None
+
+    def _refusal(self, request_id: str, profile_id: str) -> EngineError:
+        """Why the database refused an interest (looked up after: nothing was written)."""
+        with self._sessions() as s:
+            if s.get(RequestRow, request_id) is None:
+                return NotFoundError(f"no partner request with id {request_id!r}")
+            if s.get(ProfileRow, profile_id) is None:
+                return ValidationError(f"no profile with id {profile_id!r}", field="profile_id")
+        return ConflictError(
+            f"profile {profile_id!r} has already expressed interest in {request_id!r}"
+        )
 
     def of_request(self, request_id: str) -> list[InterestRecord]:
         """The interests in one request, oldest first."""

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.store.db import Sessions, count
-from api.tables import ContactRow, ProfileEcosystemRow, ProfileRow, utcnow
+from api.tables import ClaimRow, ContactRow, ProfileEcosystemRow, ProfileRow, utcnow
+from engine.attestation import Source
 from engine.errors import ConflictError, NotFoundError
 from engine.profiles import Profile
 
@@ -80,9 +81,14 @@ def _fill(row: ProfileRow, profile: Profile) -> None:
 
 
 def _write_children(s: Session, profile: Profile, contacts: Sequence[str] | None) -> None:
-    """Replace the profile's ecosystem rows, and its contacts unless ``contacts`` is None."""
+    """Replace the profile's ecosystem and claim rows, and its contacts unless ``contacts``
+    is None."""
     s.execute(delete(ProfileEcosystemRow).where(ProfileEcosystemRow.profile_id == profile.id))
     s.add_all(ProfileEcosystemRow(profile_id=profile.id, ecosystem=e) for e in profile.ecosystems)
+    s.execute(delete(ClaimRow).where(ClaimRow.profile_id == profile.id))
+    s.add_all(ClaimRow(profile_id=profile.id, activity_id=a.id, partner_id=p)
+              for a in profile.activities if a.provenance.source is Source.SELF
+              for p in a.partners)
     if contacts is not None:
         s.execute(delete(ContactRow).where(ContactRow.profile_id == profile.id))
         s.add_all(
@@ -131,6 +137,14 @@ class ProfileStore:
                 .order_by(ContactRow.position)
             )
             return list(s.scalars(stmt))
+
+    def claims_naming(self, partner_id: str) -> list[tuple[str, str]]:
+        """(profile id, activity id) of every self-declared activity naming ``partner_id``."""
+        with self._sessions() as s:
+            stmt = (select(ClaimRow.profile_id, ClaimRow.activity_id)
+                    .where(ClaimRow.partner_id == partner_id)
+                    .order_by(ClaimRow.profile_id, ClaimRow.activity_id))
+            return [(p, a) for p, a in s.execute(stmt)]
 
     def page(
         self, where: ProfileFilter, offset: int, limit: int

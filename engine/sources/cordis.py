@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from engine.attestation import Provenance, Source
 from engine.errors import ValidationError
 from engine.profiles import Activity, Profile
 from engine.taxonomy import (
@@ -32,6 +33,7 @@ PROJECT_FIELDS = ("project_id", "title", "objective", "start_date")
 PARTICIPANT_FIELDS = ("project_id", "org_pic", "legal_name", "activity_type", "role", "country")
 #: Roles that make an organisation a member of a consortium (the benchmark's beneficiaries).
 BENEFICIARY_ROLES = frozenset({"coordinator", "participant"})
+FROM_CORDIS = Provenance(Source.CORDIS)
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,7 @@ def build_profiles(
                 partners=tuple(dict.fromkeys(m for m in members[project.id] if m != pic)),
                 role=row.role,
                 ecosystems=project.ecosystems,
+                provenance=FROM_CORDIS,
             )
         activities = tuple(seen.values())
         keyword_counts = Counter(

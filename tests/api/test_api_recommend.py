@@ -108,11 +108,11 @@ def test_k_bounds_and_validation_errors(client: TestClient) -> None:
         assert field in [e["field"] for e in response.json()["errors"]], response.json()
 
 
-def test_malformed_json_is_422_problem(client: TestClient) -> None:
+def test_malformed_json_is_400_problem(client: TestClient) -> None:
     response = client.post(
         "/v1/recommend", content=b"{not json", headers={"Content-Type": "application/json"}
     )
-    assert response.status_code == 422
+    assert response.status_code == 400  # tests/api/test_security_edge.py: every body case
     assert response.headers["content-type"] == "application/problem+json"
 
 

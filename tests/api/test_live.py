@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -83,3 +84,74 @@ def test_the_second_copy_catches_up_before_the_next_write(profiles: list[Profile
     assert profiles[4].id not in dict(names[0])
     assert dict(names[0])[profiles[1].id] == "Name 4"
     assert live.out_of_sync is None
+
+
+def _hot_after_a_write(refresh_wait: float, profiles: list[Profile]) -> LiveIndex:
+    """A live index whose one repeated list was ranked on the version before a rename."""
+    encoder = CachedEncoder(HashEncoder(64))
+    live = LiveIndex(
+        Recommender(encoder).fit(profiles), encoder, cache_size=8, refresh=8,
+        refresh_wait=refresh_wait,
+    )
+    for _ in range(2):
+        live.ranked("name", _name_of_first)
+    live.upsert([replace(profiles[0], name="Renamed")])
+    return live
+
+
+def _name_of_first(rec: Recommender) -> tuple[int, str]:
+    return rec.version, next(iter(rec.profiles())).name
+
+
+def test_a_young_write_ranks_the_hot_lists_before_the_switch(profiles: list[Profile]) -> None:
+    live = _hot_after_a_write(60.0, profiles)
+    assert live.ranked("name", _name_of_first) == ((live.version, "Renamed"), live.version, True)
+
+
+def test_an_older_write_leaves_them_to_the_background_never_stale(
+    profiles: list[Profile],
+) -> None:
+    """Past ``refresh_wait`` the write switches at once; a reader then ranks the list on
+    the new version itself (or waits for the background ranking under way), and the
+    background makes it a cache hit again."""
+    live = _hot_after_a_write(0.0, profiles)
+    (version, name), served_for, _ = live.ranked("name", _name_of_first)
+    assert (version, name) == (served_for, "Renamed") and version == live.version
+    deadline = time.monotonic() + 10
+    while live.results.hot(live.version, 8) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert live.ranked("name", _name_of_first)[2] is True
+
+
+def test_a_copy_warms_up_once_per_write(
+    profiles: list[Profile], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The catch-up leaves the warm-up to that copy's next write, which would undo it."""
+    encoder = CachedEncoder(HashEncoder(64))
+    live = LiveIndex(Recommender(encoder).fit(profiles), encoder)
+    warmed: list[int] = []
+    monkeypatch.setattr(Recommender, "warm_up", lambda rec: warmed.append(rec.version))
+    for i in range(4):
+        live.upsert([replace(profiles[0], name=f"Name {i}")])
+    live.settle()
+    assert len(warmed) == 4
+    _switch(live, "x")  # a write without a warm-up of its own: the copy it lands on warms
+    assert len(warmed) == 5
+
+
+def test_rankings_run_one_at_a_time_while_a_write_is_applied(
+    profiles: list[Profile], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    encoder = CachedEncoder(HashEncoder(64))
+    live = LiveIndex(Recommender(encoder).fit(profiles), encoder, ranking_slots=2)
+    during: list[int] = []
+    original = Recommender.upsert
+
+    def upsert(rec: Recommender, batch: list[Profile]) -> None:
+        during.append(live.gate.limit)
+        original(rec, batch)
+
+    monkeypatch.setattr(Recommender, "upsert", upsert)
+    live.upsert([replace(profiles[0], name="Renamed")])
+    live.settle()
+    assert during == [1, 1] and live.gate.limit == 2  # the write and its catch-up

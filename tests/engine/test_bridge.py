@@ -187,3 +187,24 @@ def test_a_profile_without_history_is_not_halved_by_missing_projects(
     pool, i = _polish_row(bridged, request)
     assert pool.features["dense_top3"][i] == pytest.approx(pool.features["dense"][i], abs=1e-5)
     assert pool.features["lexical_best"][i] == pytest.approx(pool.features["lexical"][i])
+
+
+def test_a_link_across_languages_is_cited(profiles: list[Profile]) -> None:
+    """The terms filled in across languages say nothing about links: a Polish cluster that
+    worked with the requester is cited for it (it was not, for every cross-language pair)."""
+    linked = replace(POLISH_PROFILE, activities=(Activity(
+        id="pl-1", title="Magazyny energii", year=2022, partners=("de-cluster",)),))
+    rec = Recommender(HashEncoder(64), multilingual=TranslatingEncoder()).fit([*profiles, linked])
+    grid = tuple(np.linspace(-1.0, 1.0, 5))
+    rec.fusion = FusionModel(weights=dict(rec.config.weights), bridge=LanguageBridge(
+        source=grid, target=grid, shift=0.0, grid=grid,
+        imputed={"lexical": (0.2,) * 5, "lexical_best": (0.2,) * 5}))
+    request = PartnerRequest(text="battery storage for the electricity grid, batteries",
+                             requester_id="de-cluster")
+    polish = next(m for m in rec.recommend(request, k=len(rec.slot_ids()), explain=True)
+                  if m.profile_id == "pl-battery")
+    assert polish.explanation is not None
+    evidence = polish.explanation.evidence
+    assert evidence["languages"]["profile"] == "pl"
+    assert [link["with_id"] for link in evidence["network"]] == ["de-cluster"]
+    assert evidence["network"][0]["provenance"] == "entered by a curator"

@@ -112,6 +112,12 @@ class UI:
         self.server = server
         self.errors: list[str] = []
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("console", self._on_console)
+
+    def _on_console(self, message: Any) -> None:
+        """A Content-Security-Policy violation fails the test like a script error."""
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.errors.append(message.text)
 
     @property
     def url(self) -> str:

@@ -16,6 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
+from api.security import Scope, create_key
+from api.store import Store
+
 from .conftest import CURATOR_KEY, PHONE, UI
 
 pytestmark = pytest.mark.browser
@@ -288,6 +291,9 @@ def test_profile_page_with_similar_partners_and_opportunities(
     assert heading.inner_text() == "Bavarian Battery Cluster"
     assert page.evaluate("document.activeElement.tagName") == "H1"  # focus follows the route
     assert "Battery storage pilot" in page.inner_text("#view-profile .activities")
+    # each activity says where it is known from (the test corpus is the operator's: curated)
+    sources = page.locator("#view-profile .activities [data-provenance]")
+    assert sources.count() >= 1 and sources.first.inner_text() == "curated"
     similar = page.locator("#view-profile section[aria-labelledby=sec-similar] .mini")
     similar.first.wait_for()
     partners = page.locator("#view-profile section[aria-labelledby=sec-partners] .mini")
@@ -503,3 +509,36 @@ def test_without_signal_groups_every_signal_is_other(ui: UI) -> None:
     assert {s.split("%")[0].rstrip("0123456789.") for s in drawn["segments"]} == {"other"}
     assert "Other" in drawn["legend"] and "Meaning" not in drawn["legend"]
     assert "dense " in drawn["table"]  # the signal's name, for want of a label
+
+
+def test_a_partner_confirms_a_claim_on_its_profile_page(ui: UI, ui_root: Path) -> None:
+    """demo-cluster-12's owner declares a project with demo-cluster-09; on 09's page the claim
+    is listed unconfirmed, and confirming it there makes the link count."""
+    store = Store(f"sqlite:///{ui_root / 'service.db'}")
+    owner = {"X-API-Key": create_key(store.keys, Scope.OWNER, "demo-cluster-12", "ui test")}
+    store.close()
+    base = ui.server.url
+    current = httpx.get(f"{base}/v1/profiles/demo-cluster-12", timeout=10).json()
+    fields = ("id", "title", "text", "year", "partners", "role", "ecosystems")
+    activities = [{k: a[k] for k in fields} for a in current["activities"]]
+    claim = {"id": "own-ui-1", "title": "Joint cold-chain pilot", "year": 2025,
+             "partners": ["demo-cluster-09"]}
+    response = httpx.patch(f"{base}/v1/profiles/demo-cluster-12", headers=owner, timeout=30,
+                           json={"activities": [*activities, claim]})
+    assert response.status_code == 200, response.text
+
+    page = ui.page
+    ui.open("#/profile/demo-cluster-09")
+    item = page.locator('#view-profile .claim[data-profile-id="demo-cluster-12"]')
+    item.wait_for()
+    assert item.get_attribute("data-confirmed") == "false"
+    assert "Joint cold-chain pilot (2025): self-declared by" in item.inner_text()
+    ui.set_key(CURATOR_KEY)
+    item.locator("button[data-claim]").click()
+    page.locator('#view-profile .claim[data-confirmed="true"]').wait_for()
+    claims = httpx.get(f"{base}/v1/profiles/demo-cluster-09/claims", timeout=10).json()
+    assert [c["confirmed"] for c in claims["data"]] == [True]
+    ui.open("#/profile/demo-cluster-12")
+    tag = page.locator('#view-profile .activities [data-provenance="self-declared"]')
+    tag.wait_for()
+    assert tag.inner_text() == "self-declared · 1 of 1 partner confirmed"

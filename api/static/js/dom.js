@@ -4,7 +4,9 @@
 /**
  * h("button", {class: "btn", onclick: fn, "aria-pressed": "false"}, "Label", child, ...)
  * Attributes: `class`, `dataset` (object), `on<event>` (listener), `hidden` (boolean),
- * `text` (textContent); null/undefined/false attributes are skipped.
+ * `text` (textContent), `style` (a declaration string); null/undefined/false attributes are
+ * skipped. `style` goes through the CSSOM, not the attribute: the Content-Security-Policy
+ * refuses inline style attributes, not styles set from a script of this origin.
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -13,6 +15,7 @@ export function h(tag, attrs = {}, ...children) {
     if (key === "class") el.className = value;
     else if (key === "dataset") Object.assign(el.dataset, value);
     else if (key === "text") el.textContent = value;
+    else if (key === "style") el.style.cssText = value;
     else if (key.startsWith("on") && typeof value === "function") {
       el.addEventListener(key.slice(2), value);
     } else if (key === "hidden" || key === "disabled" || key === "checked" || key === "selected") {

@@ -15,18 +15,21 @@ function section(key, title, iconName, ...body) {
 
 function networkPath(link, candidate, requesterName) {
   const node = (name, cls) => h("span", { class: `path-node ${cls}` }, name);
-  const edge = (title, year) => h("span", { class: "path-edge" },
+  // where the joint project is known from: CORDIS, a curator, or a confirmed self-declaration
+  const edge = (title, year, provenance) => h("span", { class: "path-edge" },
     h("span", { class: "path-line", "aria-hidden": "true" }),
-    h("span", { class: "path-label" }, title || "joint project", year ? ` (${year})` : ""));
+    h("span", { class: "path-label" }, title || "joint project", year ? ` (${year})` : "",
+      provenance ? h("span", { class: "path-source muted small" }, ` · ${provenance}`) : null));
   const you = requesterName ? `${requesterName} (you)` : "You";
   if (link.type === "direct") {
-    return h("li", { class: "path" }, node(link.with_name || you, "path-you"), edge(link.title, link.year),
+    return h("li", { class: "path" }, node(link.with_name || you, "path-you"), edge(link.title, link.year, link.provenance),
       node(candidate.profile.name, "path-them"));
   }
   // the path starts at the requester ("you") or at the positive example it runs through
   const start = link.of_requester === false && link.from_name ? link.from_name : you;
   return h("li", { class: "path" }, node(start, "path-you"), edge(link.requester_project, null),
-    node(link.via_name, "path-via"), edge(link.title, link.year), node(candidate.profile.name, "path-them"));
+    node(link.via_name, "path-via"), edge(link.title, link.year, link.provenance),
+    node(candidate.profile.name, "path-them"));
 }
 
 function caption(candidate) {

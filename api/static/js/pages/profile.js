@@ -2,6 +2,7 @@
 // organisations, complementary partners across sectors, and open requests that fit it, with
 // "express interest".
 import { api } from "../api.js";
+import { claimsPath, drawClaims } from "../components/claims.js";
 import { icon, iconButton } from "../components/icons.js";
 import { keyNote } from "../components/key-note.js";
 import { lengthNote } from "../components/length-note.js";
@@ -33,6 +34,20 @@ async function lazySection(host, load, render) {
   }
 }
 
+/** Where an activity is known from; a self-declared one's ties count only once confirmed. */
+function provenanceTag(activity) {
+  const p = activity.provenance;
+  if (!p) return null;
+  if (p.source === "self-declared") {
+    const confirmed = p.confirmations.length;
+    const listed = activity.partners?.length || 0;
+    const text = listed ? `self-declared · ${confirmed} of ${listed} partner${listed === 1 ? "" : "s"} confirmed` : "self-declared";
+    return h("span", { class: "tag tag-amber", dataset: { provenance: p.source }, title: "stated by the organisation; a partner tie counts once that partner confirms it" }, text);
+  }
+  const words = { cordis: "CORDIS", h2020: "CORDIS (H2020)", curator: "curated" };
+  return h("span", { class: "tag", dataset: { provenance: p.source }, title: "where this project is known from" }, words[p.source] || p.source);
+}
+
 function activitiesTable(host, activities, page = 1) {
   const pages = Math.max(1, Math.ceil(activities.length / ACTIVITIES_PER_PAGE));
   const current = Math.min(Math.max(1, page), pages);
@@ -48,7 +63,8 @@ function activitiesTable(host, activities, page = 1) {
       h("span", { class: "ev-meta" },
         a.year ? h("span", { class: "tag" }, String(a.year)) : null,
         a.role && a.role !== "participant" ? h("span", { class: "tag tag-amber" }, a.role) : null,
-        a.partners?.length ? h("span", { class: "tag", title: "partners in this project" }, `${a.partners.length} partner${a.partners.length === 1 ? "" : "s"}`) : null)),
+        a.partners?.length ? h("span", { class: "tag", title: "partners in this project" }, `${a.partners.length} partner${a.partners.length === 1 ? "" : "s"}`) : null,
+        provenanceTag(a))),
     a.text ? h("p", { class: "activity-text" }, a.text.length > 320 ? `${a.text.slice(0, 320)}…` : a.text) : null))));
   if (pages > 1) {
     host.append(h("nav", { class: "pager", "aria-label": "Activity pages" },
@@ -155,6 +171,7 @@ export async function renderProfilePage(view, profileId, ctx) {
   const similarHost = h("div", { "aria-live": "polite" });
   const partnersHost = h("div", { "aria-live": "polite" });
   const opportunitiesHost = h("div", { "aria-live": "polite" });
+  const claimsHost = h("div", { "aria-live": "polite" });
   const useAsRequester = iconButton("search", "Search partners for this organisation", {
     class: "btn-secondary", onclick: () => ctx.onUseAsRequester(p),
   });
@@ -182,6 +199,11 @@ export async function renderProfilePage(view, profileId, ctx) {
         h("p", { class: "hint" }, "Partner requests this organisation could answer."),
         keyNote("Expressing interest"),
         opportunitiesHost),
+      h("section", { class: "panel", "aria-labelledby": "sec-claims" },
+        h("h2", { id: "sec-claims" }, icon("network"), "Named as a partner"),
+        h("p", { class: "hint" }, "Projects other organisations declared with this one. Each counts as a collaboration only once this organisation confirms it."),
+        keyNote("Confirming"),
+        claimsHost),
       h("section", { class: "panel", "aria-labelledby": "sec-similar" },
         h("h2", { id: "sec-similar" }, icon("users"), "Similar organisations"), similarHost),
       h("section", { class: "panel", "aria-labelledby": "sec-partners" },
@@ -200,6 +222,7 @@ export async function renderProfilePage(view, profileId, ctx) {
       (host, data) => list(host, data, "No organisation is similar enough to list.")),
     lazySection(partnersHost, () => api(`/v1/profiles/${id}/partners`, { query: { k: 6, explain: true } }),
       (host, data) => list(host, data, "No partner from another ecosystem fits closely enough to list.")),
+    lazySection(claimsHost, () => api(claimsPath(p.id)), (host, data) => drawClaims(host, data, p.id)),
     lazySection(opportunitiesHost, () => api(`/v1/profiles/${id}/opportunities`, { query: { k: 10 } }),
       (host, data) => {
         if (!data.data.length) host.append(h("p", { class: "muted" }, "No open partner requests fit this organisation now."));
