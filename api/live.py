@@ -40,6 +40,8 @@ from engine.profiles import PartnerRequest, Profile
 from engine.recommender import Recommender
 
 log = logging.getLogger(__name__)
+#: a write, applied to a copy; the second argument is the other copy when it took it first
+Change = Callable[[Recommender, Recommender | None], None]
 
 
 class LiveIndex:
@@ -66,7 +68,7 @@ class LiveIndex:
         self._active = 0
         self._writer = threading.Lock()
         #: the last write, while the standby copy still lacks it
-        self._lagging: tuple[Callable[[Recommender], None], bool] | None = None
+        self._lagging: tuple[Change, bool] | None = None
         #: per copy: written without a warm-up since (that copy warms before it is read)
         self._cold = [False, False]
         self.encoder = encoder
@@ -103,14 +105,14 @@ class LiveIndex:
             return len(rec), rec.n_vectors, rec.version
 
     # ---- writes (the caller has committed them to the database) -----------------------
-    def _write(self, change: Callable[[Recommender], None], *, warm: bool) -> None:
+    def _write(self, change: Change, *, warm: bool) -> None:
         """Apply ``change`` to the standby copy and switch readers to it; the other copy
         catches up right after, in the background (and before any later write or save),
         then the hot lists the switch left without a list are ranked."""
         started = time.monotonic()
         with self._writer, self.gate.writing():
             self._catch_up()
-            with self._applying(change, warm) as updated:
+            with self._applying(change, warm, None) as updated:
                 if updated.version != self.version:
                     hot = self.results.hot(updated.version, self.refresh)
                     ranked = _rank(updated, hot, until=started + self.refresh_wait)
@@ -125,13 +127,14 @@ class LiveIndex:
 
     def _catch_up(self) -> None:
         """Apply the last write to the copy that lacks it (the caller holds the writer
-        lock). Readers are on the other copy. Its warm-up waits until that copy is written
-        next, just before readers move to it: a warm-up now would be undone by that write."""
+        lock). Readers are on the other copy, which took the write first: its derived data is
+        taken, not computed again. This copy's warm-up waits until it is written next, just
+        before readers move to it: a warm-up now would be undone by that write."""
         if self._lagging is None:
             return
         change, warm = self._lagging
         self._lagging = None
-        with self._applying(change, warm=False):
+        with self._applying(change, False, self._copies[self._active]):
             self._cold[1 - self._active] |= warm
 
     def _refresh(self) -> None:
@@ -151,10 +154,13 @@ class LiveIndex:
                     log.exception("ranking a hot result list after a write failed")
 
     @contextmanager
-    def _applying(self, change: Callable[[Recommender], None], warm: bool) -> Iterator[Recommender]:
+    def _applying(
+        self, change: Change, warm: bool, like: Recommender | None
+    ) -> Iterator[Recommender]:
         """Apply ``change`` to the standby copy under its write lock (which waits for a
         reader that picked it just before a switch) and yield it, still locked; warm it up
-        if ``warm`` or if a catch-up left that for now.
+        if ``warm`` or if a catch-up left that for now. ``like``: the other copy, when it
+        took this write already.
 
         If the engine fails, the index no longer matches the database: that is recorded
         (``/ready`` turns 503, a restart repairs the index from the database) and re-raised.
@@ -163,7 +169,7 @@ class LiveIndex:
         copy = self._copies[standby]
         with self._locks[standby].write():
             try:
-                change(copy)
+                change(copy, like)
                 if warm or self._cold[standby]:
                     copy.warm_up()
                     self._cold[standby] = False
@@ -183,21 +189,21 @@ class LiveIndex:
     def upsert(self, profiles: Sequence[Profile]) -> None:
         with self.reading() as rec:  # encoded (and cached) before the writer lock
             rec.embed(profiles)
-        self._write(lambda rec: rec.upsert(list(profiles)), warm=True)
+        self._write(lambda rec, like: rec.upsert(list(profiles), like=like), warm=True)
 
     def remove(self, profile_id: str) -> None:
-        def change(rec: Recommender) -> None:
+        def change(rec: Recommender, like: Recommender | None) -> None:
             if profile_id in rec:
-                rec.remove(profile_id)
+                rec.remove(profile_id, like=like)
 
         self._write(change, warm=True)
 
     def add_requests(self, items: Sequence[tuple[str, PartnerRequest, date | None]]) -> None:
         if items:
-            self._write(lambda rec: rec.add_requests(list(items)), warm=False)
+            self._write(lambda rec, _: rec.add_requests(list(items)), warm=False)
 
     def remove_request(self, request_id: str) -> None:
-        def change(rec: Recommender) -> None:
+        def change(rec: Recommender, _: Recommender | None) -> None:
             try:
                 rec.remove_request(request_id)
             except NotFoundError:

@@ -30,13 +30,7 @@ from engine.bridge import multilingual_query
 from engine.builtin_signals import BUILTIN
 from engine.config import RankConfig
 from engine.context import request_context
-from engine.corpus import (
-    Corpus,
-    check_unique,
-    lexical_document,
-    multilingual_texts,
-    vector_texts,
-)
+from engine.corpus import Corpus, check_unique, lexical_document, multilingual_texts, vector_texts
 from engine.derived import Derived
 from engine.diversity import Diversity
 from engine.embed import Encoder, normalize_rows
@@ -104,13 +98,14 @@ class Recommender:
         self.version += 1
         return self
 
-    def upsert(self, profiles: Sequence[Profile]) -> None:
-        """Add new profiles or replace existing ones, without a rebuild."""
+    def upsert(self, profiles: Sequence[Profile], *, like: Recommender | None = None) -> None:
+        """Add new profiles or replace existing ones, without a rebuild. ``like``: a copy
+        that already took this same write (see :meth:`_written`)."""
         self._corpus.check_fitted()
         check_unique(profiles, " in one upsert")
         embedded = self.encoder.encode_documents([t for p in profiles for t in vector_texts(p)])
         slots, before = self._corpus.put(profiles, embedded, self._embed_multilingual(profiles))
-        self._written(slots, before)
+        self._written(slots, before, like)
 
     def embed(self, profiles: Sequence[Profile]) -> None:
         """Encode the texts of profiles about to be written, so that the write finds them in
@@ -125,13 +120,18 @@ class Recommender:
         texts = [t for p in profiles for t in multilingual_texts(p)]
         return self.multilingual.encode_documents(texts, progress=progress)
 
-    def remove(self, profile_id: str) -> None:
+    def remove(self, profile_id: str, *, like: Recommender | None = None) -> None:
         """Remove a profile; it is never recommended again."""
         slot, profile = self._corpus.delete(profile_id)
-        self._written([slot], [profile])
+        self._written([slot], [profile], like)
 
-    def _written(self, slots: list[int], before: Sequence[Profile | None]) -> None:
-        if self._derived is not None:
+    def _written(self, slots: list[int], before: Sequence[Profile | None],
+                 like: Recommender | None) -> None:
+        """A copy one write ahead (``like``) that took this write from the same state holds
+        the same derived value: taken, not computed again (immutable, so shared safely)."""
+        if like is not None and like.version == self.version + 1 and like._derived is not None:
+            self._derived = like._derived
+        elif self._derived is not None:
             self._derived = self._derived.updated(self._corpus, slots, before)
         self.version += 1
 

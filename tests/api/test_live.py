@@ -10,6 +10,7 @@ import pytest
 
 from api.live import LiveIndex
 from engine.cached_encoder import CachedEncoder
+from engine.derived import Derived
 from engine.embed import HashEncoder
 from engine.profiles import PartnerRequest, Profile
 from engine.recommender import Recommender
@@ -32,12 +33,12 @@ def test_reads_go_on_during_a_write_and_see_it_once_acknowledged(
     seen: list[tuple[int, str]] = []
 
     def slow(original):  # type: ignore[no-untyped-def]
-        def upsert(rec: Recommender, batch: list[Profile]) -> None:
+        def upsert(rec: Recommender, batch: list[Profile], **kw: Recommender | None) -> None:
             writing.set()
             # the write only goes on once a reader has finished meanwhile: were readers
             # blocked by the write, this would time out
             assert read_during_write.wait(timeout=10)
-            original(rec, batch)
+            original(rec, batch, **kw)
 
         return upsert
 
@@ -147,11 +148,40 @@ def test_rankings_run_one_at_a_time_while_a_write_is_applied(
     during: list[int] = []
     original = Recommender.upsert
 
-    def upsert(rec: Recommender, batch: list[Profile]) -> None:
+    def upsert(rec: Recommender, batch: list[Profile], **kw: Recommender | None) -> None:
         during.append(live.gate.limit)
-        original(rec, batch)
+        original(rec, batch, **kw)
 
     monkeypatch.setattr(Recommender, "upsert", upsert)
     live.upsert([replace(profiles[0], name="Renamed")])
     live.settle()
     assert during == [1, 1] and live.gate.limit == 2  # the write and its catch-up
+
+
+def test_the_catch_up_takes_the_derived_data_of_the_copy_that_took_the_write(
+    profiles: list[Profile], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both copies end with the very same derived value, computed once per write."""
+    encoder = CachedEncoder(HashEncoder(64))
+    live = LiveIndex(Recommender(encoder).fit(profiles), encoder)
+    computed: list[int] = []
+    original = Derived.updated
+
+    def updated(derived: Derived, *args: object) -> Derived:
+        computed.append(1)
+        return original(derived, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Derived, "updated", updated)
+    live.upsert([replace(profiles[0], name="Renamed")])
+    live.remove(profiles[1].id)
+    live.settle()
+    first, second = (live._copies[i] for i in (0, 1))
+    assert len(computed) == 2 and first.version == second.version
+    assert first.view().derived is second.view().derived
+    alone = Recommender(encoder).fit(profiles)  # the same writes, each computed in full
+    alone.upsert([replace(profiles[0], name="Renamed")])
+    alone.remove(profiles[1].id)
+    request = PartnerRequest(text="battery storage for the grid")
+    expected = [(m.profile_id, m.score) for m in alone.recommend(request, k=5)]
+    for copy in (first, second):
+        assert [(m.profile_id, m.score) for m in copy.recommend(request, k=5)] == expected
