@@ -31,17 +31,20 @@ LINE_BREAKS = "\n\r\v\f\x85\u2028\u2029"
 
 
 @cache
+def _invisible() -> frozenset[int]:
+    """Controls, format characters and the other invisible code points: scanning the planes
+    takes ~70 ms, so it runs once, on first use, not at import."""
+    found = {cp for plane in PLANES for cp in plane
+             if unicodedata.category(chr(cp)) in ("Cc", "Cf")}
+    found.update(cp for low, high in IGNORABLE for cp in range(low, high + 1))
+    return frozenset(found)
+
+
+@cache
 def _table(*, multiline: bool) -> dict[int, str | None]:
-    """``str.translate`` table: controls, format characters and the other invisible ones
-    removed; line breaks (and tabs) made ``\\n`` (``\\t``) or a space. Built on first use
-    (scanning the planes takes ~70 ms: not at import)."""
-    table: dict[int, str | None] = {
-        cp: None
-        for plane in PLANES
-        for cp in plane
-        if unicodedata.category(chr(cp)) in ("Cc", "Cf")
-    }
-    table.update({cp: None for low, high in IGNORABLE for cp in range(low, high + 1)})
+    """``str.translate`` table: the invisible characters removed; line breaks (and tabs)
+    made ``\\n`` (``\\t``) or a space."""
+    table: dict[int, str | None] = dict.fromkeys(_invisible())
     table.update({ord(c): "\n" if multiline else " " for c in LINE_BREAKS})
     table[ord("\t")] = "\t" if multiline else " "
     return table

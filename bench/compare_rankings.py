@@ -467,6 +467,8 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 
 def _commit(code: Path) -> str | None:
+    """``code``'s commit. Not engine.provenance.git_commit: ``engine`` is imported from
+    ``code``, which may be an older checkout without that module."""
     try:
         out = subprocess.run(["git", "-C", str(code), "rev-parse", "HEAD"], check=True,
                              capture_output=True, text=True).stdout.strip()

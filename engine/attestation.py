@@ -30,6 +30,12 @@ class Source(StrEnum):
     CURATOR = "curator"
     SELF = "self-declared"
 
+    @property
+    def label(self) -> str:
+        """How an advisor reads it: "CORDIS", "CORDIS (H2020)", "entered by a curator"."""
+        return {"cordis": "CORDIS", "h2020": "CORDIS (H2020)",
+                "curator": "entered by a curator"}.get(self.value, self.value)
+
 
 #: sources whose ties stand without confirmation
 ESTABLISHED = frozenset({Source.CORDIS, Source.H2020, Source.CURATOR})
@@ -77,7 +83,7 @@ class Provenance:
 
     @property
     def is_default(self) -> bool:
-        return self == Provenance()
+        return self == DEFAULT
 
     @property
     def confirmed(self) -> frozenset[str]:
@@ -121,6 +127,10 @@ class Provenance:
         except TypeError as exc:
             raise ValidationError(f"activity.provenance: {exc}",
                                   field="activity.provenance") from None
+
+
+#: what an activity that says nothing of its origin has: a curator's entry
+DEFAULT = Provenance()
 
 
 def column_key(owner: str, activity_id: str, provenance: Provenance) -> str:

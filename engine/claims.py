@@ -21,7 +21,7 @@ from engine.errors import NotFoundError, ValidationError
 from engine.profiles import Activity, Profile
 from engine.public_record import PublicRecord
 
-CURATOR = "curator"
+CURATOR = Source.CURATOR.value  # who wrote, when a curator key did
 
 
 def _same_claim(a: Activity, b: Activity) -> bool:

@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from engine.attestation import Source, column_key
+from engine.attestation import Source
 from engine.context import RequestContext
 from engine.match import Match
+from engine.network import SharedProject
 from engine.view import IndexView
 
 
@@ -32,7 +33,7 @@ def network_links(
             links.append({"type": "direct", "with_id": partner.id, "with_name": partner.name,
                           "of_requester": source == context.requester,
                           "title": project.title, "year": project.year,
-                          **origin(view, project.id, (source, slot))})
+                          **origin(view, project)})
     bridge = graph.bridge(np.array(sources, np.int64), slot) if (
         not links and indirect and match.signals.get("network_indirect", 0) > 0) else None
     if bridge is not None and view.corpus.profile(bridge[1]).name.casefold() != name:
@@ -48,29 +49,20 @@ def network_links(
             "requester_project": first[0].title if first else None,
             "title": second[0].title if second else None,
             "year": second[0].year if second else None,
-            **(origin(view, second[0].id, (partner, slot)) if second else {"project": None}),
+            **(origin(view, second[0]) if second else {"project": None}),
         })
     return links
 
 
-def origin(view: IndexView, key: str, slots: tuple[int, int]) -> dict[str, Any]:
-    """Where the project of graph column ``key`` between ``slots`` comes from: ``project``
-    (its id), ``source`` (cordis, h2020, curator, self-declared) and ``provenance``, the
-    words an advisor reads (``"self-declared by X, confirmed by Y"``)."""
-    for slot in slots:
-        profile = view.corpus.profile(slot)
-        for activity in profile.activities:
-            prov = activity.provenance
-            if column_key(profile.id, activity.id, prov) == key and prov.source is Source.SELF:
-                names = [view.corpus.profile(view.corpus.slots[p]).name
-                         for p in sorted(prov.confirmed) if p in view.corpus.slots]
-                return {"project": activity.id, "source": Source.SELF.value,
-                        "provenance": f"self-declared by {profile.name}, confirmed by "
-                                      f"{', '.join(names) or 'a partner'}"}
-    public = view.derived.graph.record.get(key)
-    source = public.source if public is not None else Source.CURATOR
-    return {"project": key, "source": source.value, "provenance": _WORDS[source]}
-
-
-_WORDS = {Source.CORDIS: "CORDIS", Source.H2020: "CORDIS (H2020)",
-          Source.CURATOR: "entered by a curator"}
+def origin(view: IndexView, project: SharedProject) -> dict[str, Any]:
+    """Where a shared ``project`` is known from: ``project`` (its id), ``source`` (cordis,
+    h2020, curator, self-declared) and ``provenance``, the words an advisor reads
+    (``"self-declared by X, confirmed by Y"``)."""
+    words = project.source.label
+    if project.source is Source.SELF:
+        owner = view.corpus.profile(view.corpus.slot(project.owner))
+        activity = next(a for a in owner.activities if a.id == project.id)
+        names = [view.corpus.profile(view.corpus.slots[p]).name
+                 for p in sorted(activity.provenance.confirmed) if p in view.corpus.slots]
+        words = f"self-declared by {owner.name}, confirmed by {', '.join(names) or 'a partner'}"
+    return {"project": project.id, "source": project.source.value, "provenance": words}

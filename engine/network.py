@@ -16,20 +16,22 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from engine.attestation import column_key
+from engine.attestation import Source, column_key
 from engine.cooccurrence import replace_rows
 from engine.profiles import Profile
-from engine.public_record import PublicRecord
 from engine.sources.h2020 import Participation
 
 
 @dataclass(frozen=True)
 class SharedProject:
-    """A project two organisations both took part in."""
+    """A project two organisations both took part in: its id, and where it is known from
+    (``owner``: the profile whose activity it is; empty for H2020 history)."""
 
     id: str
     title: str
     year: int | None
+    source: Source = Source.H2020
+    owner: str = ""
 
 
 class CollaborationGraph:
@@ -43,17 +45,15 @@ class CollaborationGraph:
     """
 
     def __init__(
-        self,
-        counts: sp.csr_matrix,
-        project_index: dict[str, int],
-        titles: dict[str, tuple[str, int | None]],
-        item_projects: list[np.ndarray],
+        self, counts: sp.csr_matrix, project_index: dict[str, int],
+        titles: dict[str, tuple[str, int | None]], item_projects: list[np.ndarray],
         listed: dict[str, list[tuple[int, int]]],
         history: dict[str, list[tuple[str, int | None]]],
-        derived: tuple[sp.csr_matrix, sp.csr_matrix] | None = None, *, record: PublicRecord,
+        derived: tuple[sp.csr_matrix, sp.csr_matrix] | None = None, *,
+        origins: dict[str, tuple[Source, str, str]],
     ):
-        """``derived``: (incidence, co) when the caller already has them (``updated``);
-        ``record``: the public record the corpus was built with (fixed by writes)."""
+        """``derived``: (incidence, co) when the caller has them; ``origins``: per activity
+        column, its source, owner and activity id (an H2020 column has none)."""
         self.counts = counts.tocsr()
         self.project_index = project_index
         self.projects = list(project_index)  # dicts keep insertion order = column order
@@ -64,7 +64,7 @@ class CollaborationGraph:
         self.listed = listed
         #: organisation id -> (project, year) of its external history, profile or not yet
         self.history = history
-        self.record = record
+        self.origins = origins
         self._recent_cols: np.ndarray | None = None
         self._recent_since = 0
         self._walk_steps: tuple[sp.csr_matrix, np.ndarray, np.ndarray] | None = None
@@ -87,6 +87,7 @@ class CollaborationGraph:
         """Graph over ``profiles`` (by slot) from their activities and external history."""
         project_index: dict[str, int] = {}
         titles: dict[str, tuple[str, int | None]] = {}
+        origins: dict[str, tuple[Source, str, str]] = {}
         listed: dict[str, list[tuple[int, int]]] = defaultdict(list)
         rows: list[int] = []
         cols: list[int] = []
@@ -101,6 +102,7 @@ class CollaborationGraph:
                 col = project_index.setdefault(key, len(project_index))
                 own.append(col)
                 titles.setdefault(key, (activity.title, activity.year))
+                origins.setdefault(key, (activity.provenance.source, profile.id, activity.id))
                 rows.append(slot)
                 cols.append(col)
                 for partner in activity.ties:
@@ -122,7 +124,7 @@ class CollaborationGraph:
             shape=(len(profiles), max(len(project_index), 1)),
         )
         return cls(counts, project_index, titles, item_projects, listed, dict(by_organisation),
-                   record=PublicRecord.build(profiles, history))
+                   origins=origins)
 
     def updated(
         self,
@@ -150,6 +152,7 @@ class CollaborationGraph:
 
         project_index = dict(self.project_index)
         titles = dict(self.titles)
+        origins = dict(self.origins)
         listed = dict(self.listed)  # lists are replaced, never changed in place
         item_projects = list(self.item_projects)
         item_projects += [np.zeros(0, dtype=np.int64)] * (len(profiles) - len(item_projects))
@@ -166,6 +169,7 @@ class CollaborationGraph:
                     key = column_key(profile.id, activity.id, activity.provenance)
                     col = project_index.setdefault(key, len(project_index))
                     titles.setdefault(key, (activity.title, activity.year))
+                    origins.setdefault(key, (activity.provenance.source, profile.id, activity.id))
                     rows.append(slot)
                     cols.append(col)
                     for partner in activity.ties:
@@ -218,7 +222,7 @@ class CollaborationGraph:
         co = replace_rows(self.co, incidence, rows, len(profiles))
         return CollaborationGraph(
             counts, project_index, titles, item_projects, listed, self.history, (incidence, co),
-            record=self.record,
+            origins=origins,
         )
 
     def recent(self, sources: np.ndarray, candidates: np.ndarray, since: int) -> np.ndarray:
@@ -312,7 +316,8 @@ class CollaborationGraph:
         for col in common:
             key = self.projects[col]
             title, year = self.titles.get(key, (key, None))
-            items.append(SharedProject(key, title, year))
+            source, owner, activity = self.origins.get(key, (Source.H2020, "", key))
+            items.append(SharedProject(activity, title, year, source, owner))
         items.sort(key=lambda p: (-(p.year or 0), p.id))
         return items[:limit]
 
@@ -338,12 +343,8 @@ def _incidence(counts: sp.csr_matrix) -> sp.csr_matrix:
     return (counts > 0).astype(np.float32).tocsr()
 
 
-def _history_column(
-    project_index: dict[str, int],
-    titles: dict[str, tuple[str, int | None]],
-    project: str,
-    year: int | None,
-) -> int:
+def _history_column(project_index: dict[str, int], titles: dict[str, tuple[str, int | None]],
+                    project: str, year: int | None) -> int:
     """The column of an external project, added on first use."""
     titles.setdefault(project, (f"H2020 project {project[6:]}", year))
     return project_index.setdefault(project, len(project_index))

@@ -113,9 +113,10 @@ class Activity:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON, without a default provenance (older documents keep their fingerprint)."""
         data = {**_fields(self), "partners": list(self.partners),
-                "ecosystems": list(self.ecosystems), "provenance": self.provenance.to_dict()}
-        return {k: v for k, v in data.items() if k != "provenance" or not
-                self.provenance.is_default}
+                "ecosystems": list(self.ecosystems)}
+        del data["provenance"]
+        return data if self.provenance.is_default else data | {
+            "provenance": self.provenance.to_dict()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Activity:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from engine.attestation import Source
 from engine.errors import ValidationError
+from engine.mentions import fold
 from engine.profiles import Activity, Profile
 from engine.sources.h2020 import Participation
 
@@ -28,7 +29,8 @@ class PublicProject:
 
 
 def _same_title(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    """Equal but for case, accents and spacing ("Énergie  verte" is "energie verte")."""
+    return " ".join(fold(a).split()) == " ".join(fold(b).split())
 
 
 class PublicRecord:
@@ -44,8 +46,10 @@ class PublicRecord:
         for profile in profiles:
             for activity in profile.activities if profile is not None else ():
                 if activity.provenance.source is Source.CORDIS:
-                    members[activity.id].update((profile.id, *activity.partners))
-                    facts.setdefault(activity.id, (activity.title, activity.year, Source.CORDIS))
+                    members[activity.id].add(profile.id)
+                    if activity.id not in facts:  # its members list each other: once is all
+                        members[activity.id].update(activity.partners)
+                        facts[activity.id] = (activity.title, activity.year, Source.CORDIS)
         for row in history:
             members[row.project].add(row.pic)
             facts.setdefault(row.project, ("", row.year, Source.H2020))
@@ -65,7 +69,7 @@ class PublicRecord:
         project = self.projects.get(activity.id)
         if project is None:
             return None
-        name = "CORDIS" if project.source is Source.CORDIS else "H2020"
+        name = project.source.label
         if owner not in project.participants:
             raise ValidationError(
                 f"project {activity.id} is in the public record ({name}), which does not list "

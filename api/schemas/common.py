@@ -45,7 +45,10 @@ def normalised(*, multiline: bool) -> WrapValidator:
     def validate(value: Any, handler: ValidatorFunctionWrapHandler) -> str:
         if isinstance(value, str) and "\x00" in value:
             raise PydanticCustomError("string_nul", "NUL characters (U+0000) are not allowed")
-        text = normalise(handler(value), multiline=multiline)
+        checked = handler(value)
+        text = normalise(checked, multiline=multiline)
+        if text == checked:  # most strings: nothing to check again
+            return checked  # type: ignore[no-any-return]
         try:
             return handler(text)  # type: ignore[no-any-return]
         except ValidationError as error:

@@ -14,7 +14,7 @@ from api.security import Principal
 from api.services.writes import WritePath
 from api.store.profiles import ProfileRecord, ProfileStore
 from engine import claims
-from engine.errors import ValidationError
+from engine.errors import NotFoundError, ValidationError
 from engine.profiles import Profile
 
 
@@ -26,10 +26,13 @@ class ClaimService:
 
     def naming(self, partner_id: str) -> ClaimList:
         """Every self-declared activity that names ``partner_id`` (a stored profile)."""
-        self.profiles.get(partner_id)  # 404 for an unknown profile
+        if not self.profiles.exists(partner_id):
+            raise NotFoundError(f"no profile with id {partner_id!r}")
+        named = self.profiles.claims_naming(partner_id)
+        profiles = self.profiles.by_ids(p for p, _ in named)
         found: list[Claim] = []
-        for profile_id, activity_id in self.profiles.claims_naming(partner_id):
-            profile = self.profiles.get(profile_id).profile
+        for profile_id, activity_id in named:
+            profile = profiles[profile_id]
             activity = next(a for a in profile.activities if a.id == activity_id)
             found.append(Claim(
                 profile_id=profile.id, profile_name=profile.name,
@@ -47,7 +50,8 @@ class ClaimService:
                                          field="partner")
         principal.require_write(
             partner, f"only {partner!r}'s own key or a curator may confirm for it")
-        self.profiles.get(partner)  # a confirming partner is a stored profile
+        if not self.profiles.exists(partner):
+            raise NotFoundError(f"no profile with id {partner!r}")
         now = datetime.now(UTC).isoformat(timespec="seconds")
         return self._write(profile_id, activity_id, lambda p: claims.confirm(
             p, activity_id, partner, curator=principal.is_curator, now=now))

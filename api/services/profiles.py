@@ -27,6 +27,7 @@ from api.store.profiles import ProfileFilter, ProfileRecord, ProfileStore
 from engine.claims import attest
 from engine.match import Match
 from engine.profiles import Profile
+from engine.public_record import PublicRecord
 from engine.recommender import Recommender
 from engine.taxonomy import normalize_country
 
@@ -52,6 +53,7 @@ class ProfileService:
         self.live = live
         self.ranking = ranking
         self.writes = writes
+        self._record: PublicRecord | None = None
 
     # ---- reads -------------------------------------------------------------------------
     def page(
@@ -183,14 +185,21 @@ class ProfileService:
     ) -> Profile:
         """``profile`` with the provenance its writer gives its activities (run inside the
         write, so that ``previous`` is the stored state): :func:`engine.claims.attest`."""
-        with self.live.reading() as rec:
-            record = rec.view().derived.graph.record
         activities = attest(
             profile.activities, previous.activities if previous is not None else (),
-            owner=profile.id, curator=principal.is_curator, record=record,
+            owner=profile.id, curator=principal.is_curator, record=self._public_record(),
             now=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         return replace(profile, activities=activities)
+
+    def _public_record(self) -> PublicRecord:
+        """The public record the index was loaded with, taken on the first write (under
+        the write lock; writes never change it: what agrees with it adds nothing)."""
+        if self._record is None:
+            with self.live.reading() as rec:
+                corpus = rec.view().corpus
+                self._record = PublicRecord.build(corpus.profiles, corpus.history)
+        return self._record
 
     def _index(self, record: ProfileRecord) -> None:
         self.live.upsert([record.profile])

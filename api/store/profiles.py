@@ -3,7 +3,7 @@ ecosystems, its contacts (their own table) and ``version`` for optimistic concur
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -128,6 +128,15 @@ class ProfileStore:
     def exists(self, profile_id: str) -> bool:
         with self._sessions() as s:
             return s.get(ProfileRow, profile_id) is not None
+
+    def by_ids(self, ids: Iterable[str]) -> dict[str, Profile]:
+        """The stored profiles among ``ids``, by id (unknown ids are left out)."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        with self._sessions() as s:
+            rows = s.scalars(select(ProfileRow).where(ProfileRow.id.in_(wanted)))
+            return {r.id: _profile(r) for r in rows}
 
     def contacts(self, profile_id: str) -> list[str]:
         with self._sessions() as s:

@@ -12,7 +12,7 @@ from engine.attestation import Confirmation, Provenance, Source, column_key
 from engine.claims import attest, confirm, withdraw
 from engine.columns import latest_year
 from engine.errors import NotFoundError, ValidationError
-from engine.network import CollaborationGraph
+from engine.network import CollaborationGraph, SharedProject
 from engine.profiles import Activity, Profile
 from engine.public_record import PublicRecord
 from engine.sources.h2020 import Participation
@@ -145,3 +145,16 @@ def test_a_self_declared_year_does_not_move_now() -> None:
     profiles = world()
     future = Activity("f", "Future", year=2100, provenance=Provenance(Source.SELF, by="d"))
     assert latest_year([*profiles, org("e", future)]) == latest_year(profiles) == 2023
+
+
+def test_a_project_two_confirmers_share_is_known_as_its_owners_declaration() -> None:
+    """b and c both confirmed a's self-declared project: their link is that declaration
+    (it was shown as a curator's entry, under the graph's internal column key)."""
+    claim = Activity("x1", "Joint pilot", year=2024, partners=("b", "c"),
+                     provenance=Provenance(Source.SELF, by="a"))
+    for partner in ("b", "c"):
+        claim = replace(claim, provenance=claim.provenance.confirm(
+            Confirmation(partner, "owner", NOW)))
+    g = graph([org("a", claim), org("b"), org("c")])
+    assert g.shared_projects(1, 2) == [
+        SharedProject("x1", "Joint pilot", 2024, Source.SELF, "a")]

@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from engine.attestation import Source
 from engine.network import CollaborationGraph, SharedProject
 from engine.profiles import Activity, Profile
 from engine.sources.h2020 import Participation
@@ -192,11 +193,13 @@ def test_partners_most_shared_projects_first(graph: CollaborationGraph) -> None:
 
 def test_shared_projects_newest_first(graph: CollaborationGraph) -> None:
     assert graph.shared_projects(C, D) == [
-        SharedProject("p3", "Project three", 2021),
+        SharedProject("p3", "Project three", 2021, Source.CURATOR, "C"),
         SharedProject("h2020:2", "H2020 project 2", 2019),
     ]
-    assert graph.shared_projects(D, C, limit=1) == [SharedProject("p3", "Project three", 2021)]
-    assert graph.shared_projects(A, B) == [SharedProject("p1", "Project one", 2019)]
+    assert graph.shared_projects(D, C, limit=1) == [
+        SharedProject("p3", "Project three", 2021, Source.CURATOR, "C")]
+    assert graph.shared_projects(A, B) == [
+        SharedProject("p1", "Project one", 2019, Source.CURATOR, "A")]
     assert graph.shared_projects(A, E) == []
     assert graph.shared_projects(B, C) == []
 

@@ -528,17 +528,24 @@ def test_a_partner_confirms_a_claim_on_its_profile_page(ui: UI, ui_root: Path) -
     assert response.status_code == 200, response.text
 
     page = ui.page
-    ui.open("#/profile/demo-cluster-09")
-    item = page.locator('#view-profile .claim[data-profile-id="demo-cluster-12"]')
-    item.wait_for()
-    assert item.get_attribute("data-confirmed") == "false"
-    assert "Joint cold-chain pilot (2025): self-declared by" in item.inner_text()
-    ui.set_key(CURATOR_KEY)
-    item.locator("button[data-claim]").click()
-    page.locator('#view-profile .claim[data-confirmed="true"]').wait_for()
-    claims = httpx.get(f"{base}/v1/profiles/demo-cluster-09/claims", timeout=10).json()
-    assert [c["confirmed"] for c in claims["data"]] == [True]
-    ui.open("#/profile/demo-cluster-12")
-    tag = page.locator('#view-profile .activities [data-provenance="self-declared"]')
-    tag.wait_for()
-    assert tag.inner_text() == "self-declared · 1 of 1 partner confirmed"
+    try:
+        ui.open("#/profile/demo-cluster-09")
+        item = page.locator('#view-profile .claim[data-profile-id="demo-cluster-12"]')
+        item.wait_for()
+        assert item.get_attribute("data-confirmed") == "false"
+        assert "Joint cold-chain pilot (2025): self-declared by" in item.inner_text()
+        ui.set_key(CURATOR_KEY)
+        item.locator("button[data-claim]").click()
+        confirmed = page.locator('#view-profile .claim[data-confirmed="true"]')
+        confirmed.wait_for()
+        assert "the link now counts" in confirmed.inner_text()  # the outcome stays in view
+        assert page.evaluate("document.activeElement.dataset.claim") == "own-ui-1"
+        claims = httpx.get(f"{base}/v1/profiles/demo-cluster-09/claims", timeout=10).json()
+        assert [c["confirmed"] for c in claims["data"]] == [True]
+        ui.open("#/profile/demo-cluster-12")
+        tag = page.locator('#view-profile .activities [data-provenance="self-declared"]')
+        tag.wait_for()
+        assert tag.inner_text() == "self-declared · 1 of 1 partner confirmed"
+    finally:  # the server is shared by the session's browser tests: leave it as it was
+        httpx.patch(f"{base}/v1/profiles/demo-cluster-12", headers=CURATOR, timeout=30,
+                    json={"activities": activities}).raise_for_status()
