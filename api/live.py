@@ -57,13 +57,13 @@ class LiveIndex:
     ):
         recommender.warm_up()  # before the copy, so that both share the derived data
         self._copies = [recommender, recommender.copy()]
-        self.results: ResultCache[Recommender, Any] = ResultCache(cache_size)
+        #: rankings at once (one while a write is applied): see api.gate
+        self.gate = RankingGate(ranking_slots)
+        self.results: ResultCache[Recommender, Any] = ResultCache(cache_size, self.gate.ranking)
         #: hot result lists ranked again after each write
         self.refresh = refresh
         #: how long into a write hot lists are still ranked before the switch (seconds)
         self.refresh_wait = refresh_wait
-        #: rankings at once (one while a write is applied): see api.gate
-        self.gate = RankingGate(ranking_slots)
         self._locks = [ReadWriteLock(), ReadWriteLock()]
         self._active = 0
         self._writer = threading.Lock()
@@ -83,12 +83,18 @@ class LiveIndex:
         with self._locks[active].read():
             yield self._copies[active]
 
+    @contextmanager
+    def computing(self) -> Iterator[Recommender]:
+        """The active recommender, for a read that ranks outside the result cache: admitted
+        by the gate like every ranking, so that it does not starve a write."""
+        with self.reading() as rec, self.gate.ranking():
+            yield rec
+
     def ranked(self, key: Hashable, compute: Callable[[Recommender], Any]) -> tuple[Any, int, bool]:
         """(``compute(recommender)``, the index version it ran on, whether it came from the
         result cache): a pure function of the index, cached under ``key`` per version."""
         with self.reading() as rec:
-            value, cached = self.results.value(rec, rec.version, key, compute,
-                                               admit=self.gate.ranking)
+            value, cached = self.results.value(rec, rec.version, key, compute)
             return value, rec.version, cached
 
     @property
@@ -146,8 +152,7 @@ class LiveIndex:
                 if rec.version != version:
                     return
                 try:
-                    self.results.value(rec, version, key, compute, reader=False,
-                                       admit=self.gate.ranking)
+                    self.results.value(rec, version, key, compute, reader=False)
                 except EngineError:
                     continue  # e.g. its profile was deleted: its next reader gets the error
                 except Exception:

@@ -48,8 +48,12 @@ class _Ranking:
 class ResultCache(Generic[S, T]):
     """Values of type ``T`` computed from a source of type ``S`` (the recommender)."""
 
-    def __init__(self, size: int):
+    def __init__(
+        self, size: int, admit: Callable[[], AbstractContextManager[object]] = nullcontext
+    ):
+        """``admit``: the context every ranking runs in (:class:`api.gate.RankingGate`)."""
         self.size = size
+        self.admit = admit
         self._version: int | None = None
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         #: rankings under way for the current version
@@ -73,14 +77,12 @@ class ResultCache(Generic[S, T]):
     def value(
         self, source: S, version: int, key: Hashable, compute: Callable[[S], T], *,
         reader: bool = True,
-        admit: Callable[[], AbstractContextManager[object]] = nullcontext,
     ) -> tuple[T, bool]:
         """(``compute(source)``, whether it was found rather than computed here), for
         ``source`` at index ``version``: the cached list, or the one another thread is
         computing for the same key and version (waited for), or computed here and kept.
         ``reader=False`` (a background refresh) neither counts nor makes the key more
-        recently used. ``compute`` runs inside ``admit()`` (:class:`api.gate.RankingGate`);
-        the function kept for a later refresh is ``compute`` itself."""
+        recently used. ``compute`` runs inside ``admit()``."""
         with self._lock:
             current = self.size > 0 and self._at(version)
             entry = self._entries.get(key) if current else None
@@ -100,10 +102,10 @@ class ResultCache(Generic[S, T]):
             with self._lock:
                 self.misses += 1
         if running is not None or not current:  # it failed, or nothing is kept (old version)
-            with admit():
+            with self.admit():
                 return compute(source), False
         try:
-            with admit():
+            with self.admit():
                 mine.value = value = compute(source)
         finally:
             with self._lock:

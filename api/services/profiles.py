@@ -98,7 +98,7 @@ class ProfileService:
 
     def opportunities(self, profile_id: str, k: int) -> RequestMatchList:
         started = time.perf_counter()
-        with self.live.reading() as rec:
+        with self.live.computing() as rec:
             # a request whose best fit is as weak as a low-confidence list's best match is
             # no opportunity (the threshold is calibrated on history: engine.confidence)
             confidence = rec.fusion.confidence if rec.fusion is not None else None

@@ -107,7 +107,7 @@ class RequestService:
             request_key(request, k, explain),
             request,
         )
-        with self.live.reading() as rec:
+        with self.live.computing() as rec:
             related = rec.requests_for_request(
                 request, RELATED, today=today, exclude_id=request_id
             )

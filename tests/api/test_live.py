@@ -185,3 +185,22 @@ def test_the_catch_up_takes_the_derived_data_of_the_copy_that_took_the_write(
     expected = [(m.profile_id, m.score) for m in alone.recommend(request, k=5)]
     for copy in (first, second):
         assert [(m.profile_id, m.score) for m in copy.recommend(request, k=5)] == expected
+
+
+def test_a_read_that_ranks_outside_the_result_cache_takes_a_ranking_slot(
+    profiles: list[Profile],
+) -> None:
+    encoder = CachedEncoder(HashEncoder(64))
+    live = LiveIndex(Recommender(encoder).fit(profiles), encoder, ranking_slots=1)
+    done = threading.Event()
+
+    def rank() -> None:
+        live.ranked("k", lambda rec: rec.version)
+        done.set()
+
+    with live.computing():
+        thread = threading.Thread(target=rank)
+        thread.start()
+        assert not done.wait(0.3)  # the only slot is this read's
+    assert done.wait(5)
+    thread.join()
