@@ -12,7 +12,7 @@ from api.schemas.claims import Claim, ClaimList
 from api.schemas.profiles import ActivityPublic
 from api.security import Principal
 from api.services.writes import WritePath
-from api.store.profiles import ProfileRecord, ProfileStore
+from api.store.profiles import ProfileStore
 from engine import claims
 from engine.errors import NotFoundError, ValidationError
 from engine.profiles import Profile
@@ -66,11 +66,10 @@ class ClaimService:
     def _write(
         self, profile_id: str, activity_id: str, change: Callable[[Profile], Profile]
     ) -> ActivityPublic:
-        def commit() -> ProfileRecord:
-            current = self.profiles.get(profile_id)
-            return self.profiles.update(
-                change(current.profile), expected_version=current.version, contacts=None)
-
-        record = self.writes.apply(commit, lambda r: self.live.upsert([r.profile]))
+        record = self.writes.apply(
+            lambda: self.profiles.update(profile_id, change, expected_version=None,
+                                         contacts=None),
+            lambda r: self.live.upsert([r.profile]),
+        )
         return ActivityPublic.of(
             next(a for a in record.profile.activities if a.id == activity_id))

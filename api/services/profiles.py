@@ -140,14 +140,13 @@ class ProfileService:
         profile = Profile.from_dict({**body.document(), "id": profile_id})
         contacts = list(profile.contacts)
 
-        def commit() -> ProfileRecord:
-            current = self.profiles.get(profile_id)
-            return self.profiles.update(
-                self._attested(profile, current.profile, principal),
+        record = self.writes.apply(
+            lambda: self.profiles.update(
+                profile_id, lambda current: self._attested(profile, current, principal),
                 expected_version=expected_version, contacts=contacts,
-            )
-
-        record = self.writes.apply(commit, self._index)
+            ),
+            self._index,
+        )
         return ProfileDetail.of_record(record, contacts)
 
     def update(
@@ -162,15 +161,15 @@ class ProfileService:
         # not sent: unchanged (None tells the store so); null: reset, to no contacts
         contacts = (changes.pop("contacts") or []) if "contacts" in changes else None
 
-        def commit() -> ProfileRecord:
-            current = self.profiles.get(profile_id)
-            # without If-Match the read and the write are one step (under the write lock)
-            version = current.version if expected_version is None else expected_version
-            profile = Profile.from_dict({**merged(current.profile, changes), "id": profile_id})
-            profile = self._attested(profile, current.profile, principal)
-            return self.profiles.update(profile, expected_version=version, contacts=contacts)
+        def change(current: Profile) -> Profile:
+            profile = Profile.from_dict({**merged(current, changes), "id": profile_id})
+            return self._attested(profile, current, principal)
 
-        record = self.writes.apply(commit, self._index)
+        record = self.writes.apply(
+            lambda: self.profiles.update(profile_id, change, expected_version=expected_version,
+                                         contacts=contacts),
+            self._index,
+        )
         return ProfileDetail.of_record(record, self.profiles.contacts(profile_id))
 
     def delete(self, profile_id: str, principal: Principal, expected_version: int | None) -> None:

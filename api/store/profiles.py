@@ -3,7 +3,7 @@ ecosystems, its contacts (their own table) and ``version`` for optimistic concur
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -208,20 +208,27 @@ class ProfileStore:
         return ProfileRecord(profile.public(), 1, now, now)
 
     def update(
-        self, profile: Profile, *, expected_version: int | None, contacts: Sequence[str] | None
+        self,
+        profile_id: str,
+        change: Callable[[Profile], Profile],
+        *,
+        expected_version: int | None,
+        contacts: Sequence[str] | None,
     ) -> ProfileRecord:
-        """Replace a stored profile; ``contacts`` None keeps the stored ones. Raises
+        """Replace a stored profile with ``change`` of it, read and written in one
+        transaction (the row locked); ``contacts`` None keeps the stored ones. Raises
         ``NotFoundError``, or ``ConflictError`` when ``expected_version`` is not current."""
         now = utcnow()
         with self._sessions() as s, s.begin():
-            row = s.get(ProfileRow, profile.id, with_for_update=True)
+            row = s.get(ProfileRow, profile_id, with_for_update=True)
             if row is None:
-                raise NotFoundError(f"no profile with id {profile.id!r}")
+                raise NotFoundError(f"no profile with id {profile_id!r}")
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError(
-                    f"profile {profile.id!r} is at version {row.version}, not "
+                    f"profile {profile_id!r} is at version {row.version}, not "
                     f"{expected_version}; read it again and retry"
                 )
+            profile = change(_profile(row))
             _fill(row, profile)
             row.version += 1
             row.updated_at = now

@@ -160,7 +160,7 @@ def test_stale_index_is_repaired_from_the_database(
     store = open_store(settings)
     open_index(settings, store, CachedEncoder(HashEncoder(64)))
     changed = replace(profiles[0], description="Zorblax batteries.")
-    store.profiles.update(changed, expected_version=None, contacts=None)
+    store.profiles.update(changed.id, lambda _: changed, expected_version=None, contacts=None)
     store.profiles.delete("gr-region", expected_version=None)
     rec, report = open_index(settings, store, CachedEncoder(HashEncoder(64)))
     assert (report.action, report.changed) == ("repaired", 2)
@@ -191,9 +191,8 @@ def test_many_changes_mean_a_rebuild(tmp_path: Path) -> None:
     store = open_store(settings)
     open_index(settings, store, CachedEncoder(HashEncoder(64)))
     for profile in many[:100]:
-        store.profiles.update(
-            replace(profile, description="changed"), expected_version=None, contacts=None
-        )
+        store.profiles.update(profile.id, lambda p: replace(p, description="changed"),
+                              expected_version=None, contacts=None)
     rec, report = open_index(settings, store, CachedEncoder(HashEncoder(64)))
     assert report.action == "rebuilt" and rec.get("p1").description == "changed"
     store.close()
