@@ -79,8 +79,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     encoder, multilingual = cli_args.encoder(args), cli_args.multilingual(args)
     run = run_protocol(protocol, encoder, multilingual=multilingual, progress=True,
                        log=lambda line: print(line, file=sys.stderr))
-    rename = {"engine": run.engine_name}
-    print(report(run, rename))
+    print(report(run))
     seconds = time.perf_counter() - started
     print(f"\n{len(run.queries)} queries, {seconds:.0f} s", file=sys.stderr)
     record = provenance(
@@ -90,13 +89,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
          "multilingual": multilingual.model_id if multilingual is not None else None},
         code, seconds)
     if args.per_query:
-        # with --hand-weights the engine is the hand-set variant: one row per query and name
-        rows, seen = [], set()
-        for row in run.result.per_query:
-            method = rename.get(row["method"], row["method"])
-            if (row["query"], method) not in seen:
-                seen.add((row["query"], method))
-                rows.append({**row, "method": method})
+        rows = [{**row, "method": run.engine_name if row["method"] == "engine" else row["method"]}
+                for row in run.result.per_query]
         args.per_query.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         record["per_query"] = {"path": str(args.per_query), "sha256": sha256(args.per_query)}
     if args.json:

@@ -6,14 +6,12 @@ rows, ``partner-search compare`` reads them)."""
 
 from __future__ import annotations
 
-import math
-import statistics
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from engine.errors import ValidationError
-from engine.evaluate import METRICS
+from engine.evaluate import METRICS, mean_metrics, stderr_metrics
 from engine.sources.jsonl import read_objects
 
 
@@ -44,15 +42,11 @@ def paired(rows_a: Sequence[dict[str, Any]], method_a: str,
         raise ValidationError(
             f"the runs have different queries ({len(set(a) - set(b))} only in A, "
             f"{len(set(b) - set(a))} only in B): not a paired comparison", field="queries")
-    out = {}
-    for metric in metrics:
-        deltas = [b[q][metric] - a[q][metric] for q in a]
-        spread = statistics.stdev(deltas) / math.sqrt(len(deltas)) if len(deltas) > 1 else 0.0
-        out[metric] = {"a": statistics.fmean(r[metric] for r in a.values()),
-                       "b": statistics.fmean(r[metric] for r in b.values()),
-                       "diff": statistics.fmean(deltas), "stderr": spread,
-                       "queries": len(deltas)}
-    return out
+    deltas = [{m: b[q][m] - a[q][m] for m in metrics} for q in a]
+    mean_a, mean_b = (mean_metrics(list(rows.values()), metrics) for rows in (a, b))
+    diff, stderr = mean_metrics(deltas, metrics), stderr_metrics(deltas, metrics)
+    return {m: {"a": mean_a[m], "b": mean_b[m], "diff": diff[m], "stderr": stderr[m],
+                "queries": len(deltas)} for m in metrics}
 
 
 def format_paired(result: dict[str, dict[str, float]], name_a: str, name_b: str) -> str:

@@ -21,9 +21,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from engine.errors import ValidationError
-from engine.fusion import fuse
-from engine.pool import Pool
 from engine.profiles import PartnerRequest
+from engine.rank import fused_order
 from engine.recommender import Recommender
 from engine.taxonomy import Kind
 
@@ -117,18 +116,22 @@ def query_metrics(ranked: Sequence[str], relevant: frozenset[str]) -> dict[str, 
     return out
 
 
-def mean_metrics(rows: Sequence[dict[str, float]]) -> dict[str, float]:
-    return {m: float(np.mean([r[m] for r in rows])) if rows else 0.0 for m in METRICS}
+def mean_metrics(
+    rows: Sequence[dict[str, float]], metrics: Sequence[str] = METRICS
+) -> dict[str, float]:
+    return {m: float(np.mean([r[m] for r in rows])) if rows else 0.0 for m in metrics}
 
 
-def stderr_metrics(rows: Sequence[dict[str, float]]) -> dict[str, float]:
+def stderr_metrics(
+    rows: Sequence[dict[str, float]], metrics: Sequence[str] = METRICS
+) -> dict[str, float]:
     """Standard error of each metric's mean over the queries (sample standard deviation /
     sqrt(n)): about how far the mean would move on another sample of queries of the same
     kind, so a difference of one or two of these between two methods is not a finding."""
     if len(rows) < 2:
-        return {m: 0.0 for m in METRICS}
+        return {m: 0.0 for m in metrics}
     return {
-        m: float(np.std([r[m] for r in rows], ddof=1) / math.sqrt(len(rows))) for m in METRICS
+        m: float(np.std([r[m] for r in rows], ddof=1) / math.sqrt(len(rows))) for m in metrics
     }
 
 
@@ -229,7 +232,7 @@ def benchmark(
         pool = recommender.pool(request, vector, k=100, multilingual=other)
         engine = recommender.rank_pool(pool, 10)  # its confidence and countries read matches
         # each method's order of the pool, fused once: both tables keep their allowed kinds
-        orders = {name: _fused_order(pool, weights or recommender.weights)
+        orders = {name: pool.slots[fused_order(pool, weights or recommender.weights)[0]]
                   for name, weights in {"engine": None, **variants}.items()}
         for target, mask, restrict in ((rows, alive, False), (restricted, non_academic_mask, True)):
             relevant = query.relevant if not restrict else frozenset(
@@ -275,13 +278,6 @@ def benchmark(
                     for level, hits in sorted(levels.items())},
         per_query=per_query,
     )
-
-
-def _fused_order(pool: Pool, weights: Mapping[str, float]) -> np.ndarray:
-    """``pool``'s slots by their fused score, best first, ties by slot as
-    :func:`engine.rank.rank_pool` breaks them."""
-    scores, _ = fuse(pool.features, weights)
-    return pool.slots[np.lexsort((pool.slots, -scores))]
 
 
 def format_table(results: Mapping[str, Mapping[str, float]]) -> str:

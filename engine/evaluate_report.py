@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from engine.coldstart import format_cold_start
 from engine.evaluate import METRICS, format_table
 from engine.protocol import ProtocolRun
 
 
-def report(run: ProtocolRun, rename: Mapping[str, str]) -> str:
-    """The report of ``run``, its methods named through ``rename`` (``engine`` -> the
-    engine's name)."""
+def report(run: ProtocolRun) -> str:
+    """The report of ``run``, the engine under its name (learned or hand-set fusion)."""
     result, engine_name = run.result, run.engine_name
+    rename = {"engine": engine_name}
     methods = {rename.get(k, k): v for k, v in result.methods.items()}
     spread = methods[engine_name]["stderr"]
     lines = [format_table(methods),

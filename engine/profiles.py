@@ -114,9 +114,8 @@ class Activity:
         """Plain JSON, without a default provenance (older documents keep their fingerprint)."""
         data = {**_fields(self), "partners": list(self.partners),
                 "ecosystems": list(self.ecosystems)}
-        del data["provenance"]
-        return data if self.provenance.is_default else data | {
-            "provenance": self.provenance.to_dict()}
+        provenance = data.pop("provenance")
+        return data if provenance.is_default else data | {"provenance": provenance.to_dict()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Activity:

@@ -134,7 +134,8 @@ def run_protocol(
     variants: dict[str, dict[str, float]] = {
         "dense_only": {f: float(f == "dense") for f in signals.names},
         "lexical_only": {f: float(f == "lexical") for f in signals.names},
-        "hand_set_fusion": signals.hand_weights,
+        # without a fusion model the engine is the hand-set fusion: not scored twice
+        **({"hand_set_fusion": signals.hand_weights} if fusion is not None else {}),
     }
     removals = {f"without_{g.id}": signals.members(g.id)
                 for g in (signals.groups if protocol.ablation else ())}

@@ -50,7 +50,8 @@ def provenance(argv: list[str], arguments: Mapping[str, Any],
     return {
         "argv": list(argv),
         "arguments": {k: v if v is None or isinstance(v, bool | int | float | str | list)
-                      else str(v) for k, v in arguments.items() if not callable(v)},
+                      else str(v) for k, v in arguments.items()
+                      if not callable(v) and k != "argv"},  # argv is above, as typed
         "inputs": {name: ({"path": str(path.resolve()), "sha256": sha256(path), "used": True}
                           if path is not None else {"used": False})
                    for name, path in inputs.items()},

@@ -19,6 +19,15 @@ from engine.view import IndexView
 REFERENCE = 10
 
 
+def fused_order(
+    pool: Pool, weights: Mapping[str, float]
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """``pool``'s rows by fused score, best first (ties broken by slot), with the scores
+    and each signal's contributions."""
+    scores, contributions = fuse(pool.features, weights)
+    return np.lexsort((pool.slots, -scores)), scores, contributions
+
+
 def rank_pool(
     view: IndexView,
     pool: Pool,
@@ -30,8 +39,7 @@ def rank_pool(
     """The top ``k`` of ``pool``, best first (ties broken by slot)."""
     if len(pool.slots) == 0:
         return []
-    scores, contributions = fuse(pool.features, weights or view.weights)
-    order = np.lexsort((pool.slots, -scores))
+    order, scores, contributions = fused_order(pool, weights or view.weights)
     best = order[:REFERENCE]
     penalties = np.zeros(min(k, len(order)))
     if diversity is not None and diversity.active:
