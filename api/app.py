@@ -39,6 +39,7 @@ from api.openapi_links import add_links
 from api.reconcile import open_index
 from api.routes import (
     claims,
+    events,
     feedback,
     ops,
     profile_map,
@@ -206,7 +207,7 @@ def create_app(settings: Settings) -> FastAPI:
     errors = {status: {"model": Problem, "description": text} for status, text in ERRORS.items()}
     routers = (
         recommend.router, profiles.router, claims.router, requests.router, feedback.router,
-        taxonomy.router, profile_map.router,
+        taxonomy.router, profile_map.router, events.router,
     )
     for router in routers:
         app.include_router(

@@ -27,6 +27,7 @@ from engine.errors import (
     IndexMismatchError,
     NotFittedError,
     NotFoundError,
+    TimeLimitError,
     ValidationError,
 )
 
@@ -125,7 +126,7 @@ def engine_status(exc: EngineError) -> int:
         return 404
     if isinstance(exc, ConflictError):
         return 409
-    if isinstance(exc, NotFittedError | IndexMismatchError):
+    if isinstance(exc, NotFittedError | IndexMismatchError | TimeLimitError):
         return 503
     return 500
 

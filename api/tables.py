@@ -1,7 +1,7 @@
 """The database schema (SQLAlchemy 2 ORM). Changes go through a migration in
 ``api/migrations/versions``; ``tests/api/test_api_store.py`` checks the two agree.
 
-Portable types only (String, Text, JSON, Integer, DateTime), so SQLite and PostgreSQL both
+Portable types only (String, Text, JSON, Integer, Float, DateTime), so SQLite and PostgreSQL both
 work. Contacts live in their own table, never inside a profile document.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -171,3 +172,74 @@ class ApiKeyRow(Base):
     label: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class EventRow(Base):
+    """A matchmaking event: its time ``slots`` (``[{"start", "end"}]``, ISO datetimes with a
+    time zone, in time order), ``tables`` per slot (None: virtual, no limit), the default
+    ``max_meetings`` per participant and its focus. ``version`` is bumped by every change
+    that alters its suggestions or schedule; ``schedule``: the last scheduling run (status,
+    seconds, mode, when)."""
+
+    __tablename__ = "events"
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500), nullable=False)
+    slots: Mapped[list[dict[str, str]]] = mapped_column(JSON, nullable=False)
+    tables: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_meetings: Mapped[int] = mapped_column(Integer, nullable=False)
+    focus_countries: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    focus_ecosystems: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    schedule: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class EventParticipantRow(Base):
+    """A profile registered for an event: what it offers and seeks there, the slot indexes
+    it is ``available`` in, its own maximum (None: the event's) and the profile ids it must
+    meet or will not meet."""
+
+    __tablename__ = "event_participants"
+
+    event_id: Mapped[str] = mapped_column(
+        String(ID), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    profile_id: Mapped[str] = mapped_column(
+        String(ID), ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    offer: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    seek: Mapped[str] = mapped_column(Text, nullable=False)
+    available: Mapped[list[int]] = mapped_column(JSON, nullable=False)
+    max_meetings: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    must_meet: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    avoid: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class MeetingRow(Base):
+    """A meeting at an event: a request from ``from_id`` to ``to_id`` (``origin`` request:
+    pending, accepted, declined or cancelled) or a suggestion the scheduler placed (origin
+    suggestion: scheduled or cancelled). ``slot`` and ``table`` (0-based) once placed;
+    ``score``: the pair's reciprocal value in [0, 1]."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(
+        String(ID), ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    from_id: Mapped[str] = mapped_column(
+        String(ID), ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    to_id: Mapped[str] = mapped_column(
+        String(ID), ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    message: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    origin: Mapped[str] = mapped_column(String(16), nullable=False)
+    slot: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    table: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from engine import cli_args
+from engine import cli_args, cli_event
 from engine.cli_args import DEFAULT_INDEX, common_parser, date_arg, positive_arg
 from engine.cli_bench import add_commands
 from engine.errors import EngineError, ValidationError
@@ -122,6 +122,7 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
     similar.set_defaults(func=cmd_similar)
 
     add_commands(sub, common)
+    cli_event.add_commands(sub, common)
 
     if extend is not None:
         extend(sub)

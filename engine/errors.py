@@ -36,5 +36,9 @@ class IndexMismatchError(EngineError):
     """A saved index that was built by another model, dimension or data set."""
 
 
+class TimeLimitError(EngineError):
+    """A computation that found no answer within its time limit (a solver's)."""
+
+
 class NotFittedError(EngineError, RuntimeError):
     """A component used before ``fit`` or ``load``."""

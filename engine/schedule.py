@@ -14,18 +14,19 @@ assigns meetings to slots and tables so that
 and maximises, in this order of weight: accepted meetings placed, then a fairness term (a
 first meeting for every participant is worth more than any single suggested meeting, a
 second one half of that), then the total value of the suggested meetings placed. The solver
-runs single-threaded with a fixed seed, so the same problem gives the same schedule.
+starts from a greedy schedule and runs single-threaded with a fixed seed and a deterministic
+work budget, so the same problem gives the same schedule.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 
 from ortools.sat.python import cp_model
 
-from engine.errors import ValidationError
+from engine.errors import TimeLimitError, ValidationError
 
 #: values are scores in [0, 1]; the solver works in integers
 SCALE = 1000
@@ -60,7 +61,11 @@ class Problem:
     tables: int | None
     participants: Sequence[Participant]
     meetings: Sequence[Meeting]
-    time_limit_s: float = 10.0
+    _: KW_ONLY
+    #: deterministic work budget (CP-SAT's deterministic time; about a second each on 2
+    #: cores at 1,000 participants, docs/benchmarks.md) and a wall-clock guard above it
+    work_limit: float = 5.0
+    time_limit_s: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,14 @@ class Schedule:
     #: ``optimal`` or ``feasible`` (the time limit ended the proof, not the search)
     status: str
     per_participant: dict[str, int] = field(default_factory=dict)
+    #: the objective reached and the solver's proven bound on the best possible
+    objective: float = 0.0
+    bound: float = 0.0
+
+    @property
+    def gap(self) -> float:
+        """How far the schedule may be from the optimum, as a share of the bound."""
+        return (self.bound - self.objective) / self.bound if self.bound > 0 else 0.0
 
     def of(self, participant: str) -> list[Placed]:
         """One participant's agenda, in slot order."""
@@ -126,44 +139,72 @@ def solve(problem: Problem) -> Schedule:
     check(problem)
     known = {p.id: p for p in problem.participants}
     model = cp_model.CpModel()
+    # y[i]: meeting i takes place; x[i, s]: in slot s. Counting meetings per participant on
+    # y keeps those constraints short (a pair, not a pair per slot): the LP stays small.
+    y = [model.new_bool_var(f"m{i}") for i in range(len(problem.meetings))]
     x: dict[tuple[int, int], cp_model.IntVar] = {}
-    for i, m in enumerate(problem.meetings):
-        both = known[m.a].available & known[m.b].available
-        for s in sorted(both):
-            x[i, s] = model.new_bool_var(f"m{i}s{s}")
-        model.add_at_most_one(x[i, s] for s in sorted(both))
-        if m.fixed is not None:
-            model.add(x[i, m.fixed[0]] == 1)
     by_person_slot: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
     by_person: dict[str, list[cp_model.IntVar]] = defaultdict(list)
     by_slot: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for (i, s), var in x.items():
-        m = problem.meetings[i]
-        for who in (m.a, m.b):
-            by_person_slot[who, s].append(var)
-            by_person[who].append(var)
-        by_slot[s].append(var)
+    open_slots = _open_slots(problem)
+    for i, m in enumerate(problem.meetings):
+        both = open_slots[i]
+        for s in both:
+            x[i, s] = var = model.new_bool_var(f"m{i}s{s}")
+            by_person_slot[m.a, s].append(var)
+            by_person_slot[m.b, s].append(var)
+            by_slot[s].append(var)
+        model.add(sum(x[i, s] for s in both) == y[i])
+        by_person[m.a].append(y[i])
+        by_person[m.b].append(y[i])
+        if m.fixed is not None:
+            model.add(x[i, m.fixed[0]] == 1)
     for variables in by_person_slot.values():
         model.add_at_most_one(variables)
     if problem.tables is not None:
         for variables in by_slot.values():
             model.add(sum(variables) <= problem.tables)
     objective = []
+    firsts: dict[str, cp_model.IntVar] = {}
+    seconds: dict[str, cp_model.IntVar] = {}
     for who, variables in by_person.items():
         model.add(sum(variables) <= known[who].max_meetings)
         first, second = model.new_bool_var(f"{who}1"), model.new_bool_var(f"{who}2")
-        model.add(sum(variables) >= 1).only_enforce_if(first)
-        model.add(sum(variables) >= 2).only_enforce_if(second)
+        model.add(first <= sum(variables))
+        model.add(2 * second <= sum(variables))
         objective += [FIRST * first, SECOND * second]
-    for (i, _), var in x.items():
-        m = problem.meetings[i]
-        objective.append(((ACCEPTED if m.accepted else 0) + round(m.value * SCALE)) * var)
+        firsts[who], seconds[who] = first, second
+    for i, m in enumerate(problem.meetings):
+        objective.append(((ACCEPTED if m.accepted else 0) + round(m.value * SCALE)) * y[i])
     model.maximize(sum(objective))
+    # a first solution to improve on: without one, a single worker on a large event spends
+    # its whole time limit without finding any (measured at 1,000 participants)
+    start = _greedy(problem)
+    for (i, s), var in x.items():
+        model.add_hint(var, start.get(i) == s)
+    for i, var in enumerate(y):
+        model.add_hint(var, i in start)
+    count: dict[str, int] = defaultdict(int)
+    for i in start:
+        count[problem.meetings[i].a] += 1
+        count[problem.meetings[i].b] += 1
+    for who in by_person:
+        model.add_hint(firsts[who], count[who] >= 1)
+        model.add_hint(seconds[who], count[who] >= 2)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
+    # the budget is deterministic time (work units), so the same problem is given the same
+    # work and gives the same schedule on any machine; wall time only guards a slow machine
+    solver.parameters.max_deterministic_time = problem.work_limit
     solver.parameters.max_time_in_seconds = problem.time_limit_s
+    # presolve costs a large event its whole budget before the first solution (measured:
+    # 12 s at 1,000 participants); without it the greedy hint is the first solution at once
+    solver.parameters.cp_model_presolve = False
     status = solver.solve(model)
+    if status == cp_model.UNKNOWN:
+        raise TimeLimitError(f"no schedule within {problem.time_limit_s:g} s: give the solver "
+                          "more time (time_limit_s)")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise ValidationError("the confirmed meetings cannot all be kept: two share a "
                               "participant's slot, or a slot has more than its tables",
@@ -174,7 +215,73 @@ def solve(problem: Problem) -> Schedule:
     for meeting in placed:
         counts[meeting.a] += 1
         counts[meeting.b] += 1
-    return Schedule(placed, "optimal" if status == cp_model.OPTIMAL else "feasible", counts)
+    return Schedule(placed, "optimal" if status == cp_model.OPTIMAL else "feasible", counts,
+                    objective=solver.objective_value, bound=solver.best_objective_bound)
+
+
+def _open_slots(problem: Problem) -> list[list[int]]:
+    """Each meeting's possible slots: a confirmed one its own; another the slots both sides
+    are available in and free of confirmed meetings, where a table is left, and none when
+    a side's confirmed meetings reach its maximum. Re-planning around a full schedule of
+    confirmed meetings is then a small problem (docs/benchmarks.md)."""
+    known = {p.id: p for p in problem.participants}
+    busy: dict[str, set[int]] = defaultdict(set)
+    seated: dict[int, int] = defaultdict(int)
+    for m in problem.meetings:
+        if m.fixed is not None:
+            busy[m.a].add(m.fixed[0])
+            busy[m.b].add(m.fixed[0])
+            seated[m.fixed[0]] += 1
+    out = []
+    for m in problem.meetings:
+        if m.fixed is not None:
+            out.append([m.fixed[0]])
+        elif any(len(busy[w]) >= known[w].max_meetings for w in (m.a, m.b)):
+            out.append([])
+        else:
+            out.append(sorted(s for s in (known[m.a].available & known[m.b].available)
+                              - busy[m.a] - busy[m.b]
+                              if problem.tables is None or seated[s] < problem.tables))
+    return out
+
+
+def _greedy(problem: Problem) -> dict[int, int]:
+    """A feasible schedule (meeting index -> slot), built greedily: confirmed meetings in
+    their slots, then accepted ones, then each participant's best meeting while it has none,
+    then the rest by value, each in the earliest slot both sides and a table are free."""
+    known = {p.id: p for p in problem.participants}
+    busy: dict[str, set[int]] = defaultdict(set)
+    used: dict[int, int] = defaultdict(int)
+    chosen: dict[int, int] = {}
+
+    def place(i: int, slot: int | None = None) -> None:
+        m = problem.meetings[i]
+        if i in chosen or any(len(busy[w]) >= known[w].max_meetings for w in (m.a, m.b)):
+            return
+        free = sorted((known[m.a].available & known[m.b].available) - busy[m.a] - busy[m.b])
+        for s in ([slot] if slot is not None else free):
+            if problem.tables is None or used[s] < problem.tables:
+                chosen[i] = s
+                busy[m.a].add(s)
+                busy[m.b].add(s)
+                used[s] += 1
+                return
+
+    meetings = problem.meetings
+    for i, m in enumerate(meetings):
+        if m.fixed is not None:
+            place(i, m.fixed[0])
+    by_value = sorted(range(len(meetings)), key=lambda i: (not meetings[i].accepted,
+                                                           -meetings[i].value, i))
+    for i in by_value:
+        if meetings[i].accepted:
+            place(i)
+    for i in by_value:
+        if not busy[meetings[i].a] or not busy[meetings[i].b]:
+            place(i)
+    for i in by_value:
+        place(i)
+    return chosen
 
 
 def _tables(problem: Problem, chosen: Sequence[tuple[int, int]]) -> list[Placed]:

@@ -125,7 +125,11 @@ def summary(
         elif group == "experience" and evidence.get("experience"):
             # a record lifts a candidate only through what it has more of: coordination
             count = evidence["experience"]["coordinated"]
-            phrase = f"it has coordinated {count} project{'' if count == 1 else 's'}"
+            if count:
+                phrase = f"it has coordinated {count} project{'' if count == 1 else 's'}"
+            elif evidence["experience"]["damping"] > 0:
+                # the lift is the record's negative weights: fewer projects than typical
+                phrase = "it has fewer projects on its hands than the typical candidate"
         elif group == "kind" and "preferred_kind" in contributions:
             phrase = "it is of a kind the request prefers"
         elif group == "thematic" and evidence.get("ecosystems"):

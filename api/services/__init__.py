@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from api.live import LiveIndex
 from api.reconcile import SyncReport
 from api.services.claims import ClaimService
+from api.services.events import EventService
 from api.services.feedback import FeedbackService
 from api.services.ops import OpsService
 from api.services.profiles import ProfileService
@@ -25,6 +26,7 @@ from api.services.taxonomy import TaxonomyService
 from api.services.writes import WritePath
 from api.settings import Settings
 from api.store import Store
+from api.store.events import EventStore
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Services:
     requests: RequestService
     feedback: FeedbackService
     taxonomy: TaxonomyService
+    events: EventService
 
     @classmethod
     def build(cls, settings: Settings, store: Store, live: LiveIndex, sync: SyncReport) -> Services:
@@ -62,4 +65,5 @@ class Services:
             ),
             feedback=FeedbackService(store.feedback, store.requests),
             taxonomy=TaxonomyService(live),
+            events=EventService(EventStore(store.session), store.profiles, live),
         )

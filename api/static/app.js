@@ -1,5 +1,6 @@
 // Partner search, advisor workspace: boot and hash routing (#/, #/profile/ID, #/shortlist,
-// #/map, #/embed). The pages are in js/pages/, what they are built from in js/components/.
+// #/map, #/embed, #/events, #/events/ID, #/events/ID/participant/PROFILE). The pages are in
+// js/pages/, what they are built from in js/components/.
 // Plain ES modules, no framework, no network beyond this server's /v1 API.
 import { hydrateIcons } from "./js/components/icons.js";
 import { showProblem } from "./js/components/messages.js";
@@ -7,7 +8,10 @@ import { initSettings } from "./js/components/settings.js";
 import { initShortlistBadge } from "./js/components/shortlist-badge.js";
 import { clear, h } from "./js/dom.js";
 import { renderEmbedPage } from "./js/pages/embed.js";
+import { renderEventPage } from "./js/pages/event.js";
+import { renderEventsPage } from "./js/pages/events.js";
 import { renderMapPage } from "./js/pages/map.js";
+import { renderParticipantPage } from "./js/pages/participant.js";
 import { renderProfilePage } from "./js/pages/profile.js";
 import { focusSearchPage, hasResults, initSearchPage, searchAs, startSearchPage } from "./js/pages/search.js";
 import { followShortlist, renderShortlistPage } from "./js/pages/shortlist.js";
@@ -17,7 +21,7 @@ import { timings } from "./js/timings.js";
 const $ = (id) => document.getElementById(id);
 
 // ---- routing ---------------------------------------------------------------------------------
-const VIEWS = ["search", "profile", "shortlist", "map", "embed"];
+const VIEWS = ["search", "profile", "shortlist", "map", "embed", "events"];
 
 function showView(name) {
   for (const v of VIEWS) $(`view-${v}`).hidden = v !== name;
@@ -53,6 +57,16 @@ async function route() {
     const rendering = renderMapPage($("view-map"));
     focusTitle($("view-map"));
     await rendering;
+  } else if (name === "events") {
+    // #/events, #/events/ID, #/events/ID/participant/PROFILE
+    showView("events");
+    window.scrollTo(0, 0);
+    const view = $("view-events");
+    if (rest[1] === "participant" && rest.length > 2) await renderParticipantPage(view, rest[0], rest.slice(2).join("/"));
+    else if (rest[0]) await renderEventPage(view, rest[0]);
+    else await renderEventsPage(view);
+    document.title = `${view.querySelector("h1")?.textContent || "Events"} · Partner search`;
+    focusTitle(view);
   } else if (name === "embed") {
     showView("embed");
     renderEmbedPage($("view-embed"));

@@ -727,3 +727,26 @@ def test_a_newcomer_is_proposed_for_its_description_never_for_projects(
     assert "project" not in summary and "its work on" not in summary, summary
     if weights == "all-ones":  # the closest text is quoted: its description
         assert "its description (“" in summary, summary
+
+
+def test_an_experience_reason_never_counts_zero_coordinations() -> None:
+    """Experience lifts a candidate that coordinated nothing only through its record's
+    negative weights (a smaller record than typical): said so, never "coordinated 0"."""
+    from engine.summary import summary
+
+    class _Groups:
+        id = "experience"
+
+    class _Signals:
+        groups = [_Groups()]
+
+    class _View:
+        signals = _Signals()
+
+    evidence = {"experience": {"coordinated": 0, "damping": 0.02, "activities": 1,
+                               "history": 1}}
+    text = summary(_View(), "X", {"experience": 0.05}, evidence, {}, "none")  # type: ignore[arg-type]
+    assert "coordinated 0" not in text and "fewer projects" in text
+    evidence["experience"]["coordinated"] = 2
+    text = summary(_View(), "X", {"experience": 0.05}, evidence, {}, "none")  # type: ignore[arg-type]
+    assert "coordinated 2 projects" in text

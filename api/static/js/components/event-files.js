@@ -1,0 +1,40 @@
+// Files an event gives out (the organiser's CSV, a participant's .ics agenda): fetched with the
+// API key of the settings (the CSV needs a curator's), saved through a Blob link, and errors
+// read as problem details like every other call.
+import { API_BASE, ApiProblem, apiKey } from "../api.js";
+import { h } from "../dom.js";
+
+/** GET `path` as a file of type `accept`; resolves with the Blob, rejects with ApiProblem. */
+export async function fetchFile(path, accept) {
+  const headers = { Accept: `${accept}, application/problem+json` };
+  const key = apiKey.get();
+  if (key) headers["X-API-Key"] = key;
+  let response;
+  try {
+    response = await fetch(API_BASE + path, { headers });
+  } catch {
+    throw new ApiProblem({ title: "Server unreachable", detail: "The partner-search server did not answer. Check your connection and try again." });
+  }
+  if (!response.ok) {
+    let problem = {};
+    try { problem = await response.json(); } catch { /* not a problem document */ }
+    throw new ApiProblem({
+      type: problem.type, title: problem.title || response.statusText || "Error", status: response.status,
+      detail: problem.detail || "", errors: problem.errors,
+    });
+  }
+  return response.blob();
+}
+
+/** Offer `blob` as a download named `filename`. */
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = h("a", { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A file name from an id: letters, digits, dot, dash and underscore only. */
+export const safeName = (text) => String(text).replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "") || "event";
