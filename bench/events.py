@@ -43,6 +43,22 @@ def mean_se(values: list[float]) -> tuple[float, float]:
     return mean, math.sqrt(var / n)
 
 
+def write_events(events: list, path: Path) -> None:
+    """The simulated events as JSON lines: what each participant seeks, offers and when it
+    is available, and the pairs that really work together after the cut-off."""
+    import gzip
+
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        for e in events:
+            f.write(json.dumps({
+                "ecosystem": e.ecosystem, "slots": e.slots, "tables": e.tables,
+                "max_meetings": e.max_meetings,
+                "participants": [{"id": a.id, "seek": a.seek, "offer": a.offer,
+                                  "available": sorted(a.available)} for a in e.attendees],
+                "future_pairs": sorted(sorted(p) for p in e.partners)},
+                ensure_ascii=False) + "\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -50,10 +66,14 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--cache", type=Path, default=ROOT / "models" / "cache")
     parser.add_argument("--offer-weight", type=float, nargs="+", default=None)
+    parser.add_argument("--floors", type=float, nargs="*", default=[],
+                        help="also the reciprocal method without pairs worth less than each")
     parser.add_argument("--max-events", type=int, default=None)
     parser.add_argument("--fusion-cache", type=Path, default=None,
                         help="reuse (or write) the fusion weights learned for the split")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--write-events", type=Path, default=None,
+                        help="also write the events made (JSON lines, gzip) for inspection")
     args = parser.parse_args()
 
     from engine.cached_encoder import cached_multilingual_encoder, cached_sentence_encoder
@@ -92,6 +112,8 @@ def main() -> int:
             "euroscivoc", "topic_title", "topic_keywords", "keywords")))
 
     events = build_events(rec, projects, members, ecosystem_of)[:args.max_events]
+    if args.write_events:
+        write_events(events, args.write_events)
     print(f"{args.split}: {len(events)} events, profiles before {cutoff}, "
           f"{sum(len(e.attendees) for e in events)} participants", file=sys.stderr)
     report: dict[str, object] = {"split": args.split, "cutoff": cutoff.isoformat(),
@@ -100,7 +122,8 @@ def main() -> int:
     per_weight: dict[float, list[dict[str, EventScore]]] = {w: [] for w in weights}
     for event in events:
         t = time.perf_counter()
-        for weight, scores in run_event(rec, event, offer_weights=weights).items():
+        scored = run_event(rec, event, offer_weights=weights, floors=args.floors)
+        for weight, scores in scored.items():
             per_weight[weight].append(scores)
             print(f"  w={weight} {event.ecosystem}: {len(event.attendees)} participants, "
                   f"{len(event.partners)} future pairs, " + ", ".join(
@@ -109,7 +132,7 @@ def main() -> int:
         print(f"  {time.perf_counter() - t:.0f} s", file=sys.stderr)
     for weight, rows in per_weight.items():
         table = {}
-        for method in METHODS:
+        for method in (*METHODS, *(f"reciprocal@{f:g}" for f in args.floors)):
             share = mean_se([r[method].share_good for r in rows])
             met = mean_se([r[method].participants_with_good / r[method].participants
                            for r in rows])

@@ -12,6 +12,7 @@ from typing import Any
 from engine import cli_args
 from engine.cli_args import DEFAULT_INDEX, positive_arg
 from engine.errors import EngineError
+from engine.event_match import MIN_VALUE
 
 DEFAULT_TITLE = "Matchmaking event"
 
@@ -106,9 +107,9 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     planner.add_argument("--location", default="", help="venue, added to each meeting's place")
     planner.add_argument("--timezone", default="UTC",
                          help="time zone of slot times without an offset (default UTC)")
-    planner.add_argument("--min-score", type=_score, default=0.0,
-                         help="leave out suggested pairs worth less (0 to 1; default 0: "
-                         "fill everyone's maximum); must-meet pairs always stay")
+    planner.add_argument("--min-score", type=_score, default=MIN_VALUE,
+                         help="leave out suggested pairs worth less (0 to 1; default "
+                         f"{MIN_VALUE:g}; 0 fills everyone's maximum); must-meet pairs stay")
     planner.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     planner.add_argument("--time-limit", type=_seconds, default=60.0,
                          help="the solver's wall-clock guard in seconds (default 60); its "

@@ -27,7 +27,7 @@ from typing import Any
 
 from engine.agenda import EventInfo, PlacedMeeting, agenda_items, overview, to_csv, to_ics
 from engine.errors import EngineError
-from engine.event_match import Attendee, EventMatrix, Focus, Suggestion, score_event
+from engine.event_match import MIN_VALUE, Attendee, EventMatrix, Focus, Suggestion, score_event
 from engine.event_reasons import summary
 from engine.event_sheet import Entrant, slug
 from engine.recommender import Recommender
@@ -72,11 +72,11 @@ def _reason(matrix: EventMatrix, me: str, other: str) -> str:
 
 def plan(rec: Recommender, entrants: Sequence[Entrant], event: EventInfo, *,
          time_limit_s: float = 60.0, focus: Focus | None = None,
-         min_score: float = 0.0) -> PlanResult:
+         min_score: float = MIN_VALUE) -> PlanResult:
     """Score every pair, schedule, and explain. New profiles (``Entrant.new``) are added to
     ``rec`` in memory; the caller never saves it. ``min_score``: suggested pairs worth less
-    are not scheduled (must-meet pairs always are): without it the solver fills everyone's
-    maximum, with pairs that neither side ranks high if need be."""
+    are not scheduled (must-meet pairs always may be); 0 fills everyone's maximum, with pairs
+    that neither side ranks high if need be."""
     started = time.perf_counter()
     new = [e.new for e in entrants if e.new is not None]
     if new:
@@ -87,8 +87,7 @@ def plan(rec: Recommender, entrants: Sequence[Entrant], event: EventInfo, *,
     must = {frozenset((e.id, other)) for e in entrants for other in e.must_meet}
     per = CANDIDATES_PER_MEETING * max(e.max_meetings for e in entrants)
     meetings = [Meeting(a, b, value, accepted=frozenset((a, b)) in must)
-                for a, b, value in matrix.pairs(per)
-                if value >= min_score or frozenset((a, b)) in must]
+                for a, b, value in matrix.pairs(per, min_score)]
     problem = Problem(len(event.slots), event.tables,
                       [Participant(e.id, e.available, e.max_meetings) for e in entrants],
                       meetings, time_limit_s=time_limit_s)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.event_match import Attendee, EventMatrix, score_event
+from engine.event_match import MIN_VALUE, Attendee, EventMatrix, score_event
 from engine.recommender import Recommender
 from engine.schedule import Meeting, Participant, Problem, solve
 from engine.sources.cordis import BENEFICIARY_ROLES
@@ -126,8 +126,11 @@ def problem(event: SimEvent, pairs: Sequence[tuple[str, str, float]]) -> Problem
                    [Meeting(a, b, v) for a, b, v in pairs])
 
 
-def reciprocal_pairs(event: SimEvent, matrix: EventMatrix) -> list[tuple[str, str, float]]:
-    return matrix.pairs(3 * event.max_meetings)
+def reciprocal_pairs(event: SimEvent, matrix: EventMatrix, floor: float = MIN_VALUE
+                     ) -> list[tuple[str, str, float]]:
+    """Each participant's best ``3 x max`` pairs by reciprocal value, worth at least
+    ``floor`` (the service's default unless told)."""
+    return matrix.pairs(3 * event.max_meetings, floor)
 
 
 def one_directional_pairs(event: SimEvent, matrix: EventMatrix
@@ -202,18 +205,23 @@ def score(event: SimEvent, meetings: Sequence[tuple[str, str]]) -> EventScore:
 
 
 def run_event(rec: Recommender, event: SimEvent, *, offer_weights: Sequence[float],
-              seed: int = 0) -> dict[float, dict[str, EventScore]]:
+              floors: Sequence[float] = (), seed: int = 0
+              ) -> dict[float, dict[str, EventScore]]:
     """Every method's score on one event, for each offer weight (one ranking per
-    participant, re-valued per weight; the keyword simulation does not depend on it)."""
+    participant, re-valued per weight; the keyword simulation does not depend on it);
+    ``floors`` add the reciprocal method without the pairs worth less
+    (``reciprocal@floor``)."""
     scored = score_event(rec, event.attendees)
     fcfs = score(event, [(a, b) for a, b, _ in keyword_fcfs(event, rec, seed)])
     out = {}
     for weight in offer_weights:
         matrix = scored.reweighted(weight)
         row = {}
-        for name, pairs in (("reciprocal", reciprocal_pairs(event, matrix)),
-                            ("one_directional", one_directional_pairs(event, matrix)),
-                            ("random", random_pairs(event, matrix, seed))):
+        methods = [("reciprocal", reciprocal_pairs(event, matrix)),
+                   ("one_directional", one_directional_pairs(event, matrix)),
+                   ("random", random_pairs(event, matrix, seed))]
+        methods += [(f"reciprocal@{f:g}", reciprocal_pairs(event, matrix, f)) for f in floors]
+        for name, pairs in methods:
             schedule = solve(problem(event, pairs))
             row[name] = score(event, [(m.a, m.b) for m in schedule.meetings])
         out[weight] = {**row, "keyword_fcfs": fcfs}

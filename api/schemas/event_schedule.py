@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Input
+from engine.event_match import MIN_VALUE
 
 Mode = Literal["keep", "full"]
 ScheduleOrigin = Literal["request", "must_meet", "suggestion"]
@@ -22,6 +23,9 @@ class ScheduleRun(Input):
     mode: Mode = Field(
         "keep", description="keep: every meeting already placed stays at its slot and table; "
         "full: plan everything again (accepted requests still come first)")
+    min_score: float = Field(
+        MIN_VALUE, ge=0, le=1, description="suggested pairs worth less are not scheduled "
+        "(accepted requests and must-meet pairs always may be); 0 fills everyone's maximum")
     time_limit_s: float | None = Field(
         None, ge=1, le=300, description="the solver's wall-clock limit in seconds (default: "
         "the engine's); its work budget is fixed, so that the same input gives the same "

@@ -69,7 +69,7 @@ class ScheduleService:
         meetings = self.events.meetings(event_id)
         with self.matrices.scored(event, participants) as scored:
             suggested = [] if scored.matrix is None else scored.matrix.pairs(
-                candidates_per_participant(event, participants))
+                candidates_per_participant(event, participants), body.min_score)
             asked = plan(event, participants, meetings, suggested, scored.value, body.mode,
                          body.time_limit_s)
         started = time.perf_counter()

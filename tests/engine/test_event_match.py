@@ -161,3 +161,20 @@ def test_summary_states_both_directions_and_a_weak_side() -> None:
     assert summary(weak, strong).endswith("A one-sided fit: you rank them in the lower half.")
     assert summary(weak, weak).endswith("A weak fit: each ranks the other in its lower half.")
     assert summary(weak, weak, must_meet=True).startswith("On a must-meet list.")
+
+
+def test_pairs_below_the_floor_are_not_offered_unless_a_side_must_meet(
+        recommender: Recommender) -> None:
+    people = _event()
+    people[3] = Attendee("it-agri", seek="olive oil quality", offer="olive oil quality",
+                         available=frozenset({0, 3}))
+    matrix = score_event(recommender, people, offer_weight=1.0)
+    everything = matrix.pairs(10, floor=0.0)
+    kept = matrix.pairs(10, floor=0.5)
+    must = ("it-agri", "pl-klaster")
+    assert any(v < 0.5 for *_, v in everything)
+    assert all(v >= 0.5 or tuple(sorted((a, b))) == must for a, b, v in kept)
+    assert must in {tuple(sorted((a, b))) for a, b, _ in kept}
+    assert len(kept) < len(everything)
+    # above every value, only the must-meet pair is left
+    assert [tuple(sorted((a, b))) for a, b, _ in matrix.pairs(10, floor=1.01)] == [must]

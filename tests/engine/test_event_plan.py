@@ -19,6 +19,7 @@ from icalendar import Calendar
 from engine import cli, cli_args, event_plan
 from engine.embed import HashEncoder
 from engine.errors import EngineError, ValidationError
+from engine.event_match import MIN_VALUE
 from engine.event_sheet import (
     Row,
     parse_slots,
@@ -330,7 +331,7 @@ def test_arguments_parse_into_the_plan_options() -> None:
         "--virtual", "--out", "o", "--time-limit", "2.5", "--timezone", "Europe/Warsaw"])
     assert isinstance(args, argparse.Namespace)
     assert args.virtual and args.tables is None and args.time_limit == 2.5
-    assert args.max_meetings is None and args.min_score == 0.0 and args.title
+    assert args.max_meetings is None and args.min_score == MIN_VALUE and args.title
     assert args.func.__name__ == "cmd_plan"
 
 

@@ -84,3 +84,13 @@ export function highlight(text, terms) {
   if (last < text.length) frag.append(text.slice(last));
   return frag;
 }
+
+/** Offer `blob` as a download named `filename`. */
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = h("a", { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,6 +1,6 @@
 // The shortlist as CSV (UTF-8 with BOM, spreadsheet-formula safe), built in the browser and
 // downloaded through a Blob URL.
-import { h } from "./dom.js";
+import { saveBlob } from "./dom.js";
 
 const COLUMNS = ["id", "name", "acronym", "kind", "country", "region", "city", "ecosystems", "score", "rank", "summary", "request", "url", "added_at"];
 
@@ -28,11 +28,6 @@ export function toCsv(items, labels = {}) {
 
 /** Download `items` as `filename` (the browser's save dialog or downloads folder). */
 export function downloadCsv(items, labels, filename) {
-  const blob = new Blob(["\ufeff" + toCsv(items, labels)], { type: "text/csv;charset=utf-8" });
-  const url = URL.createObjectURL(blob);
-  const a = h("a", { href: url, download: filename, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(new Blob(["\ufeff" + toCsv(items, labels)], { type: "text/csv;charset=utf-8" }),
+           filename);
 }

@@ -2,7 +2,6 @@
 // API key of the settings (the CSV needs a curator's), saved through a Blob link, and errors
 // read as problem details like every other call.
 import { API_BASE, ApiProblem, apiKey } from "../api.js";
-import { h } from "../dom.js";
 
 /** GET `path` as a file of type `accept`; resolves with the Blob, rejects with ApiProblem. */
 export async function fetchFile(path, accept) {
@@ -26,15 +25,6 @@ export async function fetchFile(path, accept) {
   return response.blob();
 }
 
-/** Offer `blob` as a download named `filename`. */
-export function saveBlob(blob, filename) {
-  const url = URL.createObjectURL(blob);
-  const a = h("a", { href: url, download: filename, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** A file name from an id: letters, digits, dot, dash and underscore only. */
 export const safeName = (text) => String(text).replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "") || "event";

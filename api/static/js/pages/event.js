@@ -4,7 +4,7 @@
 // matrix, and the CSV export. Writes and the matrix need a curator's key (docs/api.md, Events).
 import { api, apiKey } from "../api.js";
 import { scheduleGrid } from "../components/event-grid.js";
-import { fetchFile, safeName, saveBlob } from "../components/event-files.js";
+import { fetchFile, safeName } from "../components/event-files.js";
 import { pairKey, suggestionMatrix } from "../components/event-matrix.js";
 import { registerForm } from "../components/event-register.js";
 import { scheduleStats } from "../components/event-stats.js";
@@ -12,7 +12,7 @@ import { eventWhen, plural, slotList, slotMinutes, tableName } from "../componen
 import { icon, iconButton } from "../components/icons.js";
 import { keyNote } from "../components/key-note.js";
 import { announce, loading, reveal, showProblem, showSuccess } from "../components/messages.js";
-import { clear, h, whileBusy } from "../dom.js";
+import { clear, h, saveBlob, whileBusy } from "../dom.js";
 import { fmt } from "../format.js";
 import { labels } from "../taxonomy.js";
 

@@ -3,14 +3,14 @@
 // to answer and those sent, and the agenda (slot, time, table, partner, why) with its .ics file.
 // Requests and answers need the organisation's owner key or a curator's.
 import { api, apiKey } from "../api.js";
-import { fetchFile, safeName, saveBlob } from "../components/event-files.js";
+import { fetchFile, safeName } from "../components/event-files.js";
 import { requestLists } from "../components/event-requests.js";
 import { suggestionCard } from "../components/event-suggestion.js";
 import { eventWhen, heat, ORIGIN, plural, slotList, slotTime, tableName } from "../components/event-words.js";
 import { icon, iconButton } from "../components/icons.js";
 import { keyNote } from "../components/key-note.js";
 import { announce, loading, reveal, showProblem, showSuccess } from "../components/messages.js";
-import { clear, h, whileBusy } from "../dom.js";
+import { clear, h, saveBlob, whileBusy } from "../dom.js";
 import { fmt } from "../format.js";
 import { labels } from "../taxonomy.js";
 
