@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from api.schemas.common import MULTILINE, Country, Ecosystem, Id, Input, Name, RefId, Text
+from api.schemas.profiles import ProfileCreate
 from api.store.events import EventRecord, MeetingRecord, Origin, ParticipantRecord, Status
 from engine.profiles import MAX_TEXT_CHARS, Profile
 
@@ -108,7 +109,10 @@ class EventPublic(BaseModel):
 
 # ---- participants ------------------------------------------------------------------------
 class ParticipantCreate(Input):
-    profile_id: RefId = Field(description="a stored profile")
+    profile_id: RefId = Field(description="a stored profile, or the id of the new ``profile``")
+    profile: ProfileCreate | None = Field(
+        None, description="a profile to create with the registration (as POST /v1/profiles, "
+        "its id is profile_id): an organisation the index does not know yet")
     offer: Text = Field("", description="what it offers at this event, in any language")
     seek: Seek = Field(description="what it seeks at this event, in any language")
     available: list[SlotIndex] = Field(
@@ -119,6 +123,14 @@ class ParticipantCreate(Input):
                                    description="profile ids it must meet")
     avoid: list[RefId] = Field(default_factory=list, max_length=MAX_IDS,
                                description="profile ids it will not meet")
+
+    @field_validator("profile")
+    @classmethod
+    def _same_id(cls, profile: ProfileCreate | None,
+                 info: ValidationInfo) -> ProfileCreate | None:
+        if profile is not None and profile.id not in (None, info.data.get("profile_id")):
+            raise ValueError("the new profile's id must be profile_id (or left out)")
+        return profile
 
     @field_validator("must_meet", "avoid")
     @classmethod

@@ -48,11 +48,12 @@ class Services:
         """Services sharing one write path (so all writes are serialised together)."""
         ranking = Ranking(live, store.requests)
         writes = WritePath()
+        profiles = ProfileService(store.profiles, live, ranking, writes)
         return cls(
             live=live,
             ops=OpsService(live, sync),
             recommend=RecommendService(ranking),
-            profiles=ProfileService(store.profiles, live, ranking, writes),
+            profiles=profiles,
             claims=ClaimService(store.profiles, live, writes),
             requests=RequestService(
                 requests=store.requests,
@@ -65,5 +66,5 @@ class Services:
             ),
             feedback=FeedbackService(store.feedback, store.requests),
             taxonomy=TaxonomyService(live),
-            events=EventService(EventStore(store.session), store.profiles, live),
+            events=EventService(EventStore(store.session), store.profiles, live, profiles),
         )

@@ -33,6 +33,7 @@ from api.security import Principal
 from api.services.event_matrix import EventMatrices
 from api.services.event_schedule import ScheduleService
 from api.services.event_suggestions import SuggestionService
+from api.services.profiles import ProfileService
 from api.store.events import ACTIVE, EventRecord, EventStore, MeetingRecord, ParticipantRecord
 from api.store.events import Status as MeetingStatus
 from api.store.profiles import ProfileStore
@@ -40,9 +41,11 @@ from engine.errors import ConflictError, NotFoundError, ValidationError
 
 
 class EventService:
-    def __init__(self, events: EventStore, profiles: ProfileStore, live: LiveIndex):
+    def __init__(self, events: EventStore, profiles: ProfileStore, live: LiveIndex,
+                 creator: ProfileService):
         self.events = events
         self.profiles = profiles
+        self.creator = creator
         self._lock = threading.Lock()
         matrices = EventMatrices(live)
         self.suggestions = SuggestionService(events, profiles, matrices)
@@ -73,8 +76,10 @@ class EventService:
     # ---- participants ---------------------------------------------------------------------
     def register(self, event_id: str, body: ParticipantCreate,
                  principal: Principal) -> ParticipantPublic:
-        """Register a stored profile (its owner key or a curator). Slots the event does not
-        have, or unknown profiles on its lists, are a 422; a second registration a 409."""
+        """Register a stored profile, or create ``body.profile`` with the registration (its
+        owner key or a curator). Slots the event does not have, or unknown profiles on its
+        lists, are a 422; a second registration a 409. The registration is checked before a
+        new profile is created, so a refused one creates nothing."""
         principal.require_write(body.profile_id, "an owner key may register only its own profile")
         with self._lock:
             event = self.events.get(event_id)
@@ -87,6 +92,9 @@ class EventService:
                 unknown = sorted(set(named) - self.events.existing_profiles(named))
                 if unknown:
                     raise ValidationError(f"no profile with id {unknown[0]!r}", field=field)
+            if body.profile is not None:
+                self.creator.create(body.profile.model_copy(update={"id": body.profile_id}),
+                                    principal)
             record = self.events.register(ParticipantRecord(
                 event_id=event_id, profile_id=body.profile_id, offer=body.offer,
                 seek=body.seek, available=frozenset(body.available),

@@ -69,6 +69,26 @@ def test_participants_register_themselves_or_by_a_curator(client: TestClient,
     assert client.get("/v1/events/ev").json()["version"] == 3
 
 
+def test_a_new_organisation_registers_with_its_profile(client: TestClient) -> None:
+    event_with_people(client)
+    profile = {"name": "Baltic Battery Recyclers", "country": "LT", "kind": "company",
+               "description": "We recycle lithium battery cells and test second-life storage"}
+    refused = register(client, "ev", "lt-recyclers", profile=profile, available=[9])
+    assert refused.status_code == 422
+    assert client.get("/v1/profiles/lt-recyclers").status_code == 404  # nothing created
+    mismatch = register(client, "ev", "lt-recyclers", profile={**profile, "id": "other"})
+    assert mismatch.status_code == 422
+    created = register(client, "ev", "lt-recyclers", profile=profile,
+                       seek="solar and battery storage partners", offer="battery recycling")
+    assert created.status_code == 201, created.text
+    assert created.json()["profile"]["name"] == "Baltic Battery Recyclers"
+    assert client.get("/v1/profiles/lt-recyclers").json()["country"] == "LT"
+    found = client.get("/v1/events/ev/participants/lt-recyclers/suggestions?k=3").json()
+    assert found["data"] and all(s["profile"]["id"] != "lt-recyclers" for s in found["data"])
+    again = register(client, "ev", "lt-recyclers", profile=profile)
+    assert again.status_code == 409  # the profile exists: created once
+
+
 def test_withdrawing_cancels_the_participants_meetings(client: TestClient, app: FastAPI) -> None:
     event_with_people(client)
     meeting = request_meeting(client, "ev", "es-solar", "de-cluster").json()
