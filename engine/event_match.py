@@ -39,6 +39,11 @@ OFFER_WEIGHT = 0.2
 #: (300 participants) it changed no schedule's count of good meetings; at a small event it
 #: keeps the solver from filling tables with pairs nobody wants (docs/benchmarks.md)
 MIN_VALUE = 0.25
+#: each participant's best pairs offered to the solver whatever the floor: its first and
+#: second meeting are what the fairness term values
+KEPT = 2
+#: suggested pairs per participant offered to the solver, as a multiple of its maximum
+CANDIDATES_PER_MEETING = 3
 
 
 @dataclass(frozen=True)
@@ -150,9 +155,12 @@ class EventMatrix:
 
     def pairs(self, per_participant: int, floor: float = MIN_VALUE
               ) -> list[tuple[str, str, float]]:
-        """Pairs for the solver: each participant's best ``per_participant`` worth at least
-        ``floor``, and every must-meet pair that may meet, as (a, b, value)."""
+        """Pairs for the solver, as (a, b, value): each participant's best
+        ``per_participant`` worth at least ``floor``, its best :data:`KEPT` whatever their
+        value (a participant everyone ranks low still has a meeting to be given: the
+        solver's fairness term needs one), and every must-meet pair that may meet."""
         chosen = {p for p in best_pairs(self.value, per_participant) if self.value[p] >= floor}
+        chosen |= set(best_pairs(self.value, KEPT))
         index = {a.id: i for i, a in enumerate(self.attendees)}
         for i, a in enumerate(self.attendees):
             for other in a.must_meet:
@@ -162,6 +170,12 @@ class EventMatrix:
         ids = self.ids
         return [(ids[i], ids[j], float(self.value[i, j]))
                 for i, j in sorted(chosen, key=lambda p: (-self.value[p], p))]
+
+
+def candidates(max_meetings: int) -> int:
+    """Suggested pairs per participant offered to the solver: enough for it to trade one
+    participant's favourite for another's first meeting."""
+    return CANDIDATES_PER_MEETING * max_meetings
 
 
 def may_meet(a: Attendee, b: Attendee, country_of: dict[str, str], focus: Focus) -> bool:
@@ -239,17 +253,19 @@ def _offer_similarity(rec: Recommender, attendees: Sequence[Attendee], allowed: 
     seek_rows = lexical.transform([a.seek for a in attendees])
     offer_rows = lexical.transform([a.offer for a in attendees])
     words: dict[tuple[int, int], tuple[str, ...]] = {}
+    offers = [dict(zip(offer_rows.indices[offer_rows.indptr[j]:offer_rows.indptr[j + 1]],
+                       offer_rows.data[offer_rows.indptr[j]:offer_rows.indptr[j + 1]],
+                       strict=True)) for j in range(n)]
     for i, a in enumerate(attendees):
         said = lexical.query_words(a.seek)
-        mine = seek_rows[i]
+        lo, hi = seek_rows.indptr[i], seek_rows.indptr[i + 1]
+        mine = dict(zip(seek_rows.indices[lo:hi], seek_rows.data[lo:hi], strict=True))
         for j in np.flatnonzero(allowed[i] & has_offer):
-            theirs = offer_rows[j]
-            common = np.intersect1d(mine.indices, theirs.indices)
-            if len(common):
-                weight = mine[0, common].toarray()[0] * theirs[0, common].toarray()[0]
-                ranked = common[np.argsort(-weight, kind="stable")]
-                # two terms (a word and its stem's other form) may read as one word
-                shown = dict.fromkeys(said[int(t)] for t in ranked if int(t) in said)
+            theirs = offers[j]
+            common = sorted((-w * theirs[t], int(t)) for t, w in mine.items() if t in theirs)
+            # two terms (a word and its stem's other form) may read as one word
+            shown = dict.fromkeys(said[t] for _, t in common if t in said)
+            if shown:
                 words[i, int(j)] = tuple(shown)[:5]
     return sims, words
 

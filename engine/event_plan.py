@@ -27,14 +27,20 @@ from typing import Any
 
 from engine.agenda import EventInfo, PlacedMeeting, agenda_items, overview, to_csv, to_ics
 from engine.errors import EngineError
-from engine.event_match import MIN_VALUE, Attendee, EventMatrix, Focus, Suggestion, score_event
+from engine.event_match import (
+    MIN_VALUE,
+    Attendee,
+    EventMatrix,
+    Focus,
+    Suggestion,
+    candidates,
+    score_event,
+)
 from engine.event_reasons import summary
 from engine.event_sheet import Entrant, slug
 from engine.recommender import Recommender
 from engine.schedule import Meeting, Participant, Problem, solve
 
-#: candidates per participant offered to the solver, as a multiple of its maximum
-CANDIDATES_PER_MEETING = 3
 #: suggestions per participant in ``suggestions.csv``
 TOP = 10
 
@@ -85,7 +91,7 @@ def plan(rec: Recommender, entrants: Sequence[Entrant], event: EventInfo, *,
                  for e in entrants]
     matrix = score_event(rec, attendees, focus or Focus())
     must = {frozenset((e.id, other)) for e in entrants for other in e.must_meet}
-    per = CANDIDATES_PER_MEETING * max(e.max_meetings for e in entrants)
+    per = candidates(max(e.max_meetings for e in entrants))
     meetings = [Meeting(a, b, value, accepted=frozenset((a, b)) in must)
                 for a, b, value in matrix.pairs(per, min_score)]
     problem = Problem(len(event.slots), event.tables,

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.event_match import MIN_VALUE, Attendee, EventMatrix, score_event
+from engine.event_match import MIN_VALUE, Attendee, EventMatrix, candidates, score_event
 from engine.recommender import Recommender
 from engine.schedule import Meeting, Participant, Problem, solve
 from engine.sources.cordis import BENEFICIARY_ROLES
@@ -128,9 +128,8 @@ def problem(event: SimEvent, pairs: Sequence[tuple[str, str, float]]) -> Problem
 
 def reciprocal_pairs(event: SimEvent, matrix: EventMatrix, floor: float = MIN_VALUE
                      ) -> list[tuple[str, str, float]]:
-    """Each participant's best ``3 x max`` pairs by reciprocal value, worth at least
-    ``floor`` (the service's default unless told)."""
-    return matrix.pairs(3 * event.max_meetings, floor)
+    """The pairs the service offers the solver (``floor``: its default unless told)."""
+    return matrix.pairs(candidates(event.max_meetings), floor)
 
 
 def one_directional_pairs(event: SimEvent, matrix: EventMatrix
@@ -142,7 +141,7 @@ def one_directional_pairs(event: SimEvent, matrix: EventMatrix
     pairs: dict[tuple[int, int], float] = {}
     for i in range(len(ids)):
         ok = np.flatnonzero(np.isfinite(d[i]))
-        for j in ok[np.lexsort((ok, -d[i, ok]))][:3 * event.max_meetings]:
+        for j in ok[np.lexsort((ok, -d[i, ok]))][:candidates(event.max_meetings)]:
             key = (min(i, int(j)), max(i, int(j)))
             pairs[key] = max(pairs.get(key, 0.0), float(d[i, j]))
     return [(ids[i], ids[j], v) for (i, j), v in sorted(pairs.items())]

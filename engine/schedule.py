@@ -203,8 +203,9 @@ def solve(problem: Problem) -> Schedule:
     solver.parameters.cp_model_presolve = False
     status = solver.solve(model)
     if status == cp_model.UNKNOWN:
-        raise TimeLimitError(f"no schedule within {problem.time_limit_s:g} s: give the solver "
-                          "more time (time_limit_s)")
+        raise TimeLimitError(
+            f"no schedule within the solver's limits (work {problem.work_limit:g}, "
+            f"{problem.time_limit_s:g} s): raise work_limit, or time_limit_s on a slow machine")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise ValidationError("the confirmed meetings cannot all be kept: two share a "
                               "participant's slot, or a slot has more than its tables",

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
-from api.deps import Limit, Offset, ProfileId, ServicesDep, WriterDep
+from api.deps import Limit, Offset, PrincipalDep, ProfileId, ServicesDep, WriterDep
 from api.schemas.common import Page, RefId
 from api.schemas.event_schedule import AgendaOut, ScheduleOut, ScheduleRun
 from api.schemas.events import (
@@ -74,14 +74,16 @@ def register(
     event_id: EventId, body: ParticipantCreate, service: EventsDep, principal: WriterDep
 ) -> ParticipantPublic:
     """Register a stored profile (its owner's key or a curator's) with what it offers and
-    seeks at this event and the slots it is available in; a second registration is a 409."""
+    seeks at this event and the slots it is available in; a second registration is a 422."""
     return service.register(event_id, body, principal)
 
 
 @router.get("/{event_id}/participants", response_model=ParticipantList)
-def participants(event_id: EventId, service: EventsDep) -> ParticipantList:
-    """The participants in registration order, with their profile's name and country."""
-    return service.participants(event_id)
+def participants(event_id: EventId, service: EventsDep,
+                 principal: PrincipalDep) -> ParticipantList:
+    """The participants in registration order, with their profile's name and country; whom
+    one must meet or avoids only for its owner's key and curators."""
+    return service.participants(event_id, principal)
 
 
 @router.delete("/{event_id}/participants/{profile_id}", status_code=204,

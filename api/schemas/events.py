@@ -165,17 +165,22 @@ class ParticipantPublic(BaseModel):
     seek: str
     available: list[int]
     max_meetings: int | None = Field(description="its own maximum; null: the event's")
-    must_meet: list[str]
-    avoid: list[str]
+    must_meet: list[str] | None = Field(
+        description="whom it must meet: for its owner's key and curators only (else null)")
+    avoid: list[str] | None = Field(
+        description="whom it will not meet: for its owner's key and curators only (else null)")
     registered_at: datetime
 
     @classmethod
-    def of(cls, record: ParticipantRecord, profile: Profile | None) -> ParticipantPublic:
+    def of(cls, record: ParticipantRecord, profile: Profile | None, *,
+           private: bool = True) -> ParticipantPublic:
+        """``private``: the reader may see its must-meet and avoid lists."""
         return cls(
             event_id=record.event_id, profile=ProfileBrief.of(record.profile_id, profile),
             offer=record.offer, seek=record.seek, available=sorted(record.available),
-            max_meetings=record.max_meetings, must_meet=sorted(record.must_meet),
-            avoid=sorted(record.avoid), registered_at=record.registered_at,
+            max_meetings=record.max_meetings,
+            must_meet=sorted(record.must_meet) if private else None,
+            avoid=sorted(record.avoid) if private else None, registered_at=record.registered_at,
         )
 
 

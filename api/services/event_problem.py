@@ -2,8 +2,9 @@
 functions of the stored event, participants and meetings and the pairs' values.
 
 - Accepted requests and must-meet pairs are ``accepted`` (placed before any suggestion).
-- Suggested pairs are the matrix's best few per participant (``CANDIDATES`` times the
-  largest maximum), valued by the pair's reciprocal value.
+- Suggested pairs are the matrix's best few per participant
+  (:func:`engine.event_match.candidates` of the largest maximum), valued by the pair's
+  reciprocal value.
 - In ``keep`` mode every meeting already placed and still active is ``fixed`` at its slot
   and table: re-planning after a cancellation or a late registration moves no placed
   meeting. ``full`` mode places everything again; its earlier suggestions are candidates.
@@ -18,10 +19,9 @@ from dataclasses import dataclass
 
 from api.schemas.event_schedule import Mode
 from api.store.events import EventRecord, MeetingRecord, ParticipantRecord
+from engine.event_match import candidates
 from engine.schedule import Meeting, Participant, Problem
 
-#: suggested pairs per participant offered to the solver: this many times its maximum
-CANDIDATES = 3
 #: the value of two participants (None: they may not meet)
 Value = Callable[[str, str], float | None]
 
@@ -35,8 +35,8 @@ class Plan:
 
 def candidates_per_participant(event: EventRecord,
                                participants: Sequence[ParticipantRecord]) -> int:
-    return CANDIDATES * max([p.max_meetings or event.max_meetings for p in participants]
-                            or [event.max_meetings])
+    return candidates(max([p.max_meetings or event.max_meetings for p in participants]
+                          or [event.max_meetings]))
 
 
 def must_meet_pairs(participants: Sequence[ParticipantRecord]) -> set[frozenset[str]]:

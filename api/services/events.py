@@ -104,10 +104,13 @@ class EventService:
         return ParticipantPublic.of(record, self.profiles.by_ids([record.profile_id]).get(
             record.profile_id))
 
-    def participants(self, event_id: str) -> ParticipantList:
+    def participants(self, event_id: str, principal: Principal | None) -> ParticipantList:
+        """The participants; whom each must meet or avoids only for its owner and curators
+        (who avoids whom is nobody else's business)."""
         found = self.events.participants(event_id)
         profiles = self.profiles.by_ids(p.profile_id for p in found)
-        data = [ParticipantPublic.of(p, profiles.get(p.profile_id)) for p in found]
+        data = [ParticipantPublic.of(p, profiles.get(p.profile_id), private=principal is not None
+                                     and principal.may_write(p.profile_id)) for p in found]
         return ParticipantList(data=data, count=len(data))
 
     def withdraw(self, event_id: str, profile_id: str, principal: Principal) -> None:

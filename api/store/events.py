@@ -177,8 +177,8 @@ class EventStore:
 
     def register(self, p: ParticipantRecord) -> ParticipantRecord:
         """Add a participant. The database decides, with the insert: an unknown event is
-        ``NotFoundError``, an unknown profile ``ValidationError`` naming ``profile_id``, a
-        second registration ``ConflictError``."""
+        ``NotFoundError``, an unknown profile or a second registration ``ValidationError``
+        naming ``profile_id``."""
         try:
             with self._sessions() as s, s.begin():
                 _bump(s, p.event_id)
@@ -198,7 +198,9 @@ class EventStore:
         with self._sessions() as s:
             if s.get(ProfileRow, profile_id) is None:
                 return ValidationError(f"no profile with id {profile_id!r}", field="profile_id")
-        return ConflictError(f"{profile_id!r} is registered for event {event_id!r} already")
+        # bad input, as the contract lists it (a 422 naming the field), not a write conflict
+        return ValidationError(f"{profile_id!r} is registered for event {event_id!r} already",
+                               field="profile_id")
 
     def withdraw(self, event_id: str, profile_id: str) -> list[int]:
         """Remove a participant and cancel its active meetings; the ids of those meetings."""
@@ -295,3 +297,9 @@ class EventStore:
                                  status="scheduled", origin="suggestion", slot=p.slot,
                                  table=p.table, score=p.score, created_at=now, updated_at=now)
                       for p in placements if p.id is None)
+            try:
+                s.flush()
+            except IntegrityError:
+                # a profile deleted during the run (its rows cascade away without a version)
+                raise ConflictError("a participant's profile was deleted while the event was "
+                                    "being scheduled; run the scheduling again") from None

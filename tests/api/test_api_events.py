@@ -64,8 +64,12 @@ def test_participants_register_themselves_or_by_a_curator(client: TestClient,
     assert [p["profile"]["id"] for p in listed["data"]] == ["es-solar", "de-cluster"]
     assert listed["data"][0]["profile"] == {"id": "es-solar", "name": "Solar Iberia SL",
                                             "country": "ES", "kind": "company"}
-    assert listed["data"][0]["must_meet"] == ["de-cluster"]
-    assert listed["data"][0]["avoid"] == ["de-auto"]
+    # who must meet or avoids whom: only for the participant's owner and curators
+    assert listed["data"][0]["must_meet"] is None and listed["data"][0]["avoid"] is None
+    as_curator = client.get("/v1/events/ev/participants", headers=CURATOR).json()["data"]
+    assert as_curator[0]["must_meet"] == ["de-cluster"] and as_curator[0]["avoid"] == ["de-auto"]
+    as_owner = client.get("/v1/events/ev/participants", headers=solar).json()["data"]
+    assert as_owner[0]["avoid"] == ["de-auto"] and as_owner[1]["avoid"] is None
     assert client.get("/v1/events/ev").json()["version"] == 3
 
 

@@ -102,7 +102,7 @@ CASES: list[tuple[str, str, str, dict[str, Any] | None, int, str | None]] = [
     ("an unknown profile", "POST", "/v1/events/ev/participants",
      {**PERSON, "profile_id": "nope"}, 422, "profile_id"),
     ("registered twice", "POST", "/v1/events/ev/participants",
-     {**PERSON, "profile_id": "de-cluster"}, 409, None),
+     {**PERSON, "profile_id": "de-cluster"}, 422, "profile_id"),
     ("must meet and avoid one org", "POST", "/v1/events/ev/participants",
      {**PERSON, "must_meet": ["de-auto"], "avoid": ["de-auto"]}, 422, "avoid"),
     ("must meet itself", "POST", "/v1/events/ev/participants",

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from engine.errors import ValidationError
-from engine.event_match import Attendee, Focus, Side, may_meet, score_event
+from engine.event_match import KEPT, Attendee, Focus, Side, may_meet, score_event
 from engine.event_reasons import summary
 from engine.reciprocal import best_pairs, harmonic, mix, percentiles
 from engine.recommender import Recommender
@@ -173,8 +173,11 @@ def test_pairs_below_the_floor_are_not_offered_unless_a_side_must_meet(
     kept = matrix.pairs(10, floor=0.5)
     must = ("it-agri", "pl-klaster")
     assert any(v < 0.5 for *_, v in everything)
-    assert all(v >= 0.5 or tuple(sorted((a, b))) == must for a, b, v in kept)
+    ids = matrix.ids
+    best = {tuple(sorted((ids[i], ids[j]))) for i, j in best_pairs(matrix.value, KEPT)}
+    assert all(v >= 0.5 or tuple(sorted((a, b))) in best | {must} for a, b, v in kept)
     assert must in {tuple(sorted((a, b))) for a, b, _ in kept}
     assert len(kept) < len(everything)
-    # above every value, only the must-meet pair is left
-    assert [tuple(sorted((a, b))) for a, b, _ in matrix.pairs(10, floor=1.01)] == [must]
+    # above every value: each participant's best pairs (a meeting for everyone) and must-meet
+    assert {tuple(sorted((a, b))) for a, b, _ in matrix.pairs(10, floor=1.01)} == best | {must}
+    assert all(any(x in pair for pair in best) for x in ids if x not in ("it-agri",))

@@ -176,7 +176,7 @@ def test_an_organiser_creates_an_event_and_registers_a_participant(ui: UI) -> No
         ("es-solar", [0, 1, 2], 2)
     ]
 
-    # registering it twice: the server's 409 in words, beside the form
+    # registering it twice: the server's 422 in words, beside the form
     page.fill("#ev-r-org", "Solar")
     page.locator("#ev-r-org-box [role=option]", has_text="already registered").click()
     page.fill("#ev-r-seek", "Anything")
@@ -184,8 +184,8 @@ def test_an_organiser_creates_an_event_and_registers_a_participant(ui: UI) -> No
     problem = page.locator("#ev-r-message .problem")
     problem.wait_for()
     text = problem.inner_text()
-    assert "This clashes with a change made elsewhere" in text and "registered" in text
-    assert "Conflict (409)" in text
+    assert "Some of what was entered cannot be used" in text and "registered" in text
+    assert "(422)" in text
 
 
 def test_an_organiser_schedules_and_replans_with_meetings_kept(ui: UI) -> None:

@@ -211,9 +211,11 @@ function participantsTable(page) {
         h("td", {}, slotList(p.available, event.slots.length)),
         h("td", { class: "num", title: `${mine} placed, at most ${cap}${p.max_meetings ? " (its own maximum)" : " (the event's)"}` }, `${mine} / ${cap}`),
         h("td", { class: "small" },
-          p.must_meet.length ? h("span", { class: "ev-block" }, h("strong", {}, "Must meet: "), nameList(p.must_meet)) : null,
-          p.avoid.length ? h("span", { class: "ev-block" }, h("strong", {}, "Will not meet: "), nameList(p.avoid)) : null,
-          !p.must_meet.length && !p.avoid.length ? h("span", { class: "muted" }, "–") : null),
+          // null: the lists are private to the participant's owner and curators
+          p.must_meet === null ? h("span", { class: "muted" }, "private") : null,
+          p.must_meet?.length ? h("span", { class: "ev-block" }, h("strong", {}, "Must meet: "), nameList(p.must_meet)) : null,
+          p.avoid?.length ? h("span", { class: "ev-block" }, h("strong", {}, "Will not meet: "), nameList(p.avoid)) : null,
+          p.must_meet !== null && !p.must_meet.length && !p.avoid.length ? h("span", { class: "muted" }, "–") : null),
         h("td", {}, iconButton("trash", `Withdraw ${p.profile.name}`, {
           class: "btn-quiet", onclick: (e) => withdraw(page, p, e.currentTarget),
         }, { hideLabel: true })));
