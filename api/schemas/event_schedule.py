@@ -65,8 +65,12 @@ class ScheduleStats(BaseModel):
     meetings_per_participant: dict[str, int] = Field(
         description="how many participants have each number of meetings")
     status: Literal["optimal", "feasible"] | None = Field(
-        description="the last run's: optimal (proven) or feasible (the time limit ended the "
-        "proof); null before the first run")
+        description="the last run's: optimal (proven within 1 % of the best possible; "
+        "``gap`` says how close) or feasible (the work budget ended the proof); null before "
+        "the first run")
+    gap: float | None = Field(
+        None, description="the last run's proven distance to the best possible schedule, as a "
+        "share of the solver's bound (0: optimal)")
     seconds: float | None = Field(description="the last run's solving time")
     mode: Mode | None
     at: str | None = Field(description="when the last run was saved")
@@ -84,7 +88,8 @@ class ScheduleStats(BaseModel):
             per_slot=[s.meetings for s in slots],
             table_use=None if virtual else [s.table_use for s in slots], slots=slots,
             meetings_per_participant=overview["meetings_per_participant"],
-            status=run.get("status"), seconds=run.get("seconds"), mode=run.get("mode"),
+            status=run.get("status"), gap=run.get("gap"), seconds=run.get("seconds"),
+            mode=run.get("mode"),
             at=run.get("at"),
         )
 

@@ -78,7 +78,8 @@ class ScheduleService:
         placements = [Placement(p.a, p.b, p.slot, p.table, round(p.value, 4),
                                 asked.ids.get(frozenset((p.a, p.b))))
                       for p in schedule.meetings]
-        run = {"status": schedule.status, "seconds": seconds, "mode": body.mode,
+        run = {"status": schedule.status, "gap": round(schedule.gap, 4), "seconds": seconds,
+               "mode": body.mode,
                "at": datetime.now(UTC).isoformat(timespec="seconds")}
         with self._lock:
             self.events.save_schedule(event_id, event.version, placements, run)

@@ -16,6 +16,13 @@ import { clear, h, saveBlob, whileBusy } from "../dom.js";
 import { fmt } from "../format.js";
 import { labels } from "../taxonomy.js";
 
+/** What the solver proved of a run: optimal, within the stated gap of it, or no proof. */
+function solverProof(run) {
+  if (run.status !== "optimal") return "the best found within the solver's budget";
+  if (!run.gap) return "proven optimal";
+  return `proven within ${(run.gap * 100).toFixed(1)} % of the best possible`;
+}
+
 const MATRIX_K = [3, 5, 10];
 let current = null; // the page shown: {event, participants, schedule, names, parts, k, seq}
 let seq = 0;
@@ -38,7 +45,7 @@ function runText(run) {
   const at = run.at ? new Date(run.at) : null;
   const when = at && !Number.isNaN(at.getTime())
     ? at.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }) : "";
-  const proof = run.status === "optimal" ? "proven optimal" : "the best found in the time limit";
+  const proof = solverProof(run);
   const mode = run.mode === "full" ? "planned from scratch" : "confirmed meetings kept";
   return `Last scheduled ${when}: ${proof} in ${secondsText(run.seconds ?? 0)}, ${mode}.`;
 }
@@ -137,7 +144,7 @@ async function runSchedule(page, mode, button) {
       const s = result.stats;
       const parts = [`${plural(s.meetings, "meeting")} placed`];
       if (before.size) parts.push(`${fmt.int(kept)} kept in place`, `${fmt.int(fresh.size)} new (outlined in green)`, `${fmt.int(moved)} moved`, `${fmt.int(removed)} removed`);
-      const proof = s.status === "optimal" ? "proven optimal" : "the best found within the time limit";
+      const proof = solverProof(s);
       showSuccess(page.parts.message, h("p", { class: "notice-title" }, "Schedule saved"),
         h("p", { id: "ev-run-result" }, `${parts.join(" · ")}. ${proof[0].toUpperCase()}${proof.slice(1)}, in ${secondsText(s.seconds ?? 0)}.`),
         s.few_meetings.length ? h("p", {}, `${plural(s.few_meetings.length, "participant")} with at most one meeting: see the overview.`) : null);
