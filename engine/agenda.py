@@ -69,7 +69,9 @@ def table_label(event: EventInfo, table: int) -> int | None:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="minutes")
+    """``09:00+02:00`` as people write it; seconds only where a slot has them."""
+    exact = moment.second or moment.microsecond
+    return moment.isoformat(timespec="seconds" if exact else "minutes")
 
 
 def agenda_items(event: EventInfo, placed: Sequence[PlacedMeeting], profile_id: str,
@@ -118,8 +120,9 @@ def to_ics(event: EventInfo, items: Sequence[Mapping[str, Any]], profile_id: str
         entry = Event()
         entry.add("uid", meeting_uid(event, profile_id, partner["id"]))
         entry.add("dtstamp", stamp)
-        entry.add("dtstart", datetime.fromisoformat(item["start"]).astimezone(UTC))
-        entry.add("dtend", datetime.fromisoformat(item["end"]).astimezone(UTC))
+        start, end = event.slots[item["slot"]]  # the slot itself, not its text
+        entry.add("dtstart", start.astimezone(UTC))
+        entry.add("dtend", end.astimezone(UTC))
         entry.add("summary", f"Meeting with {partner['name']}")
         entry.add("location", _location(event, item["table"]))
         entry.add("description", _description(event, item))

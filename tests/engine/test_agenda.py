@@ -154,3 +154,15 @@ def test_overview_of_a_virtual_event_has_no_table_use() -> None:
     assert {s["tables_used"] for s in numbers["slots"]} == {None}
     assert {s["table_use"] for s in numbers["slots"]} == {None}
     assert numbers["one_meeting"] == ["a", "c"] and numbers["without_meeting"] == ["e"]
+
+
+def test_a_slot_off_the_minute_keeps_its_seconds() -> None:
+    """A slot that starts at 09:00:30 reads so in the agenda and starts so in the .ics."""
+    start = datetime(2026, 3, 10, 9, 0, 30, tzinfo=UTC)
+    event = EventInfo("ev", "Odd slots", ((start, start + timedelta(minutes=20)),), tables=1)
+    placed = [PlacedMeeting(None, "a", "b", 0, 0, 0.9)]
+    items = agenda_items(event, placed, "a", {"a": ("A", "DE"), "b": ("B", "FR")}, {})
+    assert items[0]["start"] == "2026-03-10T09:00:30+00:00"
+    calendar = Calendar.from_ical(to_ics(event, items, "a"))
+    (entry,) = [c for c in calendar.walk() if c.name == "VEVENT"]
+    assert entry.decoded("dtstart") == start
