@@ -22,8 +22,9 @@ import json
 from email.message import Message as MimeMessage
 
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware
 from api.errors import problem_response
 
 #: status and detail of a refused body
@@ -82,17 +83,11 @@ def _has_body(headers: Headers) -> bool:
     return "transfer-encoding" in headers or headers.get("content-length", "0").strip() != "0"
 
 
-class JsonBodyMiddleware:
+class JsonBodyMiddleware(HttpMiddleware):
     """Refuses a request body that is not UTF-8 JSON (see the module docstring); passes the
     checked body on unchanged."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope)
         if not _has_body(headers):
             await self.app(scope, receive, send)

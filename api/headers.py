@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware
+
 
 def content_security_policy(frame_ancestors: Sequence[str], **overrides: str) -> str:
     """The service's CSP; ``overrides`` replace or add directives (``style_src="..."``)."""
@@ -40,11 +42,11 @@ def frame_options(frame_ancestors: Sequence[str]) -> str | None:
     return {("'self'",): "SAMEORIGIN", ("'none'",): "DENY"}.get(tuple(frame_ancestors))
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(HttpMiddleware):
     """Adds the security headers to every HTTP response, errors included."""
 
     def __init__(self, app: ASGIApp, *, frame_ancestors: Sequence[str]):
-        self.app = app
+        super().__init__(app)
         self.defaults = {
             "Content-Security-Policy": content_security_policy(frame_ancestors),
             "Referrer-Policy": "no-referrer",
@@ -53,10 +55,7 @@ class SecurityHeadersMiddleware:
         if framing is not None:
             self.defaults["X-Frame-Options"] = framing
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware
 from api.errors import problem_response
 from api.metrics import Metrics
 from api.ratelimit import TokenBuckets, retry_after
@@ -25,18 +26,15 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-class MetricsMiddleware:
+class MetricsMiddleware(HttpMiddleware):
     """Counts every response and times it, labelled by the route *template*
     (``/v1/profiles/{profile_id}``) so that ids never become label values."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics):
-        self.app = app
+        super().__init__(app)
         self.metrics = metrics
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500
 
@@ -59,7 +57,7 @@ class MetricsMiddleware:
             )
 
 
-class GuardMiddleware:
+class GuardMiddleware(HttpMiddleware):
     """Rejects a request body over ``max_body`` bytes (413, whether or not it declares its
     length) and clients over their rate (429 with ``Retry-After``): every request takes a
     token from its IP's bucket, and one from its key's bucket when it sends ``X-API-Key``."""
@@ -73,16 +71,13 @@ class GuardMiddleware:
         per_key: TokenBuckets | None,
         exempt: Iterable[str] = (),
     ):
-        self.app = app
+        super().__init__(app)
         self.max_body = max_body
         self.per_ip = per_ip
         self.per_key = per_key
         self.exempt = frozenset(exempt)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["path"] not in self.exempt:
             wait = self._rate_wait(scope)
             if wait > 0:

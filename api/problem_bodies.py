@@ -13,8 +13,9 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware
 from api.errors import PROBLEM_JSON, problem_response
 
 #: a plain-text error body longer than this is not used as the ``detail``
@@ -30,16 +31,10 @@ def _detail(status: int, headers: Headers, body: bytes) -> str:
     return HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
 
 
-class ProblemBodyMiddleware:
+class ProblemBodyMiddleware(HttpMiddleware):
     """Turns any error response that is not a problem document into one."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         held: Message | None = None
         body = bytearray()
 

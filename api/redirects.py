@@ -10,7 +10,9 @@ import re
 from urllib.parse import urlsplit, urlunsplit
 
 from starlette.datastructures import URL, MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from api.asgi import HttpMiddleware
 
 #: slashes and backslashes at the start of a path: ``//host`` (and, to browsers, ``/\\host``)
 #: would read as a reference to another host
@@ -26,16 +28,10 @@ def relative_location(location: str, own_host: str) -> str:
     return urlunsplit(("", "", path, parts.query, parts.fragment))
 
 
-class RelativeRedirectMiddleware:
+class RelativeRedirectMiddleware(HttpMiddleware):
     """Rewrites an absolute ``Location`` on the request's own host to a relative one."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         own_host = URL(scope=scope).netloc
 
         async def send_relative(message: Message) -> None:

@@ -10,13 +10,14 @@ both into one value per direction and pairs them by the harmonic mean.
 
     matrix = score_event(rec, attendees, focus)
     matrix.suggestions("p1", k=10)          # ranked, with both directions' numbers
-    explain_pair(rec, attendees, focus, "p1", "p2")   # the engine's reasons, both ways
+    explain_pairs(rec, matrix, focus, "p1", ["p2", "p3"])   # the engine's reasons for p1
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -107,14 +108,18 @@ class EventMatrix:
     value: np.ndarray
     words: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def ids(self) -> list[str]:
         return [a.id for a in self.attendees]
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {pid: i for i, pid in enumerate(self.ids)}
+
     def index(self, participant: str) -> int:
         try:
-            return self.ids.index(participant)
-        except ValueError:
+            return self._positions[participant]
+        except KeyError:
             raise ValidationError(f"{participant!r} is not a participant of the event",
                                   field="profile_id") from None
 
@@ -161,10 +166,9 @@ class EventMatrix:
         solver's fairness term needs one), and every must-meet pair that may meet."""
         chosen = {p for p in best_pairs(self.value, per_participant) if self.value[p] >= floor}
         chosen |= set(best_pairs(self.value, KEPT))
-        index = {a.id: i for i, a in enumerate(self.attendees)}
         for i, a in enumerate(self.attendees):
             for other in a.must_meet:
-                j = index.get(other)
+                j = self._positions.get(other)
                 if j is not None and np.isfinite(self.value[i, j]):
                     chosen.add((min(i, j), max(i, j)))
         ids = self.ids
@@ -270,23 +274,25 @@ def _offer_similarity(rec: Recommender, attendees: Sequence[Attendee], allowed: 
     return sims, words
 
 
-def explain_pair(rec: Recommender, matrix: EventMatrix, focus: Focus, seeker: str,
-                 other: str) -> str:
-    """The engine's reason, in one sentence, for ``other`` as a partner for what ``seeker``
-    seeks at this event (its ranking among the event's participants, as in
-    :func:`score_event`)."""
-    i, j = matrix.index(seeker), matrix.index(other)
-    if not np.isfinite(matrix.engine[i, j]):
-        return ""
+def explain_pairs(rec: Recommender, matrix: EventMatrix, focus: Focus, seeker: str,
+                  others: Sequence[str]) -> dict[str, str]:
+    """The engine's reason, in one sentence, for each of ``others`` as a partner for what
+    ``seeker`` seeks at this event, from one ranking of ``seeker``'s candidates (as in
+    :func:`score_event`); "" for one it may not meet."""
+    i = matrix.index(seeker)
+    wanted = {o for o in others if np.isfinite(matrix.engine[i, matrix.index(o)])}
+    out = dict.fromkeys(others, "")
+    if not wanted:
+        return out
     n = len(matrix.attendees)
-    ok = np.flatnonzero(np.isfinite(matrix.engine[i]))
     view = rec.view()
     mask = np.zeros(len(rec.slot_ids()), dtype=bool)
-    mask[[view.corpus.slot(matrix.ids[int(c)]) for c in ok]] = True
+    mask[[view.corpus.slot(matrix.ids[int(c)])
+          for c in np.flatnonzero(np.isfinite(matrix.engine[i]))]] = True
     request = request_of(matrix.attendees[i], focus)
     pool = rec.pool(request, k=n, mask=mask)
+    words = view.corpus.lexical.query_words(request.document)
     for match in rank_pool(view, pool, n):
-        if match.profile_id == other:
-            words = view.corpus.lexical.query_words(request.document)
-            return explain_match(match, pool.context, view, words).summary
-    return ""
+        if match.profile_id in wanted:
+            out[match.profile_id] = explain_match(match, pool.context, view, words).summary
+    return out

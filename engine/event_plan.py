@@ -30,13 +30,12 @@ from engine.errors import EngineError
 from engine.event_match import (
     MIN_VALUE,
     Attendee,
-    EventMatrix,
     Focus,
     Suggestion,
     candidates,
     score_event,
 )
-from engine.event_reasons import summary
+from engine.event_reasons import pair_summary, summary
 from engine.event_sheet import Entrant, slug
 from engine.recommender import Recommender
 from engine.schedule import Meeting, Participant, Problem, solve
@@ -71,11 +70,6 @@ class PlanResult:
         return sum(participant in (m.a, m.b) for m in self.placed)
 
 
-def _reason(matrix: EventMatrix, me: str, other: str) -> str:
-    i, j = matrix.index(me), matrix.index(other)
-    return summary(matrix.side(i, j), matrix.side(j, i), must_meet=matrix.must(me, other))
-
-
 def plan(rec: Recommender, entrants: Sequence[Entrant], event: EventInfo, *,
          time_limit_s: float = 60.0, focus: Focus | None = None,
          min_score: float = MIN_VALUE) -> PlanResult:
@@ -106,8 +100,8 @@ def plan(rec: Recommender, entrants: Sequence[Entrant], event: EventInfo, *,
         for m in schedule.meetings)
     reasons = {}
     for m in placed:
-        reasons[m.a, m.b] = _reason(matrix, m.a, m.b)
-        reasons[m.b, m.a] = _reason(matrix, m.b, m.a)
+        reasons[m.a, m.b] = pair_summary(matrix, m.a, m.b)
+        reasons[m.b, m.a] = pair_summary(matrix, m.b, m.a)
     met = {frozenset((m.a, m.b)) for m in placed}
     missing = tuple(sorted((min(pair), max(pair)) for pair in must - met))
     return PlanResult(

@@ -4,7 +4,7 @@ the numbers that valued the pair (:class:`engine.event_match.Side`)."""
 
 from __future__ import annotations
 
-from engine.event_match import Side
+from engine.event_match import EventMatrix, Side
 
 
 def _ordinal(n: int) -> str:
@@ -39,3 +39,9 @@ def summary(yours: Side, theirs: Side, *, must_meet: bool = False) -> str:
         weaker = "they rank you" if lower_half(theirs) else "you rank them"
         text += f" A one-sided fit: {weaker} in the lower half."
     return text
+
+
+def pair_summary(matrix: EventMatrix, me: str, other: str) -> str:
+    """:func:`summary` of the pair from ``me``'s side, read off the event's matrix."""
+    i, j = matrix.index(me), matrix.index(other)
+    return summary(matrix.side(i, j), matrix.side(j, i), must_meet=matrix.must(me, other))

@@ -147,15 +147,14 @@ def one_directional_pairs(event: SimEvent, matrix: EventMatrix
     return [(ids[i], ids[j], v) for (i, j), v in sorted(pairs.items())]
 
 
-def random_pairs(event: SimEvent, matrix: EventMatrix, seed: int
-                 ) -> list[tuple[str, str, float]]:
-    """As many candidate pairs as the reciprocal method offers, drawn at random among those
-    that may meet, with random values."""
+def random_pairs(matrix: EventMatrix, count: int, seed: int) -> list[tuple[str, str, float]]:
+    """``count`` candidate pairs (as many as the reciprocal method offers), drawn at random
+    among those that may meet, with random values."""
     rnd = random.Random(seed)
     ids = matrix.ids
     allowed = [(i, j) for i in range(len(ids)) for j in range(i + 1, len(ids))
                if np.isfinite(matrix.value[i, j])]
-    n = min(len(allowed), len(reciprocal_pairs(event, matrix)))
+    n = min(len(allowed), count)
     return [(ids[i], ids[j], rnd.random()) for i, j in rnd.sample(allowed, n)]
 
 
@@ -216,9 +215,10 @@ def run_event(rec: Recommender, event: SimEvent, *, offer_weights: Sequence[floa
     for weight in offer_weights:
         matrix = scored.reweighted(weight)
         row = {}
-        methods = [("reciprocal", reciprocal_pairs(event, matrix)),
+        ours = reciprocal_pairs(event, matrix)
+        methods = [("reciprocal", ours),
                    ("one_directional", one_directional_pairs(event, matrix)),
-                   ("random", random_pairs(event, matrix, seed))]
+                   ("random", random_pairs(matrix, len(ours), seed))]
         methods += [(f"reciprocal@{f:g}", reciprocal_pairs(event, matrix, f)) for f in floors]
         for name, pairs in methods:
             schedule = solve(problem(event, pairs))

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from api.live import LiveIndex
 from api.store.events import EventRecord, ParticipantRecord
-from engine.event_match import Attendee, EventMatrix, Focus, Side, explain_pair, score_event
-from engine.event_reasons import summary
+from engine.event_match import Attendee, EventMatrix, Focus, explain_pairs, score_event
+from engine.event_reasons import pair_summary
 from engine.recommender import Recommender
 
 #: events whose matrix is kept
@@ -54,25 +54,18 @@ class Scored:
         value = float(self.matrix.value[self.matrix.index(a), self.matrix.index(b)])
         return value if math.isfinite(value) else None
 
-    def sides(self, a: str, b: str) -> tuple[Side, Side]:
-        """(how ``a`` ranks ``b``, how ``b`` ranks ``a``)."""
-        assert self.matrix is not None
-        i, j = self.matrix.index(a), self.matrix.index(b)
-        return self.matrix.side(i, j), self.matrix.side(j, i)
-
     def summary(self, a: str, b: str) -> str:
         """Why ``a`` meets ``b``, from ``a``'s side ("" when they may not meet)."""
         if self.value(a, b) is None:
             return ""
         assert self.matrix is not None
-        yours, theirs = self.sides(a, b)
-        return summary(yours, theirs, must_meet=self.matrix.must(a, b))
+        return pair_summary(self.matrix, a, b)
 
-    def reason(self, seeker: str, other: str) -> str:
-        """The engine's sentence for ``other`` as a partner for what ``seeker`` seeks (one
-        ranking: call it for the suggestions shown only)."""
+    def reasons(self, seeker: str, others: Sequence[str]) -> dict[str, str]:
+        """The engine's sentence for each of ``others`` as a partner for what ``seeker``
+        seeks (one ranking: call it for the suggestions shown only)."""
         assert self.matrix is not None
-        return explain_pair(self.rec, self.matrix, self.focus, seeker, other)
+        return explain_pairs(self.rec, self.matrix, self.focus, seeker, others)
 
 
 class EventMatrices:

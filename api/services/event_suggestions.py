@@ -35,8 +35,9 @@ class SuggestionService:
 
     def for_participant(self, event_id: str, profile_id: str, k: int) -> SuggestionList:
         """``profile_id``'s ``k`` best partners at the event: must-meet partners first, then
-        by the pair's value; each side says why (the engine's reason costs one ranking per
-        side, so only the ``k`` shown are explained)."""
+        by the pair's value; each side says why (the engine's reasons cost one ranking for
+        the participant's side and one per suggestion for theirs, so only the ``k`` shown
+        are explained)."""
         event = self.events.get(event_id)
         participants = self.events.participants(event_id)
         people = {p.profile_id: p for p in participants}
@@ -44,7 +45,9 @@ class SuggestionService:
             raise NotFoundError(f"{profile_id!r} is not a participant of event {event_id!r}")
         with self.matrices.scored(event, participants) as scored:
             found = [] if scored.matrix is None else scored.matrix.suggestions(profile_id, k)
-            reasons = [(scored.reason(profile_id, s.id), scored.reason(s.id, profile_id))
+            # yours: one ranking for all of them; theirs: one ranking each
+            yours = scored.reasons(profile_id, [s.id for s in found]) if found else {}
+            reasons = [(yours[s.id], scored.reasons(s.id, [profile_id])[profile_id])
                        for s in found]
         profiles = self.profiles.by_ids(s.id for s in found)
         meetings = {m.pair: m for m in self.events.meetings(event_id, profile_id)

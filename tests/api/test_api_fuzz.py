@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -33,7 +32,7 @@ from api.app import create_app
 from api.settings import Settings
 from engine.profiles import Profile
 
-from .conftest import CURATOR_KEY, write_data
+from .conftest import CURATOR_KEY, wait_ready, write_data
 
 pytestmark = pytest.mark.fuzz
 
@@ -91,10 +90,7 @@ def api_schema(fuzz_app: FastAPI) -> schemathesis.BaseSchema:
     and index folder: restarts are exercised too)."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app, config=CONFIG)
     with asgi.get_client(fuzz_app) as client:
-        deadline = time.monotonic() + 30
-        while client.get("/ready").status_code != 200:
-            assert time.monotonic() < deadline, "the index did not load"
-            time.sleep(0.01)
+        wait_ready(client, timeout=30)
     return schema
 
 

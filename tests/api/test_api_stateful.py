@@ -11,7 +11,6 @@ The two state machine runs are marked ``fuzz``; the checks of the links themselv
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +28,7 @@ from api.openapi_links import LINKS, PROFILE, PROFILES, REQUESTS, add_links
 from api.settings import Settings
 from engine.taxonomy import COUNTRIES
 
-from .conftest import CURATOR_KEY, write_data
+from .conftest import CURATOR_KEY, wait_ready, write_data
 from .test_api_fuzz import CHECKS, shared_profiles
 
 #: scenarios, and calls per scenario: about 12 s for each of the two runs on 2 cores
@@ -184,10 +183,7 @@ def served_schema(app: FastAPI, **options: Any) -> schemathesis.BaseSchema:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
     schema.hook("map_body")(plausible)
     with asgi.get_client(app) as client:
-        deadline = time.monotonic() + 30
-        while client.get("/ready").status_code != 200:
-            assert time.monotonic() < deadline, "the index did not load"
-            time.sleep(0.01)
+        wait_ready(client, timeout=30)
     return schema
 
 
