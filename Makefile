@@ -28,7 +28,9 @@ models/index/manifest.json: $(STAMP)
 build: $(STAMP)
 	$(BIN)/partner-search build --out models/index
 
+# An index built before the int8 request model existed gets it here (seconds when present).
 run: models/index/manifest.json
+	@ls models/cache/onnx/*/onnx.json >/dev/null 2>&1 || $(BIN)/partner-search export-onnx
 	$(BIN)/partner-search serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium for the real-browser tier (needs root or sudo; CI runs as root).

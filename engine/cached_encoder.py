@@ -25,6 +25,7 @@ from engine.e5_encoder import E5Encoder
 from engine.embed import Encoder, SentenceEncoder, normalize_rows, text_key
 from engine.embedding_cache import EmbeddingCache
 from engine.errors import EngineError
+from engine.onnx_encoder import accelerated
 
 #: Documents are encoded (and written to disk every 8 batches) in batches of this size.
 BATCH = 512
@@ -178,10 +179,13 @@ def cached_sentence_encoder(
     seed_dirs: Sequence[str | Path] = ("data/embeddings",),
     *,
     memory: int = 4096,
+    int8_queries: bool = True,
 ) -> CachedEncoder:
     """The packaged (or given) sentence-transformers model behind the on-disk cache, seeded
-    with the vectors shipped for the bundled data."""
-    encoder = SentenceEncoder(model_path)
+    with the vectors shipped for the bundled data. ``int8_queries``: requests go through the
+    model's int8 export where one was made (:mod:`engine.onnx_encoder`)."""
+    torch_encoder = SentenceEncoder(model_path)
+    encoder: Encoder = accelerated(torch_encoder, cache_dir) if int8_queries else torch_encoder
     cache = EmbeddingCache(cache_dir, encoder.model_id, seed_roots=seed_dirs)
     return CachedEncoder(encoder, cache, memory=memory)
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from engine import cli_args, cli_event
+from engine import cli_args, cli_embed, cli_event, cli_onnx
 from engine.cli_args import DEFAULT_INDEX, common_parser, date_arg, positive_arg
 from engine.cli_bench import add_commands
 from engine.errors import EngineError, ValidationError
@@ -37,6 +37,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     encoder = cli_args.encoder(args)
     texts = [t for p in profiles for t in vector_texts(p)]
     worst = verify_cached(encoder, texts)
+    cli_onnx.export(args, texts)
     multilingual = cli_args.multilingual(args)
     if multilingual is not None:
         texts = [t for p in profiles for t in multilingual_texts(p)]
@@ -123,6 +124,8 @@ def build_parser(extend: Extension | None = None) -> argparse.ArgumentParser:
 
     add_commands(sub, common)
     cli_event.add_commands(sub, common)
+    cli_embed.add_commands(sub, common)
+    cli_onnx.add_commands(sub, common)
 
     if extend is not None:
         extend(sub)
