@@ -3,12 +3,18 @@
 The lifespan opens the database (running migrations), stores a bootstrap key if configured,
 and loads the index in a background thread, so ``/health`` answers at once and ``/ready``
 (and every ``/v1`` route) answers 503 until the index is verified against the database.
-On shutdown an index changed since its last save is saved, so the next start verifies it
-instead of repairing it.
+Once loaded, a follower thread (:mod:`api.follow`) applies the writes that other processes
+commit to the same database. On shutdown an index changed since its last save is saved with
+the change seq it includes (:mod:`api.checkpoint`), so the next start verifies it from the
+change table instead of repairing it.
 
-``serve(host, port)`` (``partner-search serve``) runs it under uvicorn in one process: the
-live index is in memory, so several worker processes would not see each other's writes.
-It believes ``X-Forwarded-For`` only from ``TRUSTED_PROXIES`` (none by default).
+``serve(host, port, workers)`` (``partner-search serve --workers N``) runs it under uvicorn:
+one process by default; with N > 1, N worker processes on one socket, each building its app
+from the environment (:func:`app_from_env`) and holding its own live index (N times the
+memory), kept in step through the database's change table: a write acknowledged by one is
+in every worker's recommendations within ``CHANGE_POLL_INTERVAL`` (0.2 s) and its own
+index write. It believes ``X-Forwarded-For`` only from ``TRUSTED_PROXIES`` (none by default).
+Per process, not shared: the rate limits (N workers allow N times the rate), ``/metrics``.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from fastapi.staticfiles import StaticFiles
 from threadpoolctl import threadpool_limits
 
 import engine
+from api.checkpoint import index_lock
 from api.deps import read_access, require_key
 from api.docs_pages import install_docs
 from api.edge import install_middleware
@@ -101,6 +108,17 @@ def make_multilingual(settings: Settings) -> CachedEncoder | None:
     )
 
 
+def _load_models(*encoders: CachedEncoder | None) -> None:
+    """Load the encoders' models by encoding one text (under the encoder's own model lock,
+    so a concurrent first use does not load a model twice)."""
+    for encoder in encoders:
+        if encoder is not None:
+            try:
+                encoder.encode_queries(["partner search"])
+            except Exception:  # the first real use reports it
+                log.exception("loading a model failed")
+
+
 def _load_index(app: FastAPI) -> None:
     """Runs in a thread: build the services and publish them on ``app.state``."""
     settings: Settings = app.state.settings
@@ -111,8 +129,13 @@ def _load_index(app: FastAPI) -> None:
             # clients on 2 cores, see docs/benchmarks.md).
             threadpool_limits(limits=settings.engine_threads)
         encoder = make_encoder(settings)
-        recommender, report = open_index(settings, app.state.store, encoder,
-                                         make_multilingual(settings))
+        multilingual = make_multilingual(settings)
+        # the models load (imports, weights: seconds) while the index is read and checked
+        models = threading.Thread(target=_load_models, args=(encoder, multilingual),
+                                  name="model-loader", daemon=True)
+        models.start()
+        recommender, report = open_index(settings, app.state.store, encoder, multilingual)
+        models.join()
         live = LiveIndex(
             recommender,
             encoder,
@@ -121,7 +144,10 @@ def _load_index(app: FastAPI) -> None:
             refresh_wait=settings.result_cache_refresh_wait,
             ranking_slots=settings.ranking_slots,
         )
-        app.state.services = Services.build(settings, app.state.store, live, report)
+        services = Services.build(settings, app.state.store, live, report)
+        services.follower.poll()  # what others wrote while this process loaded
+        services.follower.start()
+        app.state.services = services
     except Exception:  # reported by /ready; the process stays up for diagnosis
         log.exception("the index failed to load")
         app.state.load_failed = True
@@ -131,7 +157,12 @@ def _load_index(app: FastAPI) -> None:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     store = Store(settings.database_url)
-    await anyio.to_thread.run_sync(store.migrate)
+
+    def migrate() -> None:
+        with index_lock(settings.index_dir):  # the workers of one server start together
+            store.migrate()
+
+    await anyio.to_thread.run_sync(migrate)
     if settings.bootstrap_key is not None:
         key = settings.bootstrap_key.get_secret_value()
         if await anyio.to_thread.run_sync(ensure_bootstrap_key, store.keys, key):
@@ -149,11 +180,22 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         else:
             services: Services | None = app.state.services
             app.state.services = None
-            live = services.live if services is not None else None
-            # an index that missed a write is not saved: the next start repairs it
-            if live and settings.save_index_on_shutdown and live.dirty and not live.out_of_sync:
-                await anyio.to_thread.run_sync(live.save, settings.index_dir)
+            if services is not None:
+                services.follower.stop()
+                await anyio.to_thread.run_sync(_save_on_shutdown, services, settings)
             store.close()
+
+
+def _save_on_shutdown(services: Services, settings: Settings) -> None:
+    """Save a changed index with the change seq it includes; an index that missed a write
+    is not saved (the next start repairs it)."""
+    live = services.live
+    if not (settings.save_index_on_shutdown and live.dirty and not live.out_of_sync):
+        return
+    try:
+        services.follower.save(settings.index_dir)
+    except Exception:  # the next start repairs the index from the database
+        log.exception("saving the index on shutdown failed")
 
 
 def _depends_on(dependant: Any, call: Any) -> bool:
@@ -242,29 +284,44 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
-def app_from_env() -> FastAPI:
-    """For ``uvicorn --factory api.app:app_from_env``: settings from the environment.
-
-    uvicorn's own defaults then apply: it believes ``X-Forwarded-For`` from 127.0.0.1, so
-    pass ``--no-proxy-headers``, or ``--forwarded-allow-ips`` with the ``TRUSTED_PROXIES``
-    (docs/api.md); otherwise any local client picks the address it is rate limited by."""
-    return create_app(Settings())
-
-
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the service under uvicorn (one process; see the module docstring)."""
-    import uvicorn
-
-    settings = Settings()
+def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
+
+
+def app_from_env() -> FastAPI:
+    """For ``uvicorn --factory api.app:app_from_env`` and each worker of ``serve --workers
+    N``: settings from the environment.
+
+    Run by hand, uvicorn's own defaults apply: it believes ``X-Forwarded-For`` from
+    127.0.0.1, so pass ``--no-proxy-headers``, or ``--forwarded-allow-ips`` with the
+    ``TRUSTED_PROXIES`` (docs/api.md); otherwise any local client picks the address it is
+    rate limited by."""
+    settings = Settings()
+    _configure_logging(settings)
+    return create_app(settings)
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Run the service under uvicorn, in ``workers`` processes (see the module docstring)."""
+    import uvicorn
+
+    settings = Settings()  # read here too: a bad setting stops the start, not each worker
+    _configure_logging(settings)
     trusted = settings.trusted_proxies
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level=settings.log_level,
-        proxy_headers=bool(trusted),  # uvicorn's default believes any local client
-        forwarded_allow_ips=trusted,
-    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": settings.log_level,
+        "proxy_headers": bool(trusted),  # uvicorn's default believes any local client
+        "forwarded_allow_ips": trusted,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # worker processes are spawned: each imports the factory and reads the environment; a
+    # worker loading its index keeps answering the supervisor's pings, but on a busy machine
+    # uvicorn's 5 s could pass, and a worker killed as hung would start loading again
+    uvicorn.run("api.app:app_from_env", factory=True, workers=workers,
+                timeout_worker_healthcheck=30, **options)

@@ -4,8 +4,10 @@ line with the database, which is the source of truth.
 1. No profiles in the database: seed them from the saved index's ``profiles.jsonl`` when an
    index folder exists, else from the bundled corpus (``engine.bundle.load_corpus``); seed
    the illustrative partner requests from ``data/requests/requests.jsonl``.
-2. Load the saved index. If its fingerprint equals the fingerprint of the database's
-   profiles, it is used as is ("verified").
+2. Load the saved index. If its record of the change table (:mod:`api.checkpoint`) vouches
+   for it, the changes after the record are applied ("verified" when none changed a profile,
+   else "repaired") without reading the other profiles. Otherwise, if its fingerprint equals
+   the fingerprint of the database's profiles, it is used as is ("verified").
 3. If it loads but differs (writes acknowledged after the last save, e.g. after ``kill -9``),
    the difference is applied with ``upsert``/``remove`` and the fingerprint checked again
    ("repaired"); a large difference, a missing, foreign (other model) or broken index, or a
@@ -13,6 +15,12 @@ line with the database, which is the source of truth.
    H2020 history and learned fusion weights as ``partner-search build`` uses them. A
    repaired or rebuilt index is saved.
 4. Open requests are loaded into the recommender's request index.
+5. The index folder records the last change it includes (the change table's newest before
+   the profiles were read), so that the next start takes the fast path.
+
+All of it holds the index folder's lock (:func:`api.checkpoint.index_lock`): the processes
+of ``serve --workers N`` start one after the other, the first repairs or rebuilds and saves,
+and the others find a verified index.
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from api import checkpoint
+from api.checkpoint import catch_up, index_lock
 from api.settings import Settings
 from api.store import Store
 from engine.bundle import DataPaths, load_corpus
@@ -50,6 +60,8 @@ class SyncReport:
     seeded_requests: int
     open_requests: int
     seconds: float
+    #: every change up to this seq of the change table is in the index
+    seq: int = 0
 
 
 def expiry(last_day: date) -> datetime:
@@ -123,11 +135,20 @@ def rebuild(db_profiles: list[Profile], encoder: Encoder, settings: Settings,
     return rec
 
 
+def _save(rec: Recommender, folder: Path) -> bool:
+    try:
+        rec.save(folder)
+        return True
+    except OSError as exc:  # serve anyway; the next start repairs or rebuilds again
+        log.warning("could not save the index to %s: %s", folder, exc)
+        return False
+
+
 def _synchronise(rec: Recommender | None, db_profiles: list[Profile], encoder: Encoder,
                  settings: Settings, multilingual: Encoder | None
-                 ) -> tuple[str, int, Recommender]:
-    """(action, changed profiles, index) with ``rec`` brought in line with ``db_profiles``
-    (repaired in place, or rebuilt), and saved."""
+                 ) -> tuple[str, int, Recommender, bool]:
+    """(action, changed profiles, index, whether the folder holds it) with ``rec`` brought
+    in line with ``db_profiles`` (repaired in place, or rebuilt), and saved."""
     expected = data_fingerprint(db_profiles, encoder.model_id)
     action, changed = "verified", 0
     if rec is not None and rec.fingerprint() != expected:
@@ -139,12 +160,8 @@ def _synchronise(rec: Recommender | None, db_profiles: list[Profile], encoder: E
     if rec is None:
         action, changed = "rebuilt", len(db_profiles)
         rec = rebuild(db_profiles, encoder, settings, multilingual)
-    if action != "verified":
-        try:
-            rec.save(settings.index_dir)
-        except OSError as exc:  # serve anyway; the next start repairs or rebuilds again
-            log.warning("could not save the index to %s: %s", settings.index_dir, exc)
-    return action, changed, rec
+    saved = action == "verified" or _save(rec, settings.index_dir)
+    return action, changed, rec, saved
 
 
 def open_index(
@@ -158,16 +175,9 @@ def open_index(
     """Seed if needed, then verify, repair or rebuild the index from the database."""
     started = time.perf_counter()
     now = now or datetime.now(UTC)
-    seeded = seed(store, settings, now)
-    rec = load_saved(settings.index_dir, encoder, multilingual)
-    action, changed = "verified", 0
-    # the fingerprints stored at each write answer the common case without reading the
-    # profiles; on a difference they are read and hashed again (older code may have stored
-    # fingerprints computed differently)
-    if rec is None or rec.fingerprint() != combined_fingerprint(store.profiles.fingerprints(),
-                                                                encoder.model_id):
-        action, changed, rec = _synchronise(rec, list(store.profiles.all()), encoder, settings,
-                                            multilingual)
+    with index_lock(settings.index_dir):
+        seeded = seed(store, settings, now)
+        rec, action, changed, seq = _open(settings, store, encoder, multilingual)
     requests = store.requests.open_at(now)
     rec.add_requests([(r.id, r.request, last_day(r.expires_at)) for r in requests])
     report = SyncReport(
@@ -178,6 +188,33 @@ def open_index(
         seeded[1],
         len(requests),
         time.perf_counter() - started,
+        seq,
     )
     log.info("index %s: %s", action, report)
     return rec, report
+
+
+def _open(settings: Settings, store: Store, encoder: Encoder, multilingual: Encoder | None
+          ) -> tuple[Recommender, str, int, int]:
+    """(index, action, changed profiles, change seq it includes), recorded in the folder."""
+    folder = settings.index_dir
+    head = store.changes.last()  # before any profile is read: the index will include it
+    rec = load_saved(folder, encoder, multilingual)
+    limit = max(50, int(REPAIR_LIMIT * store.profiles.count()))
+    caught = catch_up(rec, store, folder, limit) if rec is not None else None
+    if rec is not None and caught is not None:
+        seq, changed = caught
+        action = "repaired" if changed else "verified"
+        saved = not changed or _save(rec, folder)
+    else:
+        seq, action, changed, saved = head, "verified", 0, True
+        # the fingerprints stored at each write answer the common case without reading the
+        # profiles; on a difference they are read and hashed again (older code may have
+        # stored fingerprints computed differently)
+        stored = combined_fingerprint(store.profiles.fingerprints(), encoder.model_id)
+        if rec is None or rec.fingerprint() != stored:
+            action, changed, rec, saved = _synchronise(rec, list(store.profiles.all()), encoder,
+                                                       settings, multilingual)
+    if saved:
+        checkpoint.write(folder, store, seq, len(rec))
+    return rec, action, changed, seq

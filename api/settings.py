@@ -59,6 +59,10 @@ class Settings(BaseSettings):
         1.0, ge=0, description="seconds into a write during which hot result lists are still "
         "ranked before readers switch to it (the rest are ranked in the background)"
     )
+    change_poll_interval: float = Field(
+        0.2, gt=0, le=60, description="seconds between two reads of the change table, through "
+        "which each process applies the writes of the others on the same database"
+    )
     ranking_slots: int = Field(
         2, ge=1, le=256, description="rankings run at once (one while a write is applied); "
         "more wait their turn, so that a write is not starved of the interpreter lock"

@@ -174,6 +174,21 @@ class ApiKeyRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class ChangeRow(Base):
+    """A committed write that the other processes serving this database apply to their own
+    index: ``entity`` (profile or request) ``item_id`` was upserted or deleted. Written in
+    the write's own transaction; ``seq`` grows in commit order (:mod:`api.store.changes`)."""
+
+    __tablename__ = "changes"
+    __table_args__ = {"sqlite_autoincrement": True}  # a seq is never reused
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(16), nullable=False)
+    item_id: Mapped[str] = mapped_column(String(ID), nullable=False)
+    op: Mapped[str] = mapped_column(String(8), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
 class EventRow(Base):
     """A matchmaking event: its time ``slots`` (``[{"start", "end"}]``, ISO datetimes with a
     time zone, in time order), ``tables`` per slot (None: virtual, no limit), the default

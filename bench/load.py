@@ -8,6 +8,10 @@ writes' acknowledgement percentiles (``--write-interval 0``: writes back to back
     # start a throw-away server (hash encoder, the 14 bundled cluster profiles) and load it
     python bench/load.py --start --encoder hash --duration 10
 
+    # the same with two worker processes (``serve --workers 2``); the report adds each
+    # process's resident memory (the first is uvicorn's supervisor)
+    python bench/load.py --start --workers 2 --encoder hash --duration 10
+
     # the real model on the bundled corpus: start the server yourself, then
     partner-search serve --port 8000   # with PARTNER_SEARCH_RATE_LIMIT_ENABLED=false
     python bench/load.py --url http://127.0.0.1:8000 --key $CURATOR_KEY --duration 60
@@ -123,7 +127,9 @@ def reader(
 
 def writer(url: str, key: str, stop: threading.Event, interval: float, results: Results) -> None:
     """PATCH a profile's acronym, then poll a recommendation that returns that profile until
-    the new acronym shows; a read still showing the old one after 1 s is stale."""
+    the new acronym shows; a read still showing the old one after 1 s is stale. Each poll is
+    a new connection, so that with ``serve --workers N`` the kernel may hand it to any
+    worker, not just the one that took the write."""
     headers = {"X-API-Key": key}
     with httpx.Client(base_url=url, timeout=30) as client:
         page = client.get("/v1/profiles", params={"limit": 100}).json()["data"]
@@ -168,7 +174,13 @@ def writer(url: str, key: str, stop: threading.Event, interval: float, results: 
             mine: list[dict[str, Any]] = []
             while time.perf_counter() - acknowledged < 5.0:
                 sent = time.perf_counter()
-                data = client.post("/v1/recommend", json=query).json().get("data", [])
+                # a new connection per read: with several workers, any of them may answer
+                try:
+                    data = httpx.post(f"{url}/v1/recommend", json=query, timeout=30).json()
+                except httpx.HTTPError as exc:
+                    results.error(f"writer read {type(exc).__name__}")
+                    break
+                data = data.get("data", [])
                 mine = [c for c in data if c["profile"]["id"] == profile["id"]]
                 if not mine:
                     break
@@ -213,10 +225,13 @@ def start_server(args: argparse.Namespace, workdir: Path) -> tuple[subprocess.Po
 
         Recommender(HashEncoder(64)).fit(load_profiles(args.profiles)).save(workdir / "index")
         settings["PARTNER_SEARCH_INDEX_DIR"] = str(workdir / "index")
-    return serve.start_server(workdir, settings, args.startup_timeout)
+    extra = ["--workers", str(args.workers)] if args.workers > 1 else []
+    return serve.start_server(workdir, settings, args.startup_timeout, extra)
 
 
-def run(args: argparse.Namespace, url: str, key: str) -> tuple[dict[str, Any], bool]:
+def run(
+    args: argparse.Namespace, url: str, key: str, pid: int | None = None
+) -> tuple[dict[str, Any], bool]:
     texts = queries()
     results = Results()
     stop = threading.Event()
@@ -271,6 +286,9 @@ def run(args: argparse.Namespace, url: str, key: str) -> tuple[dict[str, Any], b
         "stale_after_1s": results.stale,
         "writes_unverified": results.unverified,
     }
+    if pid is not None:  # a server started here: its processes' memory after the load
+        report["workers"] = args.workers
+        report["rss_mb"] = serve.rss_mb(pid)
     ok = report["errors"] == 0 and results.stale == 0
     return report, ok
 
@@ -294,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         default=ROOT / "models" / "index",
         help="index folder for --start --encoder sentence",
     )
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes of the server --start starts")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds (at most)")
     parser.add_argument("--max-requests", type=int, default=100_000, help="requests (at most)")
@@ -324,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
             if urlsplit(url).hostname not in LOOPBACK:
                 parser.error("the load test only targets loopback (127.0.0.1, localhost, ::1)")
         try:
-            report, ok = run(args, url, args.key)
+            report, ok = run(args, url, args.key, process.pid if process else None)
         finally:
             if process is not None:
                 process.terminate()

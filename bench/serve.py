@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -17,10 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def start_server(
-    workdir: Path, settings: dict[str, str], timeout: float
+    workdir: Path, settings: dict[str, str], timeout: float, args: Sequence[str] = ()
 ) -> tuple[subprocess.Popen[bytes], str]:
     """A server process with ``settings`` (PARTNER_SEARCH_* variables) on top of the
-    bench defaults; its log goes to ``workdir/server.log``. Exits if it never gets ready."""
+    bench defaults and ``args`` for ``serve`` (``--workers 2``); its log goes to
+    ``workdir/server.log``. Exits if it never gets ready."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -40,7 +42,8 @@ def start_server(
     )
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+         *args],
         cwd=workdir,
         env=env,
         stdout=log,
@@ -48,13 +51,44 @@ def start_server(
     )
     url = f"http://127.0.0.1:{port}"
     print(f"starting the server on {url} ...", file=sys.stderr)
+    # with --workers N, any worker may answer a new connection: ready once many in a row
+    # say so (the workers load one after the other)
+    needed = 1 if "--workers" not in args else 20
+    streak = 0
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                return process, url
+            ok = httpx.get(f"{url}/ready", timeout=2).status_code == 200
         except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
+            ok = False
+        streak = streak + 1 if ok else 0
+        if streak >= needed:
+            return process, url
+        time.sleep(0.02 if ok else 0.2)
     process.terminate()
     raise SystemExit(f"the server did not become ready; see {workdir / 'server.log'}")
+
+
+def rss_mb(pid: int) -> dict[str, float]:
+    """Resident memory (MiB) of process ``pid`` and of its children (with ``serve --workers
+    N``: uvicorn's supervisor, multiprocessing's resource tracker, then each worker), by
+    ``role:pid``, from ``/proc`` (Linux; empty elsewhere)."""
+    pids = [pid]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            pids += [int(c) for c in (task / "children").read_text().split()]
+    except OSError:
+        return {}
+    sizes = {}
+    for one in pids:
+        try:
+            status = Path(f"/proc/{one}/status").read_text()
+            command = Path(f"/proc/{one}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        role = ("server" if one == pid else "tracker" if "resource_tracker" in command
+                else "worker")
+        kb = next((int(line.split()[1]) for line in status.splitlines()
+                   if line.startswith("VmRSS:")), 0)
+        sizes[f"{role}:{one}"] = round(kb / 1024, 1)
+    return sizes

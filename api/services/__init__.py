@@ -4,7 +4,8 @@ The services join the database (:mod:`api.store`, the truth) and the live index
 (:mod:`api.live`, derived from it), convert to response schemas (the schemas' own ``of``
 class methods), and check who may write what (raising :class:`api.errors.Forbidden`; the
 HTTP mapping is in :mod:`api.errors`). Shared parts: :mod:`api.services.writes` (every write:
-commit to the database, then apply to the index, one at a time) and
+commit to the database, then apply to the index, one at a time; :mod:`api.follow` applies
+the writes of other processes on the same database under the same lock) and
 :mod:`api.services.ranking` (ranked lists through the result cache).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from api.follow import Follower
 from api.live import LiveIndex
 from api.reconcile import SyncReport
 from api.services.claims import ClaimService
@@ -34,6 +36,8 @@ class Services:
     """The services of one loaded index, published on ``app.state.services``."""
 
     live: LiveIndex
+    #: applies other processes' writes to ``live`` (started by the app's lifespan)
+    follower: Follower
     ops: OpsService
     recommend: RecommendService
     profiles: ProfileService
@@ -48,10 +52,12 @@ class Services:
         """Services sharing one write path (so all writes are serialised together)."""
         ranking = Ranking(live, store.requests)
         writes = WritePath()
+        follower = Follower(store, live, writes, sync.seq, interval=settings.change_poll_interval)
         profiles = ProfileService(store.profiles, live, ranking, writes)
         return cls(
             live=live,
-            ops=OpsService(live, sync),
+            follower=follower,
+            ops=OpsService(live, sync, follower),
             recommend=RecommendService(ranking),
             profiles=profiles,
             claims=ClaimService(store.profiles, live, writes),

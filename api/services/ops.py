@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from api.errors import Unavailable
+from api.follow import Follower
 from api.live import LiveIndex
 from api.reconcile import SyncReport
 from api.schemas.ops import Ready
@@ -16,9 +17,10 @@ NOT_READY: list[Gauge] = [("ready", "1 when the index is loaded", 0.0)]
 
 
 class OpsService:
-    def __init__(self, live: LiveIndex, sync: SyncReport):
+    def __init__(self, live: LiveIndex, sync: SyncReport, follower: Follower | None = None):
         self.live = live
         self.sync = sync
+        self.follower = follower
 
     def ready(self) -> Ready:
         """How the loaded index met the database; ``Unavailable`` once the index missed a
@@ -51,4 +53,9 @@ class OpsService:
             ("result_cache_hits_total", "rankings answered from the result cache", results.hits),
             ("result_cache_misses_total", "rankings computed", results.misses),
             ("result_cache_entries", "ranked lists cached for this index version", len(results)),
-        ]
+        ] + ([] if self.follower is None else [
+            ("changes_applied_seq", "every change up to this seq is in this process's index",
+             self.follower.applied),
+            ("changes_followed_total", "changes of other processes applied to this index",
+             self.follower.foreign),
+        ])

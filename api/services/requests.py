@@ -145,13 +145,13 @@ class RequestService:
         )
 
     def delete(self, request_id: str, principal: Principal) -> None:
-        def commit() -> None:
+        def commit() -> int:
             record = self.requests.get(request_id)
             principal.require_write(
                 record.request.requester_id,
                 "only the requester or a curator may delete this request",
             )
-            self.requests.delete(request_id)
+            return self.requests.delete(request_id)
 
         self.writes.apply(commit, lambda _: self.live.remove_request(request_id))
 

@@ -2,9 +2,11 @@
 
 :class:`Store` opens the database (:mod:`api.store.db`) and holds one store per kind of
 record, each beside its record dataclass: ``store.profiles`` (:mod:`api.store.profiles`),
-``store.requests``, ``store.interests``, ``store.feedback`` and ``store.keys``. They speak
-engine types (:class:`~engine.profiles.Profile`, :class:`~engine.profiles.PartnerRequest`);
-every method is one transaction, and conflicts raise engine errors that the API maps to HTTP.
+``store.requests``, ``store.interests``, ``store.feedback``, ``store.keys`` and
+``store.changes`` (each profile and request write, for the other processes: :mod:`api.follow`).
+They speak engine types (:class:`~engine.profiles.Profile`,
+:class:`~engine.profiles.PartnerRequest`); every method is one transaction, and conflicts raise
+engine errors that the API maps to HTTP.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.store.changes import ChangeStore
 from api.store.db import alembic_config, make_engine, migrate
 from api.store.feedback import FeedbackStore
 from api.store.interests import InterestStore
@@ -37,6 +40,7 @@ class Store:
         self.interests = InterestStore(self._sessions)
         self.feedback = FeedbackStore(self._sessions)
         self.keys = KeyStore(self._sessions)
+        self.changes = ChangeStore(self._sessions)
 
     def session(self) -> Session:
         return self._sessions()

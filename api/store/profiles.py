@@ -12,6 +12,7 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.store.changes import record
 from api.store.db import Sessions, count
 from api.tables import ClaimRow, ContactRow, ProfileEcosystemRow, ProfileRow, utcnow
 from engine.attestation import Source
@@ -25,6 +26,8 @@ class ProfileRecord:
     version: int
     created_at: datetime
     updated_at: datetime
+    #: the change-table seq of the write that returned this record (0 from a read)
+    seq: int = 0
 
 
 @dataclass(frozen=True)
@@ -203,9 +206,10 @@ class ProfileStore:
                 s.add(row)
                 s.flush()
                 _write_children(s, profile, profile.contacts)
+                seq = record(s, "profile", profile.id, "upsert")
         except IntegrityError:
             raise ConflictError(f"a profile with id {profile.id!r} already exists") from None
-        return ProfileRecord(profile.public(), 1, now, now)
+        return ProfileRecord(profile.public(), 1, now, now, seq)
 
     def update(
         self,
@@ -233,9 +237,11 @@ class ProfileStore:
             row.version += 1
             row.updated_at = now
             _write_children(s, profile, contacts)
-            return ProfileRecord(profile.public(), row.version, row.created_at, now)
+            seq = record(s, "profile", profile_id, "upsert")
+            return ProfileRecord(profile.public(), row.version, row.created_at, now, seq)
 
-    def delete(self, profile_id: str, *, expected_version: int | None) -> None:
+    def delete(self, profile_id: str, *, expected_version: int | None) -> int:
+        """Delete a stored profile; returns the seq of its change row."""
         with self._sessions() as s, s.begin():
             row = s.get(ProfileRow, profile_id, with_for_update=True)
             if row is None:
@@ -245,6 +251,7 @@ class ProfileStore:
                     f"profile {profile_id!r} is at version {row.version}, not {expected_version}"
                 )
             s.delete(row)
+            return record(s, "profile", profile_id, "delete")
 
     def place_counts(
         self, *, kind: str | None, ecosystem: str | None, country: str | None

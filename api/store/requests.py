@@ -10,6 +10,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from api.store.changes import record
 from api.store.db import Sessions, count
 from api.tables import RequestRow
 from engine.errors import ConflictError, NotFoundError
@@ -26,6 +27,8 @@ class RequestRecord:
     created_at: datetime
     expires_at: datetime
     status: str
+    #: the change-table seq of the write that returned this record (0 from a read)
+    seq: int = 0
 
     def is_open(self, now: datetime) -> bool:
         return self.status == "open" and self.expires_at > now
@@ -74,9 +77,10 @@ class RequestStore:
                 if s.get(RequestRow, request_id) is not None:
                     raise ConflictError(f"a request with id {request_id!r} already exists")
                 s.add(new_row(request_id, request, created_at, expires_at))
+                seq = record(s, "request", request_id, "upsert")
         except IntegrityError:
             raise ConflictError(f"a request with id {request_id!r} already exists") from None
-        return RequestRecord(request_id, request, created_at, expires_at, "open")
+        return RequestRecord(request_id, request, created_at, expires_at, "open", seq)
 
     def get(self, request_id: str) -> RequestRecord:
         with self._sessions() as s:
@@ -122,9 +126,11 @@ class RequestStore:
             )
             return [_record(r) for r in s.scalars(stmt.order_by(RequestRow.id))]
 
-    def delete(self, request_id: str) -> None:
+    def delete(self, request_id: str) -> int:
+        """Delete a stored request; returns the seq of its change row."""
         with self._sessions() as s, s.begin():
             row = s.get(RequestRow, request_id, with_for_update=True)
             if row is None:
                 raise NotFoundError(f"no partner request with id {request_id!r}")
             s.delete(row)
+            return record(s, "request", request_id, "delete")

@@ -145,10 +145,12 @@ def free_port() -> int:
 
 
 class Server:
-    """``partner-search serve`` in a subprocess, configured through the environment only."""
+    """``partner-search serve`` in a subprocess, configured through the environment only;
+    ``args``: more command-line arguments (``("--workers", "2")``)."""
 
-    def __init__(self, root: Path, **env: str):
+    def __init__(self, root: Path, *args: str, **env: str):
         self.root = root
+        self.args = args
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("PARTNER_SEARCH_")},
             "PARTNER_SEARCH_DATABASE_URL": f"sqlite:///{root / 'service.db'}",
@@ -179,11 +181,13 @@ class Server:
                     "127.0.0.1",
                     "--port",
                     str(port),
+                    *self.args,
                 ],
                 cwd=self.root,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # kill() takes the workers of --workers N too
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -199,9 +203,9 @@ class Server:
         raise AssertionError(f"server did not become ready:\n{self.log.read_text()[-3000:]}")
 
     def kill(self) -> None:
-        """``kill -9``: no shutdown hook runs."""
+        """``kill -9`` of the server and its workers: no shutdown hook runs."""
         assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def stop(self) -> None:

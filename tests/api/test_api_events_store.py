@@ -48,7 +48,7 @@ def test_migration_from_a_0002_database(tmp_path: Path) -> None:
     with store.engine.connect() as connection:
         assert EVENT_TABLES <= set(inspect(connection).get_table_names())
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
-            "0003")
+            "0004")
     assert [p.id for p in store.profiles.all()] == ["kept"]
     events = EventStore(store.session)
     now = datetime.now(UTC)

@@ -110,3 +110,37 @@ def test_the_service_runs_on_postgresql(
         found = client.post("/v1/recommend", json={"text": "zorblax lasers", "k": 8}).json()
         ids = [c["profile"]["id"] for c in found["data"]]
         assert "lt-laser" in ids and "fr-univ" not in ids
+
+
+def test_two_processes_on_postgresql_follow_each_other(
+    pg_settings: Settings, new_profile: dict[str, Any]
+) -> None:
+    """Two apps (as two workers) on one PostgreSQL database: the change table is created by
+    the migration, written in each write's transaction, and followed by the other."""
+    import time
+
+    from sqlalchemy import text
+
+    first, second = create_app(pg_settings), create_app(pg_settings)
+    with (TestClient(first, raise_server_exceptions=False) as a,
+          TestClient(second, raise_server_exceptions=False) as b):
+        wait_ready(a)
+        wait_ready(b)
+        with first.state.store.engine.connect() as connection:
+            version = connection.execute(text("SELECT version_num FROM alembic_version"))
+            assert version.scalar() == "0004"
+        assert a.post("/v1/profiles", json=new_profile, headers=CURATOR).status_code == 201
+        assert b.delete("/v1/profiles/fr-univ", headers=CURATOR).status_code == 204
+        changes = first.state.store.changes.after(0)
+        assert [(c.item_id, c.op) for c in changes] == [("lt-laser", "upsert"),
+                                                         ("fr-univ", "delete")]
+        deadline = time.monotonic() + 1.0
+        while True:
+            in_b = [c["profile"]["id"] for c in b.post(
+                "/v1/recommend", json={"text": "zorblax lasers", "k": 8}).json()["data"]]
+            in_a = [c["profile"]["id"] for c in a.post(
+                "/v1/recommend", json={"text": "cancer imaging", "k": 8}).json()["data"]]
+            if "lt-laser" in in_b and "fr-univ" not in in_a:
+                break
+            assert time.monotonic() < deadline, (in_a, in_b)
+            time.sleep(0.02)

@@ -44,7 +44,7 @@ def test_migrations_match_the_models(tmp_path: Path) -> None:
     with store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert diff == [] and version == "0003"
+    assert diff == [] and version == "0004"
     store.close()
 
 
