@@ -102,9 +102,8 @@ class Derived:
                   history: Mapping[str, int]) -> Derived:
         eco = signals.bits_to_matrix(columns.ecosystems, len(ECOSYSTEMS))
         kinds = np.zeros((len(columns.kind), len(KINDS)), dtype=np.float32)
-        for i, kind in enumerate(columns.kind):
-            if kind:
-                kinds[i, KIND_INDEX[kind]] = 1.0
+        for j, kind in enumerate(KINDS):  # vectorised over slots: this runs on every write
+            kinds[:, j] = columns.kind == kind.value
         return cls(
             columns, means, graph, vector_projects, names, projects,
             signals.cooccurrence_lift(graph.incidence, eco),

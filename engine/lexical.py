@@ -42,6 +42,10 @@ PARAMS: dict[str, Any] = {
 }
 #: The layout of ``lexical.json``; 1 (no "format" key) held whole words without analysis.
 FORMAT = 2
+#: A write marks its rows stale in the term-major copy that ``scores`` reads, rather than
+#: dropping it: rebuilding that copy costs the whole matrix (seconds at 1M profiles) on the
+#: first request after every write. Past this share of stale rows it is rebuilt.
+STALE_SHARE = 0.01
 
 
 class LexicalIndex:
@@ -52,6 +56,8 @@ class LexicalIndex:
         self._vocabulary: Vocabulary | None = None
         self._matrix: sp.csr_matrix | None = None
         self._by_term: sp.csc_matrix | None = None
+        #: rows written since ``_by_term`` was made, sorted: ``scores`` reads them row-major
+        self._stale = np.zeros(0, np.int64)
 
     @property
     def fitted(self) -> bool:
@@ -67,7 +73,7 @@ class LexicalIndex:
         counts = WordCounts.of(self.analyzer, documents)
         self._vocabulary, tf = Vocabulary.learn(counts, PARAMS["min_df"], PARAMS["max_df"])
         self._matrix = _weigh(tf, self._vocabulary)
-        self._by_term = None
+        self._by_term, self._stale = None, np.zeros(0, np.int64)
         return self
 
     def copy(self) -> LexicalIndex:
@@ -76,7 +82,17 @@ class LexicalIndex:
         other = LexicalIndex(self.analyzer)
         other._vocabulary = self._vocabulary
         other._matrix = self._matrix
+        other._by_term, other._stale = self._by_term, self._stale  # never changed in place
         return other
+
+    def _mark(self, slots: list[int]) -> None:
+        """Rows ``slots`` changed: stale in the term-major copy (see ``STALE_SHARE``)."""
+        if self._by_term is None:
+            return
+        stale = np.union1d(self._stale, np.asarray(slots, dtype=np.int64))
+        if len(stale) > max(256, STALE_SHARE * self._by_term.shape[0]):
+            self._by_term, stale = None, np.zeros(0, np.int64)
+        self._stale = stale
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
         """TF-IDF rows of ``texts`` in the current vocabulary (terms it lacks are left out)."""
@@ -105,14 +121,14 @@ class LexicalIndex:
         rows = _weigh(vocabulary.counts(counts), vocabulary)
         self._matrix = _with_rows(_widened(matrix, vocabulary.width), slots, rows)
         self._vocabulary = vocabulary
-        self._by_term = None
+        self._mark(slots)
 
     def clear_rows(self, slots: list[int]) -> None:
         _, matrix = self._check()
         slots = [s for s in slots if s < matrix.shape[0]]
         empty = sp.csr_matrix((len(slots), matrix.shape[1]), dtype=matrix.dtype)
         self._matrix = _with_rows(matrix, slots, empty)
-        self._by_term = None
+        self._mark(slots)
 
     def scores(self, query: sp.csr_matrix) -> np.ndarray:
         """Cosine of one query row against every slot, as a dense float32 array.
@@ -122,10 +138,17 @@ class LexicalIndex:
         """
         _, matrix = self._check()
         if self._by_term is None:
-            self._by_term = matrix.tocsc()
+            self._by_term, self._stale = matrix.tocsc(), np.zeros(0, np.int64)
         query = query.tocsr()
-        columns = self._by_term[:, query.indices]
-        return np.asarray(columns @ query.data, dtype=np.float32).ravel()
+        base = self._by_term
+        known = query.indices < base.shape[1]  # newer terms are only in stale rows
+        out = np.zeros(matrix.shape[0], dtype=np.float32)
+        out[: base.shape[0]] = np.asarray(base[:, query.indices[known]] @ query.data[known],
+                                          dtype=np.float32).ravel()
+        if len(self._stale):  # rows written since: read row-major, a few rows
+            rows = self._stale[self._stale < matrix.shape[0]]
+            out[rows] = (matrix[rows] @ query.T).toarray().ravel()
+        return out
 
     def common_word(self, word: str, share: float = 0.01) -> bool:
         """Whether ``word`` (lower case, read as English) is a stop word or boilerplate, was

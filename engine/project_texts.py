@@ -8,7 +8,7 @@ a new one."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,12 +29,19 @@ def activity_keys(profile: Profile) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class ProjectTexts:
     """``keys``: slot -> its activity keys; ``rows``: key -> row of ``store``; ``matrix``:
-    one row per graph project column (H2020 projects have no text and stay empty)."""
+    one row per graph project column (H2020 projects have no text and stay empty).
+    ``item_columns``: slot -> the graph column of each activity; ``holders``: column -> the
+    slots with an activity in it, ascending; ``by_column``: the key whose text a column
+    reads (the first holder's), "" for none. These three let a write revisit only the
+    columns it touches: a pass over every profile took 0.4 s per write at 20k profiles."""
 
     keys: Mapping[int, tuple[str, ...]]
     rows: Mapping[str, int]
     store: sp.csr_matrix | None
     matrix: sp.csc_matrix
+    item_columns: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
+    holders: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
+    by_column: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, profiles: Sequence[Profile | None], graph: CollaborationGraph,
@@ -50,24 +57,33 @@ class ProjectTexts:
         transform: Transform,
     ) -> ProjectTexts:
         """The rows after ``slots`` were written, for the updated ``graph``."""
-        keys = dict(self.keys)
+        keys, item_columns = dict(self.keys), dict(self.item_columns)
+        added: dict[int, set[int]] = {}
+        dropped: dict[int, set[int]] = {}
         for slot in slots:
+            for col in item_columns.pop(slot, ()):
+                dropped.setdefault(col, set()).add(slot)
+            keys.pop(slot, None)
             profile = profiles[slot]
-            if profile is None:
-                keys.pop(slot, None)
-            else:
+            if profile is not None:
                 keys[slot] = activity_keys(profile)
-        by_column = [""] * len(graph.projects)
+                item_columns[slot] = tuple(int(c) for c in graph.item_projects[slot])
+                for col in item_columns[slot]:
+                    added.setdefault(col, set()).add(slot)
+        holders = dict(self.holders)
+        for col in added.keys() | dropped.keys():
+            held = (set(holders.get(col, ())) - dropped.get(col, set())) | added.get(col, set())
+            holders[col] = tuple(sorted(held))
+        by_column = list(self.by_column) + [""] * (len(graph.projects) - len(self.by_column))
         missing: dict[str, str] = {}
-        for slot, profile in enumerate(profiles):
-            if profile is None:
-                continue
-            for i, (key, col) in enumerate(zip(keys[slot], graph.item_projects[slot],
-                                               strict=True)):
-                if not by_column[col]:
-                    by_column[col] = key
-                    if key not in self.rows:
-                        missing[key] = profile.activities[i].document
+        for col in sorted(added.keys() | dropped.keys()):
+            by_column[col] = ""
+            if holders[col]:
+                first = holders[col][0]
+                i = item_columns[first].index(col)
+                by_column[col] = key = keys[first][i]
+                if key not in self.rows:
+                    missing[key] = profiles[first].activities[i].document  # type: ignore[union-attr]
         rows = dict(self.rows)
         store = self.store
         if missing:
@@ -81,7 +97,7 @@ class ProjectTexts:
             empty = store.shape[0]  # an all-zero row for text-less projects
             padded = sp.vstack([store, sp.csr_matrix((1, store.shape[1]))]).tocsr()
             matrix = padded[np.array([rows.get(k, empty) for k in by_column])].tocsc()
-        return ProjectTexts(keys, rows, store, matrix)
+        return ProjectTexts(keys, rows, store, matrix, item_columns, holders, tuple(by_column))
 
     def best(self, query: sp.csr_matrix, projects: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """Best TF-IDF cosine between ``query`` and any one project of each slot, given the
