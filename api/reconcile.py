@@ -96,7 +96,7 @@ def load_saved(index_dir: Path, encoder: Encoder,
                multilingual: Encoder | None = None) -> Recommender | None:
     """The saved index, or None when it is missing, made by another model, or unreadable."""
     try:
-        return Recommender.load(index_dir, encoder, multilingual=multilingual)
+        return Recommender.load(index_dir, encoder, multilingual=multilingual, keep_derived=True)
     except (EngineError, OSError, ValueError, KeyError, RuntimeError) as exc:
         # RuntimeError: faiss on a damaged file; OSError/ValueError/KeyError: a folder whose
         # manifest exists but whose other files are missing or malformed
