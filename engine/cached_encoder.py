@@ -8,7 +8,8 @@
 
 Thread-safe. Two locks: one guards the caches' dicts and is held only for lookups and
 stores; the other lets one call at a time into the model (a tokenizer is not safe for
-concurrent use). A text that is cached never waits behind another call's encoding.
+concurrent use), one per model where requests and profiles have their own. A text that
+is cached never waits behind another call's encoding.
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ class CachedEncoder:
         self.symmetric = symmetric
         self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()  # the caches' dicts and counters
-        self._model = threading.Lock()  # the model
+        self._model = threading.Lock()  # the model (of requests, where there are two)
+        self._documents = threading.Lock() if getattr(encoder, "separate_models", False) \
+            else self._model
         #: texts answered from a cache / run through the model, since construction
         self.cache_hits = 0
         self.cache_misses = 0
@@ -117,7 +120,7 @@ class CachedEncoder:
                    leave=False)
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
-            with self._model:
+            with self._documents:
                 vectors = self.encoder.encode_documents([t for _, t in chunk])
             with self._lock:
                 for (key, _), vector in zip(chunk, vectors, strict=True):

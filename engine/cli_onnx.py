@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,16 +22,13 @@ def export(args: argparse.Namespace, texts: list[str], *, force: bool = False
     """Export (unless present) and report; on failure warn and return None: requests are
     then encoded by torch, which is slower but gives the same ranking."""
     from engine.embed import SentenceEncoder
-    from engine.onnx_encoder import onnx_folder
     from engine.onnx_export import ensure_onnx
 
     encoder = SentenceEncoder(args.model)
-    if force:
-        shutil.rmtree(onnx_folder(args.cache, encoder.model_id), ignore_errors=True)
     unique = sorted(set(texts))
     sample = random.Random(0).sample(unique, min(CHECK_TEXTS, len(unique)))
     try:
-        manifest = ensure_onnx(encoder, args.cache, sample)
+        manifest = ensure_onnx(encoder, args.cache, sample, force=force)
     except Exception as exc:  # any exporter failure leaves requests on torch, never the build
         print(f"warning: no int8 model ({type(exc).__name__}: {exc}); requests are encoded "
               "by torch", file=sys.stderr)

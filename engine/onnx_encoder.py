@@ -120,7 +120,10 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 
 class QueryAccelerated:
     """Requests through the int8 model, profile texts through torch (see the module
-    docstring); ``model_id`` is torch's, as the vectors it stores are torch's."""
+    docstring); ``model_id`` is torch's, as the vectors it stores are torch's. Two models:
+    a request need not wait for a profile's encoding (``separate_models``)."""
+
+    separate_models = True
 
     def __init__(self, queries: OnnxEncoder, documents: SentenceEncoder):
         self.queries = queries
@@ -139,8 +142,9 @@ class QueryAccelerated:
 
 
 def accelerated(torch_encoder: SentenceEncoder, cache_dir: str | Path) -> Encoder:
-    """``torch_encoder`` with its requests on the int8 model where one was exported for it;
-    otherwise ``torch_encoder`` itself, with a warning that says how to export one."""
+    """``torch_encoder`` with its requests on the int8 model where one was exported for it
+    and runs (loaded here: a fraction of a second); otherwise ``torch_encoder`` itself, with
+    a warning that says how to export one."""
     folder = onnx_folder(cache_dir, torch_encoder.model_id)
     if importlib.util.find_spec("onnxruntime") is None:
         log.warning("onnxruntime is not installed: requests are encoded by torch (slower)")
@@ -149,5 +153,12 @@ def accelerated(torch_encoder: SentenceEncoder, cache_dir: str | Path) -> Encode
         log.warning("no int8 model in %s: requests are encoded by torch (slower); run "
                     "`partner-search export-onnx` (or `partner-search build`)", folder)
         return torch_encoder
-    onnx = OnnxEncoder(folder, torch_encoder.path, torch_encoder.model_id)
+    try:  # a damaged file or a runtime too old for its opset: torch, not a failing service
+        onnx = OnnxEncoder(folder, torch_encoder.path, torch_encoder.model_id)
+        onnx.encode(["partner search"])
+    except Exception as exc:
+        log.warning("the int8 model in %s does not run (%s: %s): requests are encoded by "
+                    "torch; `partner-search export-onnx --force` makes it again", folder,
+                    type(exc).__name__, exc)
+        return torch_encoder
     return QueryAccelerated(onnx, torch_encoder)

@@ -42,12 +42,13 @@ from engine.onnx_encoder import (
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
-def ensure_onnx(encoder: SentenceEncoder, cache_dir: str | Path, sample: Sequence[str]
-                ) -> dict[str, Any]:
-    """The manifest of ``encoder``'s int8 export, exporting it first if there is none."""
+def ensure_onnx(encoder: SentenceEncoder, cache_dir: str | Path, sample: Sequence[str], *,
+                force: bool = False) -> dict[str, Any]:
+    """The manifest of ``encoder``'s int8 export, exporting it first if there is none (or
+    with ``force``; the previous export stays until the new one passed its check)."""
     folder = onnx_folder(cache_dir, encoder.model_id)
     manifest = read_manifest(folder)
-    if manifest is not None and manifest.get("model_id") == encoder.model_id:
+    if not force and manifest is not None and manifest.get("model_id") == encoder.model_id:
         return manifest
     return export_int8(encoder, folder, sample)
 

@@ -44,7 +44,7 @@ def test_an_export_counts_only_with_both_files_and_a_readable_manifest(tmp_path:
 def test_the_folder_is_per_model_beside_the_cache(tmp_path: Path) -> None:
     model = "all-MiniLM-L6-v2@abc"
     assert onnx_folder(tmp_path, model) == tmp_path / "onnx" / model
-    assert onnx_folder(tmp_path, "a/b") != onnx_folder(tmp_path, "a_c")
+    assert onnx_folder(tmp_path, "m@1") != onnx_folder(tmp_path, "m@2")  # per weights
 
 
 def test_without_an_export_requests_stay_on_torch_with_a_warning(
@@ -88,3 +88,16 @@ def test_a_failed_export_warns_and_the_build_goes_on(
     args = argparse.Namespace(model=None, cache=tmp_path)
     assert cli_onnx.export(args, ["some text"]) is None
     assert "requests are encoded by torch" in capsys.readouterr().err
+
+
+def test_an_export_that_does_not_run_leaves_requests_on_torch(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    torch_encoder = SentenceEncoder()
+    folder = onnx_folder(tmp_path, torch_encoder.model_id)
+    folder.mkdir(parents=True)
+    (folder / MODEL_FILE).write_bytes(b"not an onnx model")  # e.g. a truncated copy
+    (folder / MANIFEST_FILE).write_text(json.dumps({"model_id": torch_encoder.model_id,
+                                                    "dim": 384, "max_tokens": 256}))
+    with caplog.at_level(logging.WARNING):
+        assert accelerated(torch_encoder, tmp_path) is torch_encoder
+    assert "does not run" in caplog.text
