@@ -3,7 +3,7 @@ index (config is constructor arguments)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -74,12 +74,3 @@ class RankConfig:
         together, so changing one of a pair measures little (docs/research.md)."""
         return RankConfig(**{**self.to_dict(), "weights": {**self.weights, **weights},
                              "overrides": {**self.overrides, **weights}})
-
-    def in_force(self, learned: Mapping[str, float] | None, preference: Collection[str]
-                 ) -> dict[str, float]:
-        """The weights a ranking uses: these, with ``learned`` (fusion) weights over them
-        except for the ``preference`` signals (set by users), then the explicit overrides."""
-        weights = dict(self.weights)
-        if learned is not None:
-            weights.update({n: float(v) for n, v in learned.items() if n not in preference})
-        return {**weights, **self.overrides}

@@ -108,13 +108,10 @@ def save_index(folder: Path, corpus: Corpus, config: RankConfig, fusion: FusionM
 
 
 def load_index(folder: Path, model_id: str, dim: int, signals: Registry,
-               multilingual: tuple[str, int] | None = None, *,
-               profiles: list[Profile | None] | None = None) -> Saved:
+               multilingual: tuple[str, int] | None = None) -> Saved:
     """Read an index folder written by :func:`save_index`, checking model, dimension and
     that the profiles are those the manifest names; ``multilingual`` (model id, dimension)
-    asks for the multilingual vectors too. ``profiles``: the folder's profiles by slot, read
-    already (:mod:`engine.derived_store`), so ``profiles.jsonl`` is only checked, not parsed
-    and validated again (seconds at 20k profiles)."""
+    asks for the multilingual vectors too."""
     index, manifest = VectorIndex.load(folder, model_id=model_id, dim=dim)
     second = None
     if multilingual is not None:
@@ -127,11 +124,11 @@ def load_index(folder: Path, model_id: str, dim: int, signals: Registry,
     if hashlib.sha256(blob).hexdigest() != manifest.get("profiles_sha256"):
         raise IndexMismatchError(f"{folder / PROFILES} does not match the manifest; rebuild "
                                  "the index")
-    if profiles is None or len(profiles) != int(manifest["slots"]):
-        profiles = [None] * int(manifest["slots"])
-        for slot, profile in _parse_profiles(blob):
-            profiles[slot] = profile
-    slots = {profile.id: slot for slot, profile in enumerate(profiles) if profile is not None}
+    profiles: list[Profile | None] = [None] * int(manifest["slots"])
+    slots: dict[str, int] = {}
+    for slot, profile in _parse_profiles(blob):
+        profiles[slot] = profile
+        slots[profile.id] = slot
     history_file = folder / "history.json"
     history = [
         Participation(project=p, pic=o, role=r, year=y)

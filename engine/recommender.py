@@ -32,7 +32,6 @@ from engine.config import RankConfig
 from engine.context import request_context
 from engine.corpus import Corpus, check_unique, lexical_document, multilingual_texts, vector_texts
 from engine.derived import Derived
-from engine.derived_store import load_derived, save_derived
 from engine.diversity import Diversity
 from engine.embed import Encoder, normalize_rows
 from engine.errors import ValidationError
@@ -100,7 +99,8 @@ class Recommender:
         return self
 
     def upsert(self, profiles: Sequence[Profile], *, like: Recommender | None = None) -> None:
-        """Add or replace profiles, without a rebuild (``like``: see :meth:`_written`)."""
+        """Add new profiles or replace existing ones, without a rebuild. ``like``: a copy
+        that already took this same write (see :meth:`_written`)."""
         self._corpus.check_fitted()
         check_unique(profiles, " in one upsert")
         embedded = self.encoder.encode_documents([t for p in profiles for t in vector_texts(p)])
@@ -108,7 +108,8 @@ class Recommender:
         self._written(slots, before, like)
 
     def embed(self, profiles: Sequence[Profile]) -> None:
-        """Encode profiles about to be written (a service does, before its write lock)."""
+        """Encode the texts of profiles about to be written, so that the write finds them in
+        the encoders' caches (a service encodes before it takes its write lock)."""
         self.encoder.encode_documents([t for p in profiles for t in vector_texts(p)])
         self._embed_multilingual(profiles)
 
@@ -120,13 +121,14 @@ class Recommender:
         return self.multilingual.encode_documents(texts, progress=progress)
 
     def remove(self, profile_id: str, *, like: Recommender | None = None) -> None:
+        """Remove a profile; it is never recommended again."""
         slot, profile = self._corpus.delete(profile_id)
         self._written([slot], [profile], like)
 
     def _written(self, slots: list[int], before: Sequence[Profile | None],
                  like: Recommender | None) -> None:
         """A copy one write ahead (``like``) that took this write from the same state holds
-        the same immutable derived value: taken, not computed again."""
+        the same derived value: taken, not computed again (immutable, so shared safely)."""
         if like is not None and like.version == self.version + 1 and like._derived is not None:
             self._derived = like._derived
         elif self._derived is not None:
@@ -176,7 +178,8 @@ class Recommender:
         """Profile id per slot (None for removed slots), aligned with per-slot arrays."""
         return [p.id if p is not None else None for p in self._corpus.profiles]
 
-    def activity_counts(self) -> np.ndarray:  # per slot, 0 for removed slots
+    def activity_counts(self) -> np.ndarray:
+        """Number of activities per slot (0 for removed slots)."""
         return self.view().derived.columns.n_activities.copy()
 
     def lexical_scores(self, text: str) -> np.ndarray:
@@ -193,8 +196,12 @@ class Recommender:
     def weights(self) -> dict[str, float]:
         """The fusion weights in force: learned ones if a fusion model is loaded, with the
         preference signals (set by users) and explicit overrides from the config."""
-        return self.config.in_force(self.fusion and self.fusion.weights,
-                                    self.signals.preference)
+        weights = dict(self.config.weights)
+        if self.fusion is not None:
+            preference = self.signals.preference
+            weights.update({n: float(v) for n, v in self.fusion.weights.items()
+                            if n not in preference})
+        return {**weights, **self.config.overrides}
 
     def confidence(self, request: PartnerRequest, matches: Sequence[Match], *,
                    known_terms: int | None = None) -> str | None:
@@ -294,6 +301,7 @@ class Recommender:
         return self.view().derived.means[self._corpus.slot(profile_id)]
 
     def _multilingual_mean(self, profile_id: str) -> np.ndarray | None:
+        """A profile's mean multilingual vector, the multilingual query of its modes."""
         vectors = self._corpus.slot_multilingual(self._corpus.slot(profile_id))
         return None if vectors is None else normalize_rows(vectors.sum(axis=0, keepdims=True))[0]
 
@@ -322,29 +330,21 @@ class Recommender:
             request, self.encode_request(request), k, today, exclude_id, self._vectors)
 
     def _vectors(self, profile_id: str | None) -> np.ndarray | None:
+        """A profile's vectors (None for no or an unknown profile)."""
         slot = self._corpus.slots.get(profile_id) if profile_id else None
         return None if slot is None else self._corpus.slot_vectors(slot)
 
     # ---- persistence ------------------------------------------------------------------
     def save(self, folder: str | Path) -> None:
-        """Write the index folder (:mod:`engine.persistence`, :mod:`engine.derived_store`)."""
-        derived = self.view().derived if len(self) else None
+        """Write the index folder (see :mod:`engine.persistence`)."""
         save_index(Path(folder), self._corpus, self.config, self.fusion, self.fingerprint())
-        save_derived(Path(folder), derived, self._corpus.profiles)
 
     @classmethod
     def load(cls, folder: str | Path, encoder: Encoder, config: RankConfig | None = None, *,
-             signals: Registry = BUILTIN, multilingual: Encoder | None = None,
-             keep_derived: bool = False) -> Recommender:
-        """Read an index folder written by ``save``, checking models, dimensions and data;
-        ``keep_derived``: build derived data missing there now and write it, for next time."""
+             signals: Registry = BUILTIN, multilingual: Encoder | None = None) -> Recommender:
+        """Read an index folder written by ``save``, checking models, dimensions and data."""
         second = None if multilingual is None else (multilingual.model_id, multilingual.dim)
-        stored = load_derived(Path(folder))
-        saved = load_index(Path(folder), encoder.model_id, encoder.dim, signals, second,
-                           profiles=stored and stored.profiles)
+        saved = load_index(Path(folder), encoder.model_id, encoder.dim, signals, second)
         rec = cls(encoder, config or saved.config, signals=signals, multilingual=multilingual)
         rec._corpus, rec.fusion = saved.corpus, saved.fusion
-        rec._derived = stored and stored.derived
-        if rec._derived is None and keep_derived and len(rec):
-            save_derived(Path(folder), rec.view().derived, rec._corpus.profiles)
         return rec
