@@ -145,7 +145,10 @@ def _load_index(app: FastAPI) -> None:
             ranking_slots=settings.ranking_slots,
         )
         services = Services.build(settings, app.state.store, live, report)
-        services.follower.poll()  # what others wrote while this process loaded
+        try:
+            services.follower.poll()  # what others wrote while this process loaded
+        except Exception:  # the database briefly unreachable: the thread's rounds retry
+            log.exception("applying other processes' writes at start failed; retrying")
         services.follower.start()
         app.state.services = services
     except Exception:  # reported by /ready; the process stays up for diagnosis
@@ -181,7 +184,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             services: Services | None = app.state.services
             app.state.services = None
             if services is not None:
-                services.follower.stop()
+                await anyio.to_thread.run_sync(services.follower.stop)  # joins: off the loop
                 await anyio.to_thread.run_sync(_save_on_shutdown, services, settings)
             store.close()
 

@@ -107,16 +107,23 @@ def read(folder: Path) -> Checkpoint | None:
         return None
 
 
-def write(folder: Path, store: Store, seq: int, profiles: int) -> None:
-    """Record that the index saved in ``folder`` includes every change up to ``seq``; no
-    record (the next start takes the full path) when there is no such change."""
+def write(folder: Path, store: Store, seq: int, profiles: int, fingerprint: str) -> bool:
+    """Record that the index saved in ``folder``, the one in memory (whose fingerprint is
+    ``fingerprint``), includes every change up to ``seq``; whether it recorded. No record
+    (the next start takes the full path) when there is no such change; none either, the
+    folder's record left as it is, when the folder holds another index than the one in
+    memory (not saved): the record would vouch for changes the saved index lacks."""
+    if manifest_fingerprint(folder) != fingerprint:
+        log.warning("not recording seq %d in %s: its saved index is not the one in memory",
+                    seq, folder)
+        return False
     change = store.changes.get(seq) if seq > 0 else None
-    fingerprint = manifest_fingerprint(folder)
-    if change is None or fingerprint is None:
+    if change is None:
         (folder / RECORD).unlink(missing_ok=True)
-        return
+        return False
     record = Checkpoint(seq, change.created_at.isoformat(), fingerprint, profiles)
     atomic_write_json(folder / RECORD, asdict(record))
+    return True
 
 
 @contextmanager

@@ -88,10 +88,13 @@ class Follower:
             records = self.store.requests.by_ids(requests)
             now = datetime.now(UTC)
             with self.live.reading() as rec:
-                held = {r for r in requests if r in rec.requests}
-            open_ = {r: records[r] for r in requests if r in records and records[r].is_open(now)}
-            self.live.add_requests([(r, open_[r].request, last_day(open_[r].expires_at))
-                                    for r in requests if r in open_ and r not in held])
+                held = {r: rec.requests.get(r) for r in requests if r in rec.requests}
+            open_ = {r: (records[r].request, last_day(records[r].expires_at))
+                     for r in requests if r in records and records[r].is_open(now)}
+            # added, or replaced where the index holds other content (a request deleted
+            # and posted again with the same id)
+            self.live.add_requests([(r, *open_[r]) for r in requests
+                                    if r in open_ and held.get(r) != open_[r]])
             for request_id in requests:
                 if request_id in held and request_id not in open_:
                     self.live.remove_request(request_id)
@@ -108,7 +111,9 @@ class Follower:
                     and saved.fingerprint == checkpoint.manifest_fingerprint(folder)):
                 return False
             self.live.save(folder)
-            checkpoint.write(folder, self.store, self.applied, self.live.stats()[0])
+            with self.live.reading() as rec:  # what was saved: writes are held
+                profiles, fingerprint = len(rec), rec.fingerprint()
+            checkpoint.write(folder, self.store, self.applied, profiles, fingerprint)
             return True
 
     # ---- the background thread ----------------------------------------------------------

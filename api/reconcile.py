@@ -96,7 +96,7 @@ def load_saved(index_dir: Path, encoder: Encoder,
                multilingual: Encoder | None = None) -> Recommender | None:
     """The saved index, or None when it is missing, made by another model, or unreadable."""
     try:
-        return Recommender.load(index_dir, encoder, multilingual=multilingual, keep_derived=True)
+        return Recommender.load(index_dir, encoder, multilingual=multilingual)
     except (EngineError, OSError, ValueError, KeyError, RuntimeError) as exc:
         # RuntimeError: faiss on a damaged file; OSError/ValueError/KeyError: a folder whose
         # manifest exists but whose other files are missing or malformed
@@ -215,6 +215,10 @@ def _open(settings: Settings, store: Store, encoder: Encoder, multilingual: Enco
         if rec is None or rec.fingerprint() != stored:
             action, changed, rec, saved = _synchronise(rec, list(store.profiles.all()), encoder,
                                                        settings, multilingual)
+    if saved and rec.fingerprint() != checkpoint.manifest_fingerprint(folder):
+        # the index in memory is not the folder's (a fast path that applied changes before
+        # giving up): save it, or the record would vouch for changes the folder lacks
+        saved = _save(rec, folder)
     if saved:
-        checkpoint.write(folder, store, seq, len(rec))
+        checkpoint.write(folder, store, seq, len(rec), rec.fingerprint())
     return rec, action, changed, seq

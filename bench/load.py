@@ -27,13 +27,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from itertools import cycle
 from pathlib import Path
 from typing import Any
@@ -41,6 +39,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import serve  # bench/serve.py: scripts here run as `python bench/NAME.py`
+from load_report import Results, show, summarise
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -55,30 +54,6 @@ QUERIES = [
     "Cybersecurity for SMEs, training and awareness programmes",
     "Lightweight composite materials for aerospace and automotive",
 ]
-
-
-@dataclass
-class Results:
-    latencies: list[float] = field(default_factory=list)
-    cached: int = 0
-    errors: dict[str, int] = field(default_factory=dict)
-    write_latencies: list[float] = field(default_factory=list)
-    freshness: list[float] = field(default_factory=list)
-    stale: int = 0
-    unverified: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def error(self, kind: str) -> None:
-        with self.lock:
-            self.errors[kind] = self.errors.get(kind, 0) + 1
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """The nearest-rank ``q``-th percentile, rounded to 0.1 (None without values)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))], 1)
 
 
 def queries() -> list[str]:
@@ -258,34 +233,7 @@ def run(
     stop.set()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - started
-    ms = [x * 1e3 for x in results.latencies]
-    acks = [x * 1e3 for x in results.write_latencies]
-    report = {
-        "url": url,
-        "clients": args.clients,
-        "duration_s": round(wall, 2),
-        "requests": len(ms),
-        "throughput_rps": round(len(ms) / wall, 1),
-        "p50_ms": percentile(ms, 50),
-        "p90_ms": percentile(ms, 90),
-        "p99_ms": percentile(ms, 99),
-        "max_ms": round(max(ms), 1) if ms else None,
-        "mean_ms": round(statistics.fmean(ms), 1) if ms else None,
-        "cached_share": round(results.cached / len(ms), 3) if ms else None,
-        "errors": sum(results.errors.values()),
-        "error_kinds": results.errors,
-        "writes": len(results.write_latencies),
-        # acknowledgement: the PATCH's own latency
-        "write_p50_ms": percentile(acks, 50),
-        "write_p90_ms": percentile(acks, 90),
-        "write_p99_ms": percentile(acks, 99),
-        "write_max_ms": round(max(acks), 1) if acks else None,
-        # from acknowledgement to the start of the first read that showed the write
-        "fresh_max_ms": round(max(results.freshness) * 1e3, 1) if results.freshness else None,
-        "stale_after_1s": results.stale,
-        "writes_unverified": results.unverified,
-    }
+    report = summarise(url, args.clients, time.perf_counter() - started, results)
     if pid is not None:  # a server started here: its processes' memory after the load
         report["workers"] = args.workers
         report["rss_mb"] = serve.rss_mb(pid)
@@ -349,11 +297,7 @@ def main(argv: list[str] | None = None) -> int:
             if process is not None:
                 process.terminate()
                 process.wait(timeout=60)
-    width = max(len(k) for k in report)
-    for name, value in report.items():
-        print(f"{name:<{width}}  {value}")
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    show(report, args.json)
     return 0 if ok else 1
 
 

@@ -17,7 +17,7 @@ NOT_READY: list[Gauge] = [("ready", "1 when the index is loaded", 0.0)]
 
 
 class OpsService:
-    def __init__(self, live: LiveIndex, sync: SyncReport, follower: Follower | None = None):
+    def __init__(self, live: LiveIndex, sync: SyncReport, follower: Follower):
         self.live = live
         self.sync = sync
         self.follower = follower
@@ -53,9 +53,8 @@ class OpsService:
             ("result_cache_hits_total", "rankings answered from the result cache", results.hits),
             ("result_cache_misses_total", "rankings computed", results.misses),
             ("result_cache_entries", "ranked lists cached for this index version", len(results)),
-        ] + ([] if self.follower is None else [
             ("changes_applied_seq", "every change up to this seq is in this process's index",
              self.follower.applied),
             ("changes_followed_total", "changes of other processes applied to this index",
              self.follower.foreign),
-        ])
+        ]

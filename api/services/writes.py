@@ -24,8 +24,6 @@ T = TypeVar("T")
 def seq_of(done: object) -> int | None:
     """The change seq of a commit's result: a record's ``seq``, or the seq itself (what a
     delete returns); None for a write without a change row."""
-    if isinstance(done, bool):
-        return None
     if isinstance(done, int):
         return done
     seq = getattr(done, "seq", None)

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.store.changes import ChangeStore
-from api.store.db import alembic_config, make_engine, migrate
+from api.store.db import StoreSession, alembic_config, make_engine, migrate
 from api.store.feedback import FeedbackStore
 from api.store.interests import InterestStore
 from api.store.keys import KeyStore
@@ -34,7 +34,7 @@ class Store:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = sessionmaker(self.engine, class_=StoreSession, expire_on_commit=False)
         self.profiles = ProfileStore(self._sessions)
         self.requests = RequestStore(self._sessions)
         self.interests = InterestStore(self._sessions)

@@ -4,7 +4,9 @@ saved index's change record, and the migration from a 0003 database."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -13,9 +15,11 @@ from typing import Any
 
 import pytest
 from alembic import command
+from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 
 from api import checkpoint
+from api.app import create_app
 from api.follow import Follower
 from api.live import LiveIndex
 from api.reconcile import SyncReport, open_index
@@ -25,6 +29,8 @@ from api.store import Store, alembic_config
 from engine.cached_encoder import CachedEncoder
 from engine.embed import HashEncoder
 from engine.profiles import PartnerRequest, Profile
+
+from .conftest import wait_ready
 
 LASER = Profile(id="lt-laser", name="Laser Cluster", country="LT",
                 description="Ultrafast zorblax lasers for micromachining.")
@@ -126,6 +132,19 @@ def test_a_profile_deleted_then_created_again_ends_as_stored(world: World) -> No
     assert held(world.live, "lt-laser") is None and world.calls == []
 
 
+def test_a_request_posted_again_with_the_same_id_is_replaced(world: World) -> None:
+    store = world.store
+    now = datetime.now(UTC)
+    with world.live.reading() as rec:
+        before, _ = rec.requests.get("req-battery")
+    store.requests.delete("req-battery")
+    again = PartnerRequest(text="zorblax lasers for glass", requester_id=before.requester_id)
+    store.requests.add("req-battery", again, now, now + timedelta(9))
+    world.follower.poll()
+    with world.live.reading() as rec:
+        assert rec.requests.get("req-battery")[0] == again
+
+
 def test_a_failed_round_leaves_the_seq_and_the_next_one_applies(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -152,7 +171,7 @@ def test_the_background_thread_follows(world: World) -> None:
         world.store.profiles.create(LASER)
         deadline = datetime.now(UTC) + timedelta(seconds=5)
         while held(world.live, "lt-laser") is None and datetime.now(UTC) < deadline:
-            pass
+            time.sleep(0.01)
         assert held(world.live, "lt-laser") == LASER
     finally:
         world.follower.stop()
@@ -223,6 +242,39 @@ def test_a_stale_or_foreign_record_falls_back_to_the_full_pass(
     store.close()
 
 
+def test_a_fast_path_that_gives_up_after_applying_changes_saves_before_recording(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``catch_up`` may update the loaded index and then give up; the full path then finds
+    the index in memory in line with the database: the record of the change seq must not
+    describe the folder's older index (the next start would trust it and miss the change)."""
+    import api.reconcile
+
+    store = Store(settings.database_url)
+    store.migrate()
+    open_index(settings, store, encoder())
+    store.profiles.create(LASER)
+    open_index(settings, store, encoder())  # repaired, saved and recorded at seq 1
+    changed = replace(LASER, description="Zorblax lasers, now for glass too.")
+    store.profiles.update("lt-laser", lambda _: changed, expected_version=None, contacts=None)
+    real = checkpoint.catch_up
+
+    def gives_up(*args: Any) -> None:
+        real(*args)  # the change applied to the loaded index...
+        return None  # ...and then the fast path gives up
+
+    with monkeypatch.context() as patch:
+        patch.setattr(api.reconcile, "catch_up", gives_up)
+        rec, report = open_index(settings, store, encoder())
+        assert rec.get("lt-laser") == changed and report.seq == 2
+    saved = checkpoint.read(settings.index_dir)
+    assert saved is not None
+    assert saved.fingerprint == checkpoint.manifest_fingerprint(settings.index_dir)
+    rec, _ = open_index(settings, store, encoder())
+    assert rec.get("lt-laser") == changed
+    store.close()
+
+
 def test_migration_from_a_0003_database(settings: Settings, profiles: list[Profile]) -> None:
     store = Store(settings.database_url)
     config = alembic_config()
@@ -268,3 +320,43 @@ def test_saving_records_the_seq_and_skips_an_older_state(world: World, settings:
 def test_the_lock_file_is_in_the_index_folder(tmp_path: Path) -> None:
     with checkpoint.index_lock(tmp_path / "new-index"):  # made if missing
         assert (tmp_path / "new-index" / ".lock").is_file()
+
+
+def test_a_failed_first_round_does_not_fail_the_load_and_stopping_is_off_the_loop(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database briefly unreachable at the first round after loading: the app still
+    loads and its follower thread retries; on shutdown the follower is stopped (a join of
+    up to 30 s) outside the event loop."""
+    poll, stop = Follower.poll, Follower.stop
+    failed: list[int] = []
+    stopped_in_loop: list[bool] = []
+
+    def flaky(self: Follower) -> int:
+        if not failed:
+            failed.append(1)
+            raise OSError("database unreachable")
+        return poll(self)
+
+    def stopping(self: Follower) -> None:
+        try:
+            asyncio.get_running_loop()
+            stopped_in_loop.append(True)
+        except RuntimeError:
+            stopped_in_loop.append(False)
+        stop(self)
+
+    monkeypatch.setattr(Follower, "poll", flaky)
+    monkeypatch.setattr(Follower, "stop", stopping)
+    app = create_app(settings.model_copy(update={"change_poll_interval": 0.02}))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        wait_ready(client)
+        assert failed
+        other = Store(settings.database_url)  # another process's write
+        other.profiles.create(LASER)
+        other.close()
+        deadline = time.monotonic() + 5
+        while "partner_search_changes_followed_total 1" not in client.get("/metrics").text:
+            assert time.monotonic() < deadline, "the follower did not retry"
+            time.sleep(0.02)
+    assert stopped_in_loop == [False]

@@ -144,3 +144,38 @@ def test_two_processes_on_postgresql_follow_each_other(
                 break
             assert time.monotonic() < deadline, (in_a, in_b)
             time.sleep(0.02)
+
+
+def test_change_seqs_follow_the_commit_order_on_postgresql(pg_settings: Settings) -> None:
+    """A second write's change row waits for the first's commit (the table lock in
+    ``record``): a sequence value handed out earlier but committed later would let a follower
+    that read past it miss it."""
+    import threading
+
+    from api.store import Store
+    from api.store.changes import record
+
+    store = Store(pg_settings.database_url)
+    store.migrate()
+    seqs: dict[str, int] = {}
+    first = store.session()
+    first.begin()
+    seqs["first"] = record(first, "profile", "a", "upsert")  # its transaction stays open
+
+    def second() -> None:
+        with store.session() as s, s.begin():
+            seqs["second"] = record(s, "profile", "b", "upsert")
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    try:
+        thread.join(timeout=0.5)
+        assert thread.is_alive() and "second" not in seqs  # waiting for the first's commit
+    finally:
+        first.commit()
+        first.close()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert seqs["first"] < seqs["second"]
+    assert [c.item_id for c in store.changes.after(0)] == ["a", "b"]
+    store.close()

@@ -6,6 +6,8 @@ blindly."""
 from __future__ import annotations
 
 import io
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -64,6 +66,62 @@ def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path: Path) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     store.close()
+
+
+def test_concurrent_checked_writes_of_two_processes_do_not_both_succeed(
+    tmp_path: Path, profiles: list[Profile]
+) -> None:
+    """Two stores (two engines: two worker processes) on one SQLite file update one profile
+    with the same expected version: the read-check-write is atomic, so exactly one succeeds
+    and the other sees the first's version (a stale If-Match), not a lost update."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    first, second = Store(url), Store(url)
+    first.migrate()
+    first.seed(profiles)
+    second.migrate()  # already at head: nothing to do, and no lock held after
+    outcomes: list[str] = []
+
+    def write(store: Store, acronym: str) -> None:
+        def change(profile: Profile) -> Profile:
+            time.sleep(0.3)  # the other writer reads meanwhile, unless it waits for the lock
+            return replace(profile, acronym=acronym)
+
+        try:
+            store.profiles.update("de-auto", change, expected_version=1, contacts=None)
+            outcomes.append(acronym)
+        except ConflictError:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=write, args=(store, name))
+               for store, name in ((first, "ONE"), (second, "TWO"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes.count("conflict") == 1, outcomes
+    stored = first.profiles.get("de-auto")
+    assert stored.version == 2 and stored.profile.acronym in outcomes
+    assert [c.item_id for c in first.changes.after(0)] == ["de-auto"]
+    first.close()
+    second.close()
+
+
+def test_reads_do_not_wait_for_an_open_write_transaction(
+    tmp_path: Path, profiles: list[Profile]
+) -> None:
+    """Only write transactions take SQLite's write lock at their start: another process's
+    reads go on while one holds it."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    writer, reader = Store(url), Store(url)
+    writer.migrate()
+    writer.seed(profiles)
+    with writer.session() as s, s.begin():  # BEGIN IMMEDIATE: the write lock is held
+        started = time.perf_counter()
+        assert reader.profiles.get("de-auto").version == 1
+        assert reader.changes.last() == 0
+        assert time.perf_counter() - started < 2.0
+    writer.close()
+    reader.close()
 
 
 def test_requests_and_interests(tmp_path: Path, profiles: list[Profile]) -> None:

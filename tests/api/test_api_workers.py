@@ -9,6 +9,7 @@ kernel pick the worker: many fresh connections all see a write within 1 s."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -123,6 +124,17 @@ def test_serve_with_two_workers(server_root: Path) -> None:
         seen_within(lambda: every_fresh_connection_sees(text), acked, limit=FRESH + 2.0)
         time.sleep(max(0.0, acked + FRESH - time.perf_counter()))
         assert every_fresh_connection_sees(text, reads=30)  # past 1 s: no worker is stale
+        # both workers answered: /metrics is per process, and only the worker that did not
+        # take the write followed it (1 change) while the one that did has followed none
+        followed: set[str] = set()
+        for _ in range(200):
+            with httpx.Client(base_url=server.url, timeout=10) as fresh:
+                metrics = fresh.get("/metrics").text
+            followed |= set(re.findall(r"^partner_search_changes_followed_total (\d+)$",
+                                       metrics, re.MULTILINE))
+            if len(followed) == 2:
+                break
+        assert followed == {"0", "1"}, followed
     finally:
         server.stop()
     log = server.log.read_text()
