@@ -53,6 +53,9 @@ def common_parser() -> argparse.ArgumentParser:
     common.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache")
     common.add_argument("--torch-queries", action="store_true",
                         help="encode requests with torch even where an int8 model was exported")
+    common.add_argument("--fresh-queries", action="store_true",
+                        help="encode every request with the model, even one whose text is a "
+                        "cached profile text (to measure the request encoder)")
     common.add_argument("--no-multilingual", action="store_true",
                         help="without the multilingual encoder (its signal is then 0)")
     common.add_argument("--threads", type=positive_arg, default=DEFAULT_THREADS,
@@ -70,7 +73,8 @@ def encoder(args: argparse.Namespace) -> CachedEncoder:
         print(f"note: no bundled vectors in {bundled}: texts not in {args.cache} are encoded "
               "(on 2 cores about 11 minutes for the whole corpus)", file=sys.stderr)
     return cached_sentence_encoder(args.model, args.cache, seed_dirs=[bundled],
-                                   int8_queries=not args.torch_queries)
+                                   int8_queries=not args.torch_queries,
+                                   fresh_queries=args.fresh_queries)
 
 
 def multilingual(args: argparse.Namespace) -> CachedEncoder | None:
