@@ -2,6 +2,7 @@
 
     python bench/scale.py --profiles 100000 [--json docs/metrics/scale_100000.json]
     python bench/scale.py --plot docs/scale_curve.png [--table]   # from docs/metrics/scale_*.json
+    python bench/scale.py --profiles 30000 --ivf-above 50000   # IVF at a small size (iterating)
 
 The corpus: the real profiles (the saved index ``--index``, built by ``partner-search
 build``) plus synthetic ones drawn from them (:mod:`engine.synthetic`): every synthetic text
@@ -18,6 +19,8 @@ Measured, in one process, one size per run:
 - ``recall_at_200``: of the main vector index's top 200 against an exact scan of the same
   vectors, for real request texts (project objectives); a result counts as found when its
   exact score reaches the 200th exact score (synthetic profiles repeat real texts: ties);
+- ``similarity_error``: of ``similarities`` (an IVF index's 8-bit row store) against the
+  exact cosine (mean, p99, max);
 - ``p50_ms``/``p99_ms``: ``pool`` + ``rank_pool`` (k=10) from precomputed request vectors,
   encoding excluded, over requests without a filter, with a country filter and excluding
   that country (``*_by_filter`` holds each);
@@ -109,6 +112,22 @@ def recall_at(rec: Recommender, encoder: TableEncoder, rows: np.ndarray,
     return float(np.mean(out))
 
 
+def codec_error(rec: Recommender, encoder: TableEncoder, rows: np.ndarray,
+                queries: np.ndarray, sample: int = 2000, seed: int = 0) -> dict[str, float]:
+    """Absolute error of ``similarities`` (the IVF row store's 8-bit codes) against the exact
+    cosine, over ``sample`` stored vectors per query."""
+    cols = rec.view().derived.columns
+    slots = np.flatnonzero(cols.alive)
+    ids = slot_vector_ids(slots, cols.n_vectors[slots])
+    pick = np.sort(np.random.default_rng(seed).choice(len(ids), min(sample, len(ids)),
+                                                      replace=False))
+    vectors = encoder.vectors[rows[pick]]
+    errors = np.concatenate([np.abs(rec._corpus.index.similarities(q, ids[pick]) - vectors @ q)
+                             for q in queries])
+    return {"mean": float(errors.mean()), "p99": float(np.percentile(errors, 99)),
+            "max": float(errors.max())}
+
+
 def time_requests(rec: Recommender, requests: list[PartnerRequest], vectors: np.ndarray,
                   others: list[Any]) -> list[float]:
     """Milliseconds of ``pool`` + ``rank_pool`` (k=10) per request, encoding excluded."""
@@ -155,6 +174,7 @@ def measure(n: int, real: Recommender, texts: list[str], seed: int = 0,
                            "ivf": rec._corpus.index.ivf and rec._corpus.index.ivf.to_dict()}
     log(f"built in {build_s:.0f} s; recall")
     out["recall_at_200"] = recall_at(rec, main, rows, vectors)
+    out["similarity_error"] = codec_error(rec, main, rows, vectors)
     log("requests")
     del rows
     country = max(("DE", "FR", "IT", "ES"), key=lambda c: sum(p.country == c for p in base))
@@ -281,8 +301,15 @@ def main() -> None:
     parser.add_argument("--metrics", type=Path, default=Path("docs/metrics"))
     parser.add_argument("--profile", type=Path, help="cProfile stats of the requests here")
     parser.add_argument("--plot", type=Path, help="plot the saved runs to this PNG")
+    parser.add_argument("--ivf-above", type=int,
+                        help="vectors above which an index is IVF (iteration at small sizes; "
+                        "default engine.index.IVF_ABOVE)")
     parser.add_argument("--table", action="store_true", help="print the saved runs' table")
     args = parser.parse_args()
+    if args.ivf_above is not None:  # read by every VectorIndex made in this process
+        from engine import index
+
+        index.IVF_ABOVE = args.ivf_above
     if args.profiles:
         texts = sample_texts(args.data / "cordis" / "projects.csv.gz", args.queries)
         result = measure(args.profiles, load_real(args.index, args.data), texts, args.seed,

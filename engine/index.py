@@ -11,8 +11,11 @@ Above ``IVF_ABOVE`` vectors the index turns itself into an inverted file
 at least 0.97 against exact search): an exact scan is linear in the corpus (~145 ms per search
 at 1M vectors), an IVF search is not. The switch happens in the ``add`` that crosses the
 threshold (a build or a write); below it the index is exactly the flat one. The kind is saved
-in the manifest (``index``: ``{"kind": "ivf", "nlist", "nprobe", "codec"}``); a manifest
-without it is a flat index. Measurements behind the threshold: docs/scale.md.
+in the manifest (``index``: ``{"kind": "ivf", "nlist", "nprobe", "codec", "rows"}``); a
+manifest without it is a flat index. An IVF index keeps a row store of its vectors
+(:class:`engine.index_ivf.RowStore`, 8-bit codes) for scoring and reading vectors by id,
+saved as ``rows.npy`` (codes in id order) and ``rows.npz`` (ids, codec); an IVF save from
+before it rebuilds it from the IVF codes at load. Measurements: docs/scale.md.
 """
 
 from __future__ import annotations
@@ -27,10 +30,13 @@ import numpy as np
 from engine import index_ivf
 from engine.atomic import atomic_write, atomic_write_json
 from engine.errors import IndexMismatchError
-from engine.index_ivf import IvfParams
+from engine.index_ivf import IvfParams, RowStore
 
 INDEX_FILE = "vectors.faiss"
 MANIFEST_FILE = "manifest.json"
+#: an IVF index's row store: the codes in id order, and the ids with the codec
+ROWS_FILE = "rows.npy"
+ROWS_META_FILE = "rows.npz"
 FORMAT_VERSION = 1
 #: Above this many vectors an index is an IVF one (the bundled corpus, 73k vectors, stays
 #: flat). Measured on the shared 2-core machine (docs/scale.md): one exact search for 800
@@ -57,6 +63,8 @@ class VectorIndex:
         self._index: Any = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         #: the IVF shape when the index is an IVF one (None: exact, flat)
         self._ivf: IvfParams | None = None
+        #: an IVF index's vectors by row (None when flat: the flat storage is read in place)
+        self._rows: RowStore | None = None
         #: (sorted ids, their storage rows), rebuilt after a write: removals shift rows
         self._positions: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -69,6 +77,7 @@ class VectorIndex:
                             ivf_above=self.ivf_above)
         other._index = faiss.clone_index(self._index)
         other._ivf = self._ivf
+        other._rows = self._rows.copy() if self._rows is not None else None
         return other
 
     @property
@@ -81,9 +90,9 @@ class VectorIndex:
         return self._ivf
 
     def ids(self) -> np.ndarray:
-        """All ids, in storage order."""
-        if self._ivf is not None:
-            return index_ivf.stored_ids(self._index)
+        """All ids, in storage order (ascending for an IVF index)."""
+        if self._rows is not None:
+            return self._rows.ids.copy()
         return faiss.vector_to_array(self._index.id_map).astype(np.int64)
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
@@ -103,6 +112,8 @@ class VectorIndex:
             self._to_ivf(ids, vectors)
         else:
             self._index.add_with_ids(vectors, ids)
+            if self._rows is not None:
+                self._rows.add(ids, vectors)
         self._positions = None
 
     def _present(self, ids: np.ndarray) -> np.ndarray:
@@ -130,6 +141,7 @@ class VectorIndex:
             ids = np.concatenate([self.ids(), ids])
         faiss.omp_set_num_threads(self.threads)
         self._index, self._ivf = index_ivf.build(ids, vectors, self.dim)
+        self._rows = RowStore.build(ids, vectors)
 
     def remove(self, ids: np.ndarray) -> int:
         """Remove the given ids (absent ones are ignored); returns how many were removed."""
@@ -138,6 +150,8 @@ class VectorIndex:
             return 0
         self._positions = None
         if self._ivf is not None:
+            assert self._rows is not None
+            self._rows.remove(ids)
             return index_ivf.remove(self._index, ids)
         return int(self._index.remove_ids(faiss.IDSelectorBatch(ids)))
 
@@ -145,14 +159,14 @@ class VectorIndex:
         """Cosine of one query with the stored vectors of ``ids`` (all present), in order.
 
         faiss reads those rows of the flat storage in place (no gather copy), so scoring a
-        candidate pool costs a fraction of a full scan.
+        candidate pool costs a fraction of a full scan; an IVF index scores its row store's
+        8-bit codes (one gather and one product; cosine error ~1e-3).
         """
         ids = np.ascontiguousarray(ids, dtype=np.int64)
         if len(ids) == 0:
             return np.zeros(0, dtype=np.float32)
-        if self._ivf is not None:  # decoded from the 8-bit codes (cosine error ~1e-3)
-            query = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
-            return self._index.reconstruct_batch(ids) @ query
+        if self._rows is not None:
+            return self._rows.scores(query, ids)
         sorted_ids, order = self._sorted_positions()
         rows = np.ascontiguousarray(order[np.searchsorted(sorted_ids, ids)], dtype=np.int64)
         query = np.ascontiguousarray(query, dtype=np.float32)
@@ -166,6 +180,8 @@ class VectorIndex:
         ids = np.ascontiguousarray(ids, dtype=np.int64)
         if len(ids) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._rows is not None:  # decoded from the row store's 8-bit codes
+            return self._rows.vectors(ids)
         return self._index.reconstruct_batch(ids)
 
     def search(
@@ -190,7 +206,7 @@ class VectorIndex:
         k = min(k, len(self))
         faiss.omp_set_num_threads(self.threads)  # process-wide in faiss; set on every search
         if self._ivf is not None:
-            return index_ivf.search(self._index, self._ivf, queries, k, allowed)
+            return index_ivf.search(self._index, self._ivf, queries, k, allowed, self._rows)
         if allowed is not None:
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
         scores, ids = self._index.search(queries, k, params=params)
@@ -205,6 +221,12 @@ class VectorIndex:
         folder.mkdir(parents=True, exist_ok=True)
         blob = faiss.serialize_index(self._index)
         atomic_write(folder / INDEX_FILE, lambda handle: handle.write(blob.tobytes()))
+        shape: dict[str, Any] = {"kind": "flat"}
+        if self._ivf is not None:
+            assert self._rows is not None
+            self._rows.save(folder / ROWS_FILE, folder / ROWS_META_FILE)
+            shape = {**self._ivf.to_dict(),
+                     "rows": {"codes": ROWS_FILE, "ids": ROWS_META_FILE, "codec": "u8-range"}}
         atomic_write_json(
             folder / MANIFEST_FILE,
             {
@@ -213,10 +235,13 @@ class VectorIndex:
                 "dim": self.dim,
                 "count": len(self),
                 "fingerprint": fingerprint,
-                "index": {"kind": "flat"} if self._ivf is None else self._ivf.to_dict(),
+                "index": shape,
                 **(extra or {}),
             },
         )
+        if self._ivf is None:  # a flat save over an IVF one: its row store is stale
+            for name in (ROWS_FILE, ROWS_META_FILE):
+                (folder / name).unlink(missing_ok=True)
 
     @classmethod
     def load(
@@ -240,6 +265,13 @@ class VectorIndex:
         shape = manifest.get("index", {"kind": "flat"})  # older manifests: flat
         if shape.get("kind") == "ivf":
             index._ivf = IvfParams.from_dict(shape)
+            rows = shape.get("rows")
+            index._rows = (RowStore.load(folder / rows["codes"], folder / rows["ids"])
+                           if rows else index_ivf.rows_of(index._index))
+            if len(index._rows) != len(index):
+                raise IndexMismatchError(
+                    f"the row store in {folder} holds {len(index._rows)} vectors, the index "
+                    f"{len(index)}; the folder is inconsistent, rebuild it")
         if len(index) != manifest["count"]:
             raise IndexMismatchError(
                 f"{folder / INDEX_FILE} holds {len(index)} vectors but its manifest says "
