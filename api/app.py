@@ -20,6 +20,7 @@ Per process, not shared: the rate limits (N workers allow N times the rate), ``/
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -312,6 +313,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
 
     settings = Settings()  # read here too: a bad setting stops the start, not each worker
     _configure_logging(settings)
+    # OpenMP threads (the multilingual model's C engine, torch) that spin while they wait
+    # take the cores from the other requests and workers: with 16 clients on 2 cores, 2
+    # workers answered 2.3 first-time requests/s spinning, 8.8 passive (docs/benchmarks.md).
+    # Set before the models load and inherited by the workers; an explicit value stays.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     trusted = settings.trusted_proxies
     options: dict[str, Any] = {
         "host": host,
