@@ -15,11 +15,11 @@ from engine.index import MANIFEST_FILE, VectorIndex
 DIM = 16
 
 
-def clustered(n: int, seed: int = 0) -> np.ndarray:
+def clustered(n: int, seed: int = 0, dim: int = DIM) -> np.ndarray:
     """Unit vectors around 40 centres (text embeddings cluster; uniform noise does not)."""
     rng = np.random.default_rng(seed)
-    centres = rng.standard_normal((40, DIM))
-    vectors = centres[rng.integers(0, 40, n)] + 0.35 * rng.standard_normal((n, DIM))
+    centres = rng.standard_normal((40, dim))
+    vectors = centres[rng.integers(0, 40, n)] + 0.35 * rng.standard_normal((n, dim))
     vectors = vectors.astype(np.float32)
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 

@@ -13,16 +13,13 @@ import pytest
 from engine import index_ivf
 from engine.index import MANIFEST_FILE, ROWS_FILE, ROWS_META_FILE, VectorIndex
 from engine.index_ivf import RowStore
+from tests.engine.test_index_ivf import clustered as ivf_vectors
 
 DIM = 64
 
 
 def clustered(n: int, seed: int = 0) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    centres = rng.standard_normal((40, DIM))
-    vectors = centres[rng.integers(0, 40, n)] + 0.35 * rng.standard_normal((n, DIM))
-    vectors = vectors.astype(np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return ivf_vectors(n, seed, dim=DIM)
 
 
 IDS = (np.arange(3000, dtype=np.int64) << 16) + 7
