@@ -37,7 +37,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     encoder = cli_args.encoder(args)
     texts = [t for p in profiles for t in vector_texts(p)]
     worst = verify_cached(encoder, texts)
-    cli_onnx.export(args, texts)
+    if not args.torch_queries:  # requests by torch: no int8 model needed
+        cli_onnx.export(args, texts)
     multilingual = cli_args.multilingual(args)
     if multilingual is not None:
         texts = [t for p in profiles for t in multilingual_texts(p)]

@@ -52,7 +52,8 @@ def common_parser() -> argparse.ArgumentParser:
                         help="sentence-transformers model folder (default: packaged MiniLM)")
     common.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache")
     common.add_argument("--torch-queries", action="store_true",
-                        help="encode requests with torch even where an int8 model was exported")
+                        help="encode requests with torch even where an int8 model was exported "
+                        "(build: export none)")
     common.add_argument("--fresh-queries", action="store_true",
                         help="encode every request with the model, even one whose text is a "
                         "cached profile text (to measure the request encoder)")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import cli, cli_args
+from engine import cli, cli_args, cli_onnx
 from engine.cached_encoder import CachedEncoder
 from engine.embed import HashEncoder
 from engine.embedding_cache import EmbeddingCache
@@ -107,6 +107,22 @@ def test_build_with_missing_data_exits_2(
 
 
 # ---- end to end on a tiny data folder -----------------------------------------------------
+#: the int8 export (about 40 s) is tested once, in tests/integration/test_integration_onnx.py
+BUILD_FLAGS = ("--torch-queries",)
+
+
+def test_build_exports_the_int8_request_model_unless_told_torch(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(cli_onnx, "export", lambda _args, texts: calls.append(len(texts)))
+    for flags in ((), BUILD_FLAGS):
+        code, _, err = run(capsys, "build", "--data", cordis_dir, "--out", tmp_path / "i",
+                           "--cache", tmp_path / "cache", "--cutoff", "2024-01-01", *flags)
+        assert code == 0, err
+    assert len(calls) == 1 and calls[0] > 0  # with the profile texts to check it on
+
+
 @pytest.fixture
 def built(capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path) -> Path:
     (cordis_dir / "profiles").mkdir()
@@ -118,7 +134,8 @@ def built(capsys: pytest.CaptureFixture[str], tmp_path: Path, cordis_dir: Path) 
     )
     index = tmp_path / "index"
     code, out, err = run(capsys, "build", "--data", cordis_dir, "--out", index,
-                         "--cache", tmp_path / "cache", "--cutoff", "2024-01-01")
+                         "--cache", tmp_path / "cache", "--cutoff", "2024-01-01",
+                         *BUILD_FLAGS)
     assert code == 0, err
     assert "6 profiles" in err  # five CORDIS organisations before the cut-off + one JSONL
     assert "6 profiles" in out and str(index) in out
@@ -167,7 +184,7 @@ def test_build_then_similar(capsys: pytest.CaptureFixture[str], tmp_path: Path,
 def test_a_second_build_encodes_nothing_new(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                             cordis_dir: Path, built: Path) -> None:
     code, out, _ = run(capsys, "build", "--data", cordis_dir, "--out", tmp_path / "index2",
-                       "--cache", tmp_path / "cache", "--cutoff", "2024-01-01")
+                       "--cache", tmp_path / "cache", "--cutoff", "2024-01-01", *BUILD_FLAGS)
     assert code == 0
     assert "0 encoded" in out
 
