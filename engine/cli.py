@@ -34,11 +34,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     history = load_h2020(paths.h2020, cutoff=args.cutoff) if paths.h2020.is_file() else []
     print(f"{len(profiles)} profiles, {len(history)} H2020 participations from {args.data}",
           file=sys.stderr)
-    encoder = cli_args.encoder(args)
     texts = [t for p in profiles for t in vector_texts(p)]
-    worst = verify_cached(encoder, texts)
-    if not args.torch_queries:  # requests by torch: no int8 model needed
+    if not args.torch_queries:  # first, so the encoder below finds it; torch: none needed
         cli_onnx.export(args, texts)
+    encoder = cli_args.encoder(args)
+    worst = verify_cached(encoder, texts)
     multilingual = cli_args.multilingual(args)
     if multilingual is not None:
         texts = [t for p in profiles for t in multilingual_texts(p)]
