@@ -110,11 +110,13 @@ def make_multilingual(settings: Settings) -> CachedEncoder | None:
 
 
 def _load_models(*encoders: CachedEncoder | None) -> None:
-    """Load the encoders' models by encoding one text (under the encoder's own model lock,
-    so a concurrent first use does not load a model twice)."""
+    """Load the encoders' models (all of them: requests and profile texts may have their own)
+    and encode one text, under the encoder's model lock, so a concurrent first use does not
+    load a model twice."""
     for encoder in encoders:
         if encoder is not None:
             try:
+                encoder.warm_up()
                 encoder.encode_queries(["partner search"])
             except Exception:  # the first real use reports it
                 log.exception("loading a model failed")

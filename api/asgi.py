@@ -4,10 +4,12 @@ untouched, and only HTTP requests reach a subclass's ``handle``."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
-class HttpMiddleware:
+class HttpMiddleware(ABC):
     """A pure ASGI middleware for HTTP requests; subclasses give ``handle``."""
 
     def __init__(self, app: ASGIApp):
@@ -19,5 +21,6 @@ class HttpMiddleware:
             return
         await self.handle(scope, receive, send)
 
+    @abstractmethod
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raise NotImplementedError
+        """Answer (or pass on) one HTTP request."""

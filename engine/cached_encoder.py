@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -64,10 +65,14 @@ class CachedEncoder:
         self.cache_misses = 0
 
     def warm_up(self) -> None:
-        """Load the model now (it is otherwise loaded on first use)."""
+        """Load the model(s) now (otherwise on first use), under their locks: a concurrent
+        first use waits instead of loading a model twice."""
         warm_up = getattr(self.encoder, "warm_up", None)
         if warm_up is not None:
-            warm_up()
+            with ExitStack() as held:
+                for lock in dict.fromkeys((self._model, self._documents)):  # one or two
+                    held.enter_context(lock)
+                warm_up()
 
     def _split(self, texts: Sequence[str], *, queries: bool
                ) -> tuple[list[str], dict[str, np.ndarray], dict[str, str]]:

@@ -160,7 +160,8 @@ def test_embed_rejects_an_unknown_model(capsys: pytest.CaptureFixture[str]) -> N
 
 # ---- on Ray -----------------------------------------------------------------------------
 def test_a_local_ray_run_writes_the_same_cache_as_in_process(tmp_path: Path) -> None:
-    ray = pytest.importorskip("ray")
+    import ray  # a dev dependency (pyproject): missing, this test fails rather than skips
+
     profiles = load_cordis(SLICE / "projects.csv.gz", SLICE / "participants.csv.gz")
     texts = corpus_texts(profiles, SPEC)[:200]
     local = run_job(texts, SPEC, tmp_path / "local", chunk=32)
