@@ -8,19 +8,14 @@ commit to the same database. On shutdown an index changed since its last save is
 the change seq it includes (:mod:`api.checkpoint`), so the next start verifies it from the
 change table instead of repairing it.
 
-``serve(host, port, workers)`` (``partner-search serve --workers N``) runs it under uvicorn:
-one process by default; with N > 1, N worker processes on one socket, each building its app
-from the environment (:func:`app_from_env`) and holding its own live index (N times the
-memory), kept in step through the database's change table: a write acknowledged by one is
-in every worker's recommendations within ``CHANGE_POLL_INTERVAL`` (0.2 s) and its own
-index write. It believes ``X-Forwarded-For`` only from ``TRUSTED_PROXIES`` (none by default).
-Per process, not shared: the rate limits (N workers allow N times the rate), ``/metrics``.
+Several processes can serve one database (:mod:`api.serve`, ``serve --workers N``), each
+holding its own live index, kept in step through the database's change table. Per process,
+not shared: the rate limits (N workers allow N times the rate), ``/metrics``.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -176,6 +171,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.store = store
     loader = threading.Thread(target=_load_index, args=(app,), name="index-loader", daemon=True)
     loader.start()
+    if app.state.accept_once_loaded:
+        # a worker of ``serve --workers N``: uvicorn accepts connections on the shared socket
+        # only after the lifespan's start, so the kernel hands them to loaded workers only
+        # (not to one that would answer 503 while another is ready); a failed load still
+        # starts serving, and /ready reports it
+        await anyio.to_thread.run_sync(loader.join)
     try:
         yield
     finally:
@@ -234,7 +235,10 @@ def _finish_openapi(schema: dict[str, Any], required: set[tuple[str, str]]) -> d
     return schema
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, accept_once_loaded: bool = False) -> FastAPI:
+    """The application; ``accept_once_loaded``: its server accepts no connection until the
+    index is loaded (``/health`` does not answer meanwhile), as the workers of ``serve
+    --workers N`` do; by default it answers at once, 503 until loaded."""
     app = FastAPI(
         title="Partner search",
         version=engine.__version__,
@@ -249,6 +253,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.services = None
     app.state.store = None
     app.state.load_failed = False
+    app.state.accept_once_loaded = accept_once_loaded
     app.state.metrics = Metrics()
     install_error_handlers(app)
 
@@ -288,51 +293,3 @@ def create_app(settings: Settings) -> FastAPI:
 
     install_middleware(app, settings, exempt=EXEMPT)
     return app
-
-
-def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
-
-
-def app_from_env() -> FastAPI:
-    """For ``uvicorn --factory api.app:app_from_env`` and each worker of ``serve --workers
-    N``: settings from the environment.
-
-    Run by hand, uvicorn's own defaults apply: it believes ``X-Forwarded-For`` from
-    127.0.0.1, so pass ``--no-proxy-headers``, or ``--forwarded-allow-ips`` with the
-    ``TRUSTED_PROXIES`` (docs/api.md); otherwise any local client picks the address it is
-    rate limited by."""
-    settings = Settings()
-    _configure_logging(settings)
-    return create_app(settings)
-
-
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
-    """Run the service under uvicorn, in ``workers`` processes (see the module docstring)."""
-    import uvicorn
-
-    settings = Settings()  # read here too: a bad setting stops the start, not each worker
-    _configure_logging(settings)
-    # OpenMP threads (the multilingual model's C engine, torch) that spin while they wait
-    # take the cores from the other requests and workers: with 16 clients on 2 cores, 2
-    # workers answered 2.3 first-time requests/s spinning, 8.8 passive (docs/benchmarks.md).
-    # Set before the models load and inherited by the workers; an explicit value stays.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    trusted = settings.trusted_proxies
-    options: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "log_level": settings.log_level,
-        "proxy_headers": bool(trusted),  # uvicorn's default believes any local client
-        "forwarded_allow_ips": trusted,
-    }
-    if workers == 1:
-        uvicorn.run(create_app(settings), **options)
-        return
-    # worker processes are spawned: each imports the factory and reads the environment; a
-    # worker loading its index keeps answering the supervisor's pings, but on a busy machine
-    # uvicorn's 5 s could pass, and a worker killed as hung would start loading again
-    uvicorn.run("api.app:app_from_env", factory=True, workers=workers,
-                timeout_worker_healthcheck=30, **options)

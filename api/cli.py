@@ -11,7 +11,7 @@ from engine import cli
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from api.app import serve
+    from api.serve import serve
 
     serve(host=args.host, port=args.port, workers=args.workers)
     return 0

@@ -15,7 +15,7 @@ From the outside in:
 
 The rate limit keys on the ASGI ``client``: the TCP peer, or the address in
 ``X-Forwarded-For`` where the server was told to believe it (``TRUSTED_PROXIES``, given to
-uvicorn by :func:`api.app.serve`).
+uvicorn by :func:`api.serve.serve`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Service settings from the environment (prefix ``PARTNER_SEARCH_``) and an optional ``.env``.
 
 Nothing here reads the environment at import time: ``Settings()`` does, when the server starts
-(:func:`api.app.serve`) or a test builds one explicitly.
+(:func:`api.serve.serve`) or a test builds one explicitly.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ never a stack trace), with dependency overrides where a failure has to be provok
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,27 @@ def test_settings_from_environment(monkeypatch, tmp_path: Path) -> None:  # type
     assert settings.cors_origins == ["https://a.eu", "https://b.eu"]
     assert settings.read_requires_key and settings.request_expiry_days == 365
     assert settings.database_url == "sqlite:///models/partner_search.db"
+
+
+def test_a_worker_app_starts_only_once_loaded(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker of ``serve --workers N`` finishes its start (and so starts accepting
+    connections) only with its index loaded; a single process starts at once."""
+    import api.app as app_module
+
+    opened = app_module.open_index
+
+    def slow_open(*args: object, **kwargs: object) -> object:
+        time.sleep(0.5)
+        return opened(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app_module, "open_index", slow_open)
+    with TestClient(app_module.create_app(settings)) as client:
+        assert client.get("/ready").status_code == 503  # started while loading
+        wait_ready(client)
+    with TestClient(app_module.create_app(settings, accept_once_loaded=True)) as client:
+        assert client.get("/ready").status_code == 200  # no request before the load
 
 
 def test_ready_after_restart_verifies(settings: Settings) -> None:

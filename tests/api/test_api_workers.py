@@ -110,6 +110,13 @@ def test_a_write_to_one_server_is_read_from_the_other_within_a_second(
 def test_serve_with_two_workers(server_root: Path) -> None:
     server = Server(server_root, "--workers", "2", PARTNER_SEARCH_LOG_LEVEL="info").start()
     try:
+        # a worker joins the socket once its index is loaded (uvicorn logs its start then):
+        # /ready answered by the first, the second may still be loading
+        deadline = time.monotonic() + 60
+        while server.log.read_text().count("Application startup complete") < 2:
+            assert time.monotonic() < deadline, server.log.read_text()[-3000:]
+            time.sleep(0.1)
+
         def every_fresh_connection_sees(text: str, reads: int = 12) -> bool:
             for _ in range(reads):  # a new connection per read: the kernel picks the worker
                 with httpx.Client(base_url=server.url, timeout=10) as fresh:
