@@ -104,14 +104,14 @@ def make_multilingual(settings: Settings) -> CachedEncoder | None:
     )
 
 
-def _load_models(*encoders: CachedEncoder | None) -> None:
-    """Load the encoders' models (all of them: requests and profile texts may have their own)
-    and encode one text, under the encoder's model lock, so a concurrent first use does not
-    load a model twice."""
+def _load_models(*encoders: CachedEncoder | None, documents: bool = True) -> None:
+    """Load the encoders' models and encode one text, under the encoder's model lock, so a
+    concurrent first use does not load a model twice. ``documents=False``: not a model that
+    encodes profile texts only (see :func:`_load_index`)."""
     for encoder in encoders:
         if encoder is not None:
             try:
-                encoder.warm_up()
+                encoder.warm_up(documents=documents)
                 encoder.encode_queries(["partner search"])
             except Exception:  # the first real use reports it
                 log.exception("loading a model failed")
@@ -128,9 +128,12 @@ def _load_index(app: FastAPI) -> None:
             threadpool_limits(limits=settings.engine_threads)
         encoder = make_encoder(settings)
         multilingual = make_multilingual(settings)
-        # the models load (imports, weights: seconds) while the index is read and checked
+        # the models of requests load (imports, weights: seconds) while the index is read
+        # and checked; where profile texts have a model of their own (torch, beside the int8
+        # model of requests) it loads once the service is ready: reads never need it, and a
+        # write waits for it before it takes the write lock (8 s of a 15 s start, 2 cores)
         models = threading.Thread(target=_load_models, args=(encoder, multilingual),
-                                  name="model-loader", daemon=True)
+                                  kwargs={"documents": False}, name="model-loader", daemon=True)
         models.start()
         recommender, report = open_index(settings, app.state.store, encoder, multilingual)
         models.join()
@@ -149,6 +152,8 @@ def _load_index(app: FastAPI) -> None:
             log.exception("applying other processes' writes at start failed; retrying")
         services.follower.start()
         app.state.services = services
+        threading.Thread(target=_load_models, args=(encoder,), name="profile-model-loader",
+                         daemon=True).start()
     except Exception:  # reported by /ready; the process stays up for diagnosis
         log.exception("the index failed to load")
         app.state.load_failed = True

@@ -27,7 +27,7 @@ from engine.e5_encoder import E5Encoder
 from engine.embed import Encoder, SentenceEncoder, normalize_rows, text_key
 from engine.embedding_cache import EmbeddingCache
 from engine.errors import EngineError
-from engine.onnx_encoder import accelerated
+from engine.onnx_encoder import QueryAccelerated, accelerated
 
 #: Documents are encoded (and written to disk every 8 batches) in batches of this size.
 BATCH = 512
@@ -64,13 +64,18 @@ class CachedEncoder:
         self.cache_hits = 0
         self.cache_misses = 0
 
-    def warm_up(self) -> None:
+    def warm_up(self, *, documents: bool = True) -> None:
         """Load the model(s) now (otherwise on first use), under their locks: a concurrent
-        first use waits instead of loading a model twice."""
-        warm_up = getattr(self.encoder, "warm_up", None)
+        first use waits instead of loading a model twice. ``documents=False``: only the
+        model of requests, where profile texts have a model of their own."""
+        encoder: object = self.encoder
+        locks = dict.fromkeys((self._model, self._documents))  # one or two
+        if not documents and isinstance(self.encoder, QueryAccelerated):
+            encoder, locks = self.encoder.queries, {self._model: None}
+        warm_up = getattr(encoder, "warm_up", None)
         if warm_up is not None:
             with ExitStack() as held:
-                for lock in dict.fromkeys((self._model, self._documents)):  # one or two
+                for lock in locks:
                     held.enter_context(lock)
                 warm_up()
 

@@ -23,6 +23,7 @@ from engine.names import NameIndex
 from engine.network import CollaborationGraph
 from engine.profiles import Profile
 from engine.project_texts import ProjectTexts
+from engine.saved_rows import SavedRows
 from engine.taxonomy import ECOSYSTEMS, Kind
 
 KINDS = list(Kind)
@@ -48,7 +49,8 @@ class Derived:
     history: Mapping[str, int]
 
     @classmethod
-    def build(cls, corpus: Corpus) -> Derived:
+    def build(cls, corpus: Corpus, saved: SavedRows | None = None) -> Derived:
+        """Everything from ``corpus``; ``saved``: project text rows saved with its index."""
         history = history_counts(corpus.history)
         columns = build_columns(corpus.profiles, history,
                                 [corpus.count(s) for s in range(len(corpus.profiles))])
@@ -65,7 +67,8 @@ class Derived:
             columns, means, graph,
             tuple(_vector_projects(columns, graph, s) for s in range(len(columns))),
             NameIndex.build(corpus.profiles, corpus.lexical.common_word),
-            ProjectTexts.build(corpus.profiles, graph, corpus.lexical.transform_fitted), history,
+            ProjectTexts.build(corpus.profiles, graph, corpus.lexical.transform_fitted,
+                               saved and (saved.rows, saved.store)), history,
         )
 
     def updated(

@@ -15,6 +15,7 @@ a scipy ``.npz`` matrix: no pickle.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -199,6 +200,21 @@ class LexicalIndex:
             word = own.get(column) or vocabulary.words[column]
             shares[word] = shares.get(word, 0.0) + float(products[i] / total)
         return sorted(shares.items(), key=lambda item: -item[1])[:n]
+
+    @property
+    def width(self) -> int:
+        """The columns of the rows that ``transform`` and ``transform_fitted`` return."""
+        return self._check()[0].width
+
+    def fit_id(self) -> str:
+        """A hash of what :meth:`transform_fitted` depends on (the analyzer, the terms and
+        IDF learned at fit): rows transformed under equal ids are equal."""
+        vocabulary, _ = self._check()
+        digest = hashlib.sha256(json.dumps(
+            [ANALYZER_VERSION, self.analyzer.get_config(), vocabulary.terms[:vocabulary.fitted]]
+        ).encode())
+        digest.update(np.ascontiguousarray(vocabulary.idf[:vocabulary.fitted], np.float64))
+        return digest.hexdigest()[:20]
 
     def save(self, folder: Path) -> None:
         vocabulary, matrix = self._check()

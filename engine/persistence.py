@@ -2,8 +2,9 @@
 
 A saved index is a folder of plain files: ``profiles.jsonl`` (one profile per line with its
 slot), ``history.json``, ``config.json``, ``fusion.json`` (if learned weights are in force),
-the lexical index, the FAISS vectors and ``manifest.json``, written last (so a crash mid-save
-leaves no new manifest). Both the engine and the service's start-up reconcile read profiles
+the lexical index, the project text rows (:mod:`engine.saved_rows`, checked at load), the
+FAISS vectors and ``manifest.json``, written last (so a crash mid-save leaves no new
+manifest). Both the engine and the service's start-up reconcile read profiles
 through :func:`read_profiles`.
 """
 
@@ -24,7 +25,9 @@ from engine.fusion import FusionModel
 from engine.index import VectorIndex
 from engine.lexical import LexicalIndex
 from engine.profiles import Profile
+from engine.project_texts import ProjectTexts
 from engine.registry import Registry
+from engine.saved_rows import SavedRows, load_rows, save_rows
 from engine.sources.h2020 import Participation
 
 PROFILES = "profiles.jsonl"
@@ -71,11 +74,14 @@ class Saved:
     corpus: Corpus
     config: RankConfig
     fusion: FusionModel | None
+    #: the project text rows saved with it, if still valid (:mod:`engine.saved_rows`)
+    project_rows: SavedRows | None = None
 
 
 def save_index(folder: Path, corpus: Corpus, config: RankConfig, fusion: FusionModel | None,
-               fingerprint: str) -> None:
-    """Write the index folder (the manifest last)."""
+               fingerprint: str, projects: ProjectTexts | None = None) -> None:
+    """Write the index folder (the manifest last); ``projects``: the derived project text
+    rows, if built (rows saved before stay: they are checked at load)."""
     index = corpus.index
     folder.mkdir(parents=True, exist_ok=True)
     rows = [{"slot": s, **p.to_dict()} for s, p in enumerate(corpus.profiles) if p is not None]
@@ -89,6 +95,8 @@ def save_index(folder: Path, corpus: Corpus, config: RankConfig, fusion: FusionM
     elif (folder / "fusion.json").exists():
         (folder / "fusion.json").unlink()
     corpus.lexical.save(folder)
+    if projects is not None:
+        save_rows(folder, projects, corpus.lexical.fit_id())
     if corpus.multilingual is not None:
         corpus.multilingual.save(folder / MULTILINGUAL, fingerprint=fingerprint)
     elif (folder / MULTILINGUAL).exists():
@@ -138,6 +146,7 @@ def load_index(folder: Path, model_id: str, dim: int, signals: Registry,
     fusion_file = folder / "fusion.json"
     fusion = FusionModel.load(fusion_file, signals) if fusion_file.is_file() else None
     # the manifest's fingerprint is of these profiles: their file matched its checksum
-    corpus = Corpus(index, LexicalIndex.load(folder), profiles, slots, history, second,
+    lexical = LexicalIndex.load(folder)
+    corpus = Corpus(index, lexical, profiles, slots, history, second,
                     str(manifest["fingerprint"]))
-    return Saved(corpus, config, fusion)
+    return Saved(corpus, config, fusion, load_rows(folder, lexical.fit_id(), lexical.width))

@@ -45,9 +45,15 @@ class ProjectTexts:
 
     @classmethod
     def build(cls, profiles: Sequence[Profile | None], graph: CollaborationGraph,
-              transform: Transform) -> ProjectTexts:
+              transform: Transform, saved: tuple[Mapping[str, int], sp.csr_matrix] | None = None
+              ) -> ProjectTexts:
+        """``saved``: rows transformed before (key -> row of a matrix, as ``rows`` and
+        ``store``), with the same vocabulary; only texts whose keys they lack are
+        transformed (:mod:`engine.saved_rows`)."""
         empty = sp.csc_matrix((0, 1), dtype=np.float32)
-        return cls({}, {}, None, empty).updated(profiles, range(len(profiles)), graph, transform)
+        rows, store = saved or ({}, None)
+        return cls({}, rows, store, empty).updated(profiles, range(len(profiles)), graph,
+                                                   transform)
 
     def updated(
         self,

@@ -48,6 +48,7 @@ from engine.profiles import PartnerRequest, Profile
 from engine.rank import rank_pool
 from engine.registry import Registry
 from engine.requests import RequestBook, RequestMatch
+from engine.saved_rows import SavedRows
 from engine.sources.h2020 import Participation
 from engine.summary import weak
 from engine.view import IndexView
@@ -77,6 +78,7 @@ class Recommender:
         self.version = 0
         self._corpus = Corpus()
         self._derived: Derived | None = None
+        self._saved_rows: SavedRows | None = None  # of a loaded index, until its first view
 
     # ---- writes -----------------------------------------------------------------------
     def fit(self, profiles: Iterable[Profile], *, history: Sequence[Participation] = (),
@@ -94,7 +96,7 @@ class Recommender:
             VectorIndex(self.multilingual.dim, self.multilingual.model_id),
             self._embed_multilingual(profiles, progress=progress))
         self._corpus = Corpus.build(profiles, embedded, history, vectors, lexical, second)
-        self._derived = None
+        self._derived, self._saved_rows = None, None  # rows of an earlier fit do not apply
         self.version += 1
         return self
 
@@ -141,6 +143,7 @@ class Recommender:
         other = Recommender(self.encoder, self.config, signals=self.signals,
                             multilingual=self.multilingual)
         other.fusion, other.version, other._derived = self.fusion, self.version, self._derived
+        other._saved_rows = self._saved_rows
         other._corpus = self._corpus.copy()
         other.requests = self.requests.copy()
         return other
@@ -148,7 +151,8 @@ class Recommender:
     # ---- reading ----------------------------------------------------------------------
     def view(self) -> IndexView:
         """What one request reads (builds the derived data on first use)."""
-        self._derived = self._derived or Derived.build(self._corpus)
+        if self._derived is None:
+            self._derived, self._saved_rows = Derived.build(self._corpus, self._saved_rows), None
         fusion, confidence = self.fusion, self.fusion and self.fusion.confidence
         return IndexView(self._corpus, self._derived, self.config, self.signals, self.weights,
                          fusion and fusion.bridge, confidence and confidence.medium)
@@ -336,8 +340,10 @@ class Recommender:
 
     # ---- persistence ------------------------------------------------------------------
     def save(self, folder: str | Path) -> None:
-        """Write the index folder (see :mod:`engine.persistence`)."""
-        save_index(Path(folder), self._corpus, self.config, self.fusion, self.fingerprint())
+        """Write the index folder (see :mod:`engine.persistence`), with the project text
+        rows of the derived data (built here if not yet: they spare every start 5 s)."""
+        save_index(Path(folder), self._corpus, self.config, self.fusion, self.fingerprint(),
+                   self.view().derived.projects if len(self) else None)
 
     @classmethod
     def load(cls, folder: str | Path, encoder: Encoder, config: RankConfig | None = None, *,
@@ -346,5 +352,5 @@ class Recommender:
         second = None if multilingual is None else (multilingual.model_id, multilingual.dim)
         saved = load_index(Path(folder), encoder.model_id, encoder.dim, signals, second)
         rec = cls(encoder, config or saved.config, signals=signals, multilingual=multilingual)
-        rec._corpus, rec.fusion = saved.corpus, saved.fusion
+        rec._corpus, rec.fusion, rec._saved_rows = saved.corpus, saved.fusion, saved.project_rows
         return rec

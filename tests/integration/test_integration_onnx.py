@@ -71,6 +71,11 @@ def test_the_cached_encoder_sends_requests_to_int8_and_profiles_to_torch(
     cache, _ = exported
     encoder = cached_sentence_encoder(cache_dir=cache, seed_dirs=[])
     assert isinstance(encoder.encoder, QueryAccelerated)
+    # a service's start loads the model of requests only; torch, for profile texts, after
+    encoder.warm_up(documents=False)
+    assert encoder.encoder.documents._model is None
+    encoder.warm_up()
+    assert encoder.encoder.documents._model is not None
     torch_model = SentenceEncoder()
     assert encoder.model_id == torch_model.model_id  # the cache holds torch's vectors
     text = UNSEEN[1]
