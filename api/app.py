@@ -130,8 +130,8 @@ def _load_index(app: FastAPI) -> None:
         multilingual = make_multilingual(settings)
         # the models of requests load (imports, weights: seconds) while the index is read
         # and checked; where profile texts have a model of their own (torch, beside the int8
-        # model of requests) it loads once the service is ready: reads never need it, and a
-        # write waits for it before it takes the write lock (8 s of a 15 s start, 2 cores)
+        # model of requests) it loads once the service is ready (8 s of a 20 s start on 2
+        # cores): reads never need it, a profile write meanwhile waits for it
         models = threading.Thread(target=_load_models, args=(encoder, multilingual),
                                   kwargs={"documents": False}, name="model-loader", daemon=True)
         models.start()
