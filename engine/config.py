@@ -60,6 +60,16 @@ class RankConfig:
         weights = {**registry.hand_weights, **params.pop("weights", {})}
         return cls(weights=weights, signals=registry.names, **params)
 
+    def check_for(self, registry: Registry) -> RankConfig:
+        """This config, if its weights are for ``registry``'s signals."""
+        if set(self.signals) != set(registry.names):
+            raise ValidationError(
+                f"the config's weights are for signals {sorted(self.signals)}, the "
+                f"registry has {sorted(registry.names)}; use RankConfig.of(registry)",
+                field="weights",
+            )
+        return self
+
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "weights": dict(self.weights), "signals": list(self.signals),
                 "overrides": dict(self.overrides)}

@@ -34,7 +34,6 @@ from engine.corpus import Corpus, check_unique, lexical_document, multilingual_t
 from engine.derived import Derived
 from engine.diversity import Diversity
 from engine.embed import Encoder, normalize_rows
-from engine.errors import ValidationError
 from engine.explain import explain_match
 from engine.filters import allowed
 from engine.fusion import FusionModel
@@ -66,13 +65,7 @@ class Recommender:
         #: the multilingual encoder of the ``dense_multi`` signal (None: that signal is 0)
         self.multilingual = multilingual
         self.signals = signals
-        self.config = config or RankConfig.of(signals)
-        if set(self.config.signals) != set(signals.names):
-            raise ValidationError(
-                f"the config's weights are for signals {sorted(self.config.signals)}, the "
-                f"registry has {sorted(signals.names)}; use RankConfig.of(registry)",
-                field="weights",
-            )
+        self.config = (config or RankConfig.of(signals)).check_for(signals)
         self.fusion: FusionModel | None = None
         self.requests = RequestBook(encoder)
         self.version = 0

@@ -10,7 +10,13 @@ import pytest
 from engine.config import RankConfig
 from engine.corpus import vector_texts
 from engine.embed import HashEncoder
-from engine.errors import ConflictError, IndexMismatchError, NotFittedError, NotFoundError
+from engine.errors import (
+    ConflictError,
+    IndexMismatchError,
+    NotFittedError,
+    NotFoundError,
+    ValidationError,
+)
 from engine.match import Match
 from engine.profiles import Activity, PartnerRequest, Profile
 from engine.recommender import Recommender
@@ -422,3 +428,9 @@ def test_a_profile_with_only_a_name_can_be_recommended(
     assert ids(recommender.recommend(PartnerRequest(text="maritime", countries=("MT",)))) == [
         "bare"
     ]
+
+
+def test_a_config_for_other_signals_is_refused(hash_encoder: HashEncoder) -> None:
+    config = RankConfig(weights={"dense": 1.0}, signals=("dense",))
+    with pytest.raises(ValidationError, match=r"RankConfig\.of\(registry\)"):
+        Recommender(hash_encoder, config)
