@@ -192,15 +192,19 @@ class Batch:
         return sims
 
     def across(self, name: str, values: np.ndarray) -> np.ndarray:
-        """An imputed signal's ``values`` (:data:`engine.bridge.IMPUTED`) with those of
-        candidates in another language than the request replaced by the signal's expected
-        value at their similarity: terms cannot be shared across languages, so the signal is
-        unknown there, not 0 (and e5 cannot count votes, see IMPUTED). The
-        expectation is this request's own (its English candidates' mean in bins of
-        similarity) where it has enough of them, else the trained one."""
+        """An imputed signal's ``values`` (:data:`engine.bridge.IMPUTED`) for the bridged
+        candidates (request and profile not both English), at least the signal's expected
+        value at their similarity. Across languages that value replaces the signal: terms
+        cannot be shared, so it is unknown there, not 0 (and e5 cannot count votes, see
+        IMPUTED). Within another language it is a floor: the term index, fitted on a corpus
+        in English with rare words pruned, knows few of its words, so a 0 there is no
+        evidence (a Polish battery-recycling cluster shared no term with a Polish
+        battery-recycling request and fell from first to 405th), while terms it does share
+        count. The expectation is this request's own (its English candidates' mean in bins
+        of similarity) where it has enough of them, else the trained one."""
         table = self._expectation(name, values)
-        cross = self.bridged & (self.languages != self.context.language)
-        if not cross.any():
+        bridged = self.bridged
+        if not bridged.any():
             return values
         best = self.dense.best
         if table is not None:
@@ -208,8 +212,12 @@ class Batch:
         else:
             assert self.view.bridge is not None
             expected = self.view.bridge.impute(name, best)
-        return values if expected is None else np.where(cross, expected, values).astype(
-            np.float32)
+        if expected is None:
+            return values
+        cross = bridged & (self.languages != self.context.language)
+        floor = bridged & ~cross
+        return np.where(cross, expected, np.where(floor, np.maximum(values, expected), values)
+                        ).astype(np.float32)
 
     def _expectation(self, name: str, values: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray] | None:

@@ -43,9 +43,10 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     # they count in the score, but are no reason to cite
     unknown = set(view.signals.history) if view.derived.without_history[slot] else set()
     language = str(columns.language[slot])
-    # as the ranking decides (engine.batch): terms and votes across languages were filled in
-    across = bridge_in_force(view, context) and language != context.language
-    if across:
+    # as the ranking decides (engine.batch): terms and votes were filled in across languages
+    # and may have been raised to what they usually are within another language than English
+    bridged = bridge_in_force(view, context) and not language == context.language == "en"
+    if bridged:
         unknown |= set(IMPUTED)
     groups = view.signals.group_sums(match.contributions)
     playing = in_play(match)
@@ -59,9 +60,10 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     if "dense_votes" in lifting:  # a count it really has: supporting, so neither filled nor imputed
         evidence["breadth"] = {
             "closest_texts": int(round(np.expm1(match.signals["dense_votes"])))}
-    if across:
-        # terms cannot be shared across languages: the lexical signals were filled in
-        # (engine.bridge), so the evidence is the best-matching text, not shared words
+    if bridged:
+        # terms cannot be shared across languages, and the term index knows few words of
+        # other languages than English: the lexical signals were filled in (engine.bridge),
+        # so the evidence is the best-matching text, not shared words
         evidence["languages"] = {
             "request": context.language, "profile": language,
             "request_name": LANGUAGE_NAMES.get(context.language, context.language),

@@ -66,7 +66,9 @@ def _closest(evidence: dict[str, Any]) -> str:
     phrase = (f"its description ({quoted}) matches the request" if top["type"] == "description"
               else f"its work on {quoted} matches the request")
     languages = evidence.get("languages")
-    if languages and languages["request"]:  # else the request's is undetected
+    if languages and languages["request"] == languages["profile"]:
+        phrase += f" in meaning (both are in {languages['profile_name']})"
+    elif languages and languages["request"]:  # else the request's is undetected
         phrase += f" in meaning across languages (it is written in {languages['profile_name']})"
     elif languages:
         phrase += " in meaning"

@@ -179,6 +179,30 @@ def test_an_explanation_across_languages_cites_text_not_shared_words(
     assert "key terms" not in polish.explanation.summary
 
 
+def test_within_another_language_terms_the_index_lacks_are_no_evidence(
+    bridged: Recommender,
+) -> None:
+    """A Polish request and a Polish profile: the term index (fitted on a corpus in another
+    language, rare words pruned) shares none of their words. The 0 it reads is raised to
+    what the terms usually are at that similarity, and the explanation says so rather than
+    citing shared words."""
+    request = PartnerRequest(text="Szukamy klastra, który zajmuje się magazynowaniem energii "
+                                  "oraz akumulatorami dla sieci energetycznych.")
+    pool, i = _polish_row(bridged, request)
+    assert pool.context.language == "pl"
+    assert bridged.lexical_scores(request.document)[
+        bridged.slot_ids().index("pl-battery")] == 0.0  # no shared term
+    assert pool.features["lexical"][i] == pytest.approx(0.2)  # the floor, not 0
+    polish = next(m for m in bridged.recommend(request, k=len(bridged.slot_ids()),
+                                               explain=True) if m.profile_id == "pl-battery")
+    assert polish.explanation is not None
+    evidence = polish.explanation.evidence
+    assert evidence["languages"]["request"] == evidence["languages"]["profile"] == "pl"
+    assert "shared_terms" not in evidence
+    summary = polish.explanation.summary
+    assert "across languages" not in summary and "key terms" not in summary
+
+
 def test_a_profile_without_history_is_not_halved_by_missing_projects(
     bridged: Recommender,
 ) -> None:
@@ -208,3 +232,17 @@ def test_a_link_across_languages_is_cited(profiles: list[Profile]) -> None:
     assert evidence["languages"]["profile"] == "pl"
     assert [link["with_id"] for link in evidence["network"]] == ["de-cluster"]
     assert evidence["network"][0]["provenance"] == "entered by a curator"
+
+
+def test_the_closest_text_says_which_languages_it_was_matched_in() -> None:
+    from engine.summary import _closest
+
+    def evidence(request: str, profile: str) -> dict[str, object]:
+        return {"activities": [{"type": "description", "title": "Recykling baterii"}],
+                "languages": {"request": request, "profile": profile,
+                              "request_name": "Polish" if request == "pl" else "English",
+                              "profile_name": "Polish"}}
+
+    assert _closest(evidence("pl", "pl")).endswith("in meaning (both are in Polish)")
+    assert _closest(evidence("en", "pl")).endswith(
+        "in meaning across languages (it is written in Polish)")

@@ -85,12 +85,17 @@ export function evidencePanel(candidate, { requesterName = "" } = {}) {
   }
   if (ev.languages) {
     const l = ev.languages;
-    parts.push(section("languages", l.request ? "Across languages" : "Matched by meaning", "search", h("p", { class: "ev-languages" },
-      (l.request ? `Written in ${l.profile_name}, the request in ${l.request_name}` :
-        `Written in ${l.profile_name}; the request is too short to tell its language`)
-      + ": matched by meaning with the multilingual model. "
-      + "Words cannot be shared across languages, so the term signals count as what they usually are at this similarity "
-      + "and are not given as a reason.")));
+    const same = l.request && l.request === l.profile;
+    parts.push(section("languages", same || !l.request ? "Matched by meaning" : "Across languages", "search",
+      h("p", { class: "ev-languages" }, same
+        ? `Both in ${l.profile_name}: matched by meaning with the multilingual model. The term index is built mostly from `
+          + `English texts and knows few ${l.profile_name} words, so the term signals count at least what they usually are `
+          + "at this similarity and are not given as a reason."
+        : (l.request ? `Written in ${l.profile_name}, the request in ${l.request_name}` :
+          `Written in ${l.profile_name}; the request is too short to tell its language`)
+          + ": matched by meaning with the multilingual model. "
+          + "Words cannot be shared across languages, so the term signals count as what they usually are at this similarity "
+          + "and are not given as a reason.")));
   }
   if (ev.shared_terms?.length) {
     parts.push(section("terms", "Shared terms", "search", h("ul", { class: "term-list" }, ev.shared_terms.map((t) =>
