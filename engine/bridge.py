@@ -5,7 +5,9 @@ English model (a Polish request and a Polish profile look alike to it by their s
 function words) and TF-IDF sees nothing across languages. The fusion weights are learned on
 English history, on those signals' scales. For every other pair the ranking therefore reads
 the multilingual-e5 similarity, put on MiniLM's scale, and fills the lexical signals and
-the vote count in with what they usually are at that similarity. A
+the vote count in with what they usually are at that similarity (across languages; within
+another language than English they count at least that, as the term index knows few of its
+words). A
 :class:`LanguageBridge` holds the three fitted parts:
 
 - ``source``/``target``: quantiles of the best e5 and the best MiniLM similarity of the same
