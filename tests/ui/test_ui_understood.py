@@ -237,12 +237,14 @@ def test_confidence_in_words(ui: UI, level: str | None, words: str) -> None:
         assert page.evaluate("document.activeElement.id") == "f-text"
 
 
-@pytest.mark.parametrize(("request_language", "said"), [
-    (("pl", "Polish"), "Written in English, the request in Polish"),
-    (("", ""), "Written in English; the request is too short to tell its language"),
+@pytest.mark.parametrize(("request_language", "profile_language", "said"), [
+    (("pl", "Polish"), ("en", "English"), "Written in English, the request in Polish"),
+    (("", ""), ("en", "English"),
+     "Written in English; the request is too short to tell its language"),
+    (("pl", "Polish"), ("pl", "Polish"), "Both in Polish"),
 ])
 def test_a_match_across_languages_says_so_instead_of_shared_terms(
-    ui: UI, request_language: tuple[str, str], said: str,
+    ui: UI, request_language: tuple[str, str], profile_language: tuple[str, str], said: str,
 ) -> None:
     """The test server's profiles are all English, so the evidence of a match across languages
     (as the engine writes it, tests/engine/test_bridge.py) is injected into the answer."""
@@ -251,8 +253,9 @@ def test_a_match_across_languages_says_so_instead_of_shared_terms(
         body = response.json()
         evidence = body["data"][0]["evidence"]
         evidence.pop("shared_terms", None)
-        evidence["languages"] = {"request": request_language[0], "profile": "en",
-                                 "request_name": request_language[1], "profile_name": "English"}
+        evidence["languages"] = {"request": request_language[0], "profile": profile_language[0],
+                                 "request_name": request_language[1],
+                                 "profile_name": profile_language[1]}
         route.fulfill(response=response, json=body)
 
     page = ui.page
