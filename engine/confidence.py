@@ -3,7 +3,10 @@
 The evidence is the best semantic similarity among the top ten candidates (the main dense
 signal: the multilingual model's cosines are compressed into about 0.8-0.9 and measured no
 difference between nonsense and real requests), and a request none of whose words is in the
-index's vocabulary ("asdfgh", "qwertz") is low whatever its similarities. The
+index's vocabulary ("asdfgh", "qwertz") is low whatever its similarities, unless it is in a
+language other than English that the multilingual model reads (the term index, fitted on
+English texts, knows few Polish words: a Polish request whose best match was its exact topic
+was called weak). The
 thresholds are fitted on the training pools of the fusion (history only), with each training
 project's title as the request (a form request is short; a whole objective reaches higher
 similarities): among the training queries, those whose evidence falls below
@@ -42,11 +45,12 @@ class Confidence:
             return "high"
         return "medium" if evidence >= self.medium else "low"
 
-    def of(self, signals: Sequence[Mapping[str, float]], *, known_terms: int) -> str:
-        """The level of a ranked list, from its candidates' raw signal values (best first)
-        and how many of the request's words the index knows."""
+    def of(self, signals: Sequence[Mapping[str, float]], *, readable: bool) -> str:
+        """The level of a ranked list, from its candidates' raw signal values (best first);
+        ``readable``: the index reads the request (it knows some of its words, or the
+        multilingual model reads its language); else it is "low"."""
         values = [s.get(self.signal, 0.0) for s in signals[:TOP]]
-        return self.level(max(values)) if values and known_terms else "low"
+        return self.level(max(values)) if values and readable else "low"
 
     def related(self, matches: Sequence[Match]) -> list[Match]:
         """``matches`` down to those whose own ``signal`` reaches ``medium``. A related list

@@ -38,6 +38,7 @@ from engine.explain import explain_match
 from engine.filters import allowed
 from engine.fusion import FusionModel
 from engine.index import VectorIndex
+from engine.language import detect
 from engine.lexical import LexicalIndex
 from engine.match import Match
 from engine.modes import brings_other_ecosystems, complementary_weights, profile_request
@@ -76,9 +77,8 @@ class Recommender:
     # ---- writes -----------------------------------------------------------------------
     def fit(self, profiles: Iterable[Profile], *, history: Sequence[Participation] = (),
             progress: bool = False) -> Recommender:
-        """Index ``profiles`` from scratch. ``history`` is external collaboration history
-        (H2020 participations) for the graph; rows of organisations that are not profiles
-        are dropped."""
+        """Index ``profiles`` from scratch. ``history``: external collaboration history (H2020
+        participations) for the graph; rows of organisations not among profiles are dropped."""
         profiles = list(profiles)
         check_unique(profiles)
         embedded = self.encoder.encode_documents(
@@ -136,8 +136,7 @@ class Recommender:
         other = Recommender(self.encoder, self.config, signals=self.signals,
                             multilingual=self.multilingual)
         other.fusion, other.version, other._derived = self.fusion, self.version, self._derived
-        other._saved_rows = self._saved_rows
-        other._corpus = self._corpus.copy()
+        other._saved_rows, other._corpus = self._saved_rows, self._corpus.copy()
         other.requests = self.requests.copy()
         return other
 
@@ -203,12 +202,15 @@ class Recommender:
     def confidence(self, request: PartnerRequest, matches: Sequence[Match], *,
                    known_terms: int | None = None) -> str | None:
         """``high``/``medium``/``low`` for ``request``'s ranked list (:mod:`engine.confidence`;
-        None uncalibrated). ``known_terms``: its terms the index knows (else read again)."""
+        None uncalibrated). ``known_terms``: its terms the index knows (else read again); with
+        none, a request in another language than English is read by the multilingual model."""
         if self.fusion is None or self.fusion.confidence is None:
             return None
         if known_terms is None:
             known_terms = self._corpus.lexical.transform([request.document]).nnz
-        return self.fusion.confidence.of([m.signals for m in matches], known_terms=known_terms)
+        readable = known_terms > 0 or self._corpus.multilingual is not None and detect(
+            request.document, "") not in ("", "en")
+        return self.fusion.confidence.of([m.signals for m in matches], readable=readable)
 
     # ---- ranking ----------------------------------------------------------------------
     def allowed_slots(self, request: PartnerRequest) -> np.ndarray:
@@ -333,8 +335,7 @@ class Recommender:
 
     # ---- persistence ------------------------------------------------------------------
     def save(self, folder: str | Path) -> None:
-        """Write the index folder (see :mod:`engine.persistence`), with the project text
-        rows of the derived data (built here if not yet: they spare every start 5 s)."""
+        """Write the index folder (:mod:`engine.persistence`), with the derived project rows."""
         save_index(Path(folder), self._corpus, self.config, self.fusion, self.fingerprint(),
                    self.view().derived.projects if len(self) else None)
 

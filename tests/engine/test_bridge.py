@@ -11,6 +11,7 @@ import pytest
 
 from engine.bridge import LanguageBridge, fit_bridge
 from engine.columns import profile_language
+from engine.confidence import Confidence
 from engine.embed import HashEncoder
 from engine.fusion import FusionModel
 from engine.pool import Pool
@@ -201,6 +202,21 @@ def test_within_another_language_terms_the_index_lacks_are_no_evidence(
     assert "shared_terms" not in evidence
     summary = polish.explanation.summary
     assert "across languages" not in summary and "key terms" not in summary
+
+
+def test_a_request_in_a_language_the_term_index_lacks_is_not_called_weak_for_it(
+    bridged: Recommender,
+) -> None:
+    """No word the index knows means nonsense in English ("asdfgh qwertz": low whatever its
+    similarities), not in Polish: the multilingual model reads it."""
+    assert bridged.fusion is not None
+    bridged.fusion = replace(bridged.fusion, confidence=Confidence("dense", -1.0, -1.0))
+    polish = PartnerRequest(text="Szukamy klastra, który zajmuje się magazynowaniem energii "
+                                 "oraz akumulatorami dla sieci energetycznych.")
+    assert bridged.lexical_scores(polish.document).max() == 0.0  # no word it knows
+    assert bridged.confidence(polish, bridged.recommend(polish)) == "high"
+    nonsense = PartnerRequest(text="asdfgh qwertz")
+    assert bridged.confidence(nonsense, bridged.recommend(nonsense)) == "low"
 
 
 def test_a_profile_without_history_is_not_halved_by_missing_projects(

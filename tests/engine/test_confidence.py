@@ -27,10 +27,10 @@ def test_thresholds_are_quantiles_and_hit_rates_are_per_level() -> None:
 def test_a_list_is_low_without_known_words_or_candidates() -> None:
     model = Confidence("dense", 0.4, 0.6)
     strong = [{"dense": 0.9}, {"dense": 0.2}]
-    assert model.of(strong, known_terms=3) == "high"
-    assert model.of(strong, known_terms=0) == "low"
-    assert model.of([], known_terms=3) == "low"
-    assert model.of([{"dense": 0.5}] + [{"dense": 0.1}] * 20, known_terms=2) == "medium"
+    assert model.of(strong, readable=True) == "high"
+    assert model.of(strong, readable=False) == "low"
+    assert model.of([], readable=True) == "low"
+    assert model.of([{"dense": 0.5}] + [{"dense": 0.1}] * 20, readable=True) == "medium"
 
 
 def test_nonsense_gets_a_low_confidence_and_a_real_request_does_not(
