@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from engine.batch import bridge_in_force
 from engine.context import RequestContext
 from engine.match import Match
 from engine.taxonomy import ECOSYSTEMS
@@ -50,9 +51,11 @@ def meaning(view: IndexView, context: RequestContext, match: Match) -> str:
     """How a Meaning or Related-work reason may speak of the candidate's closest text:
     ``"quote"`` it as matching the request (it reaches the calibrated threshold,
     ``IndexView.fits``), ``"relative"`` (closer than typical, no match), or ``"none"`` when the
-    request has no word the index knows: then no similarity means anything ("asdfgh" is low
-    whatever its cosines, as in :meth:`engine.confidence.Confidence.of`)."""
-    if not context.lexical_query.nnz:
+    request has no word the index knows and is in no language the multilingual model reads
+    instead: then no similarity means anything ("asdfgh" is low whatever its cosines, as in
+    :meth:`engine.recommender.Recommender.confidence`)."""
+    readable = bridge_in_force(view, context) and context.language not in ("", "en")
+    if not context.lexical_query.nnz and not readable:
         return "none"
     close = view.fits is None or match.signals.get("dense", 0.0) >= view.fits
     return "quote" if close else "relative"

@@ -202,6 +202,7 @@ def test_within_another_language_terms_the_index_lacks_are_no_evidence(
     assert "shared_terms" not in evidence
     summary = polish.explanation.summary
     assert "across languages" not in summary and "key terms" not in summary
+    assert "in meaning (both are in Polish)" in summary  # no known word, yet read in Polish
 
 
 def test_a_request_in_a_language_the_term_index_lacks_is_not_called_weak_for_it(
