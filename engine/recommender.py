@@ -208,8 +208,8 @@ class Recommender:
             return None
         if known_terms is None:
             known_terms = self._corpus.lexical.transform([request.document]).nnz
-        readable = known_terms > 0 or self._corpus.multilingual is not None and detect(
-            request.document, "") not in ("", "en")
+        bridged = self._corpus.multilingual is not None and self.fusion.bridge is not None
+        readable = known_terms > 0 or bridged and detect(request.document, "") not in ("", "en")
         return self.fusion.confidence.of([m.signals for m in matches], readable=readable)
 
     # ---- ranking ----------------------------------------------------------------------
