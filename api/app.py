@@ -104,14 +104,14 @@ def make_multilingual(settings: Settings) -> CachedEncoder | None:
     )
 
 
-def _load_models(*encoders: CachedEncoder | None, documents: bool = True) -> None:
-    """Load the encoders' models and encode one text, under the encoder's model lock, so a
-    concurrent first use does not load a model twice. ``documents=False``: not a model that
-    encodes profile texts only (see :func:`_load_index`)."""
+def _load_models(*encoders: CachedEncoder | None) -> None:
+    """Load the models that encode requests and encode one, under the encoder's model lock,
+    so a concurrent first use does not load a model twice (a model of profile texts only is
+    left for the first profile write: see :func:`_load_index`)."""
     for encoder in encoders:
         if encoder is not None:
             try:
-                encoder.warm_up(documents=documents)
+                encoder.warm_up(documents=False)
                 encoder.encode_queries(["partner search"])
             except Exception:  # the first real use reports it
                 log.exception("loading a model failed")
@@ -129,11 +129,12 @@ def _load_index(app: FastAPI) -> None:
         encoder = make_encoder(settings)
         multilingual = make_multilingual(settings)
         # the models of requests load (imports, weights: seconds) while the index is read
-        # and checked; where profile texts have a model of their own (torch, beside the int8
-        # model of requests) it loads once the service is ready (8 s of a 20 s start on 2
-        # cores): reads never need it, a profile write meanwhile waits for it
+        # and checked. Where profile texts have a model of their own (torch, beside the int8
+        # model of requests) it loads on the first profile write, before that write takes
+        # the write lock (api.services.profiles): reads never need it, and loaded at start
+        # it took 8 s of a 20 s start, or 4 s of the first query's, on 2 cores
         models = threading.Thread(target=_load_models, args=(encoder, multilingual),
-                                  kwargs={"documents": False}, name="model-loader", daemon=True)
+                                  name="model-loader", daemon=True)
         models.start()
         recommender, report = open_index(settings, app.state.store, encoder, multilingual)
         models.join()
@@ -152,8 +153,6 @@ def _load_index(app: FastAPI) -> None:
             log.exception("applying other processes' writes at start failed; retrying")
         services.follower.start()
         app.state.services = services
-        threading.Thread(target=_load_models, args=(encoder,), name="profile-model-loader",
-                         daemon=True).start()
     except Exception:  # reported by /ready; the process stays up for diagnosis
         log.exception("the index failed to load")
         app.state.load_failed = True

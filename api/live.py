@@ -191,9 +191,15 @@ class LiveIndex:
             except Exception:
                 log.exception("the second index copy failed to apply a write")
 
-    def upsert(self, profiles: Sequence[Profile]) -> None:
-        with self.reading() as rec:  # encoded (and cached) before the writer lock
+    def prepare(self, profiles: Sequence[Profile]) -> None:
+        """Encode the texts of profiles about to be written (loading the model of profile
+        texts on first use), so that the write finds them cached: a service calls this
+        before it takes its own write lock, which would otherwise be held meanwhile."""
+        with self.reading() as rec:
             rec.embed(profiles)
+
+    def upsert(self, profiles: Sequence[Profile]) -> None:
+        self.prepare(profiles)  # before the writer lock (cached where prepared already)
         self._write(lambda rec, like: rec.upsert(list(profiles), like=like), warm=True)
 
     def remove(self, profile_id: str) -> None:

@@ -124,6 +124,7 @@ class ProfileService:
         )
         principal.require_write(data["id"])
         profile = Profile.from_dict(data)
+        self.live.prepare([profile])  # encoded outside the write lock
         record = self.writes.apply(
             lambda: self.profiles.create(self._attested(profile, None, principal)), self._index
         )
@@ -139,6 +140,7 @@ class ProfileService:
         principal.require_write(profile_id)
         profile = Profile.from_dict({**body.document(), "id": profile_id})
         contacts = list(profile.contacts)
+        self.live.prepare([profile])  # encoded outside the write lock
 
         record = self.writes.apply(
             lambda: self.profiles.update(
@@ -164,6 +166,12 @@ class ProfileService:
         def change(current: Profile) -> Profile:
             profile = Profile.from_dict({**merged(current, changes), "id": profile_id})
             return self._attested(profile, current, principal)
+
+        # encoded outside the write lock, as merged with what is stored now (a write that
+        # changes it meanwhile is encoded under the lock); a missing profile is the write's 404
+        if self.profiles.exists(profile_id):
+            current = self.profiles.get(profile_id).profile
+            self.live.prepare([Profile.from_dict({**merged(current, changes), "id": profile_id})])
 
         record = self.writes.apply(
             lambda: self.profiles.update(profile_id, change, expected_version=expected_version,
