@@ -71,7 +71,8 @@ def test_the_cached_encoder_sends_requests_to_int8_and_profiles_to_torch(
     cache, _ = exported
     encoder = cached_sentence_encoder(cache_dir=cache, seed_dirs=[])
     assert isinstance(encoder.encoder, QueryAccelerated)
-    # a service's start loads the model of requests only; torch, for profile texts, after
+    # a service's start loads the model of requests only; torch (profile texts) waits for
+    # the first profile write
     encoder.warm_up(documents=False)
     assert encoder.encoder.documents._model is None
     encoder.warm_up()
