@@ -105,13 +105,12 @@ def make_multilingual(settings: Settings) -> CachedEncoder | None:
 
 
 def _load_models(*encoders: CachedEncoder | None) -> None:
-    """Load the models that encode requests and encode one, under the encoder's model lock,
-    so a concurrent first use does not load a model twice (a model of profile texts only is
+    """Load the models that encode requests by encoding one (under the encoder's model lock,
+    so a concurrent first use does not load a model twice; a model of profile texts only is
     left for the first profile write: see :func:`_load_index`)."""
     for encoder in encoders:
         if encoder is not None:
             try:
-                encoder.warm_up(documents=False)
                 encoder.encode_queries(["partner search"])
             except Exception:  # the first real use reports it
                 log.exception("loading a model failed")
@@ -174,13 +173,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             log.info("stored the bootstrap curator key (hashed)")
     app.state.store = store
     loader = threading.Thread(target=_load_index, args=(app,), name="index-loader", daemon=True)
-    loader.start()
     if app.state.accept_once_loaded:
         # a worker of ``serve --workers N``: uvicorn accepts connections on the shared socket
         # only after the lifespan's start, so the kernel hands them to loaded workers only
         # (not to one that would answer 503 while another is ready); a failed load still
         # starts serving, and /ready reports it
-        await anyio.to_thread.run_sync(loader.join)
+        await anyio.to_thread.run_sync(_load_index, app)
+    else:
+        loader.start()
     try:
         yield
     finally:

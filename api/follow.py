@@ -64,6 +64,12 @@ class Follower:
         changes = self.store.changes.after(self.applied, self.batch)  # outside the lock
         if not changes:
             return 0
+        # the profiles others wrote, encoded before the lock (loading the model of profile
+        # texts on first use), so that applying them under it finds their texts cached
+        theirs = [item for entity, item in touched(
+            [c for c in changes if c.seq not in self.writes.mine]) if entity == "profile"]
+        if theirs:
+            self.live.prepare(list(self.store.profiles.by_ids(theirs).values()))
         with self.writes.lock:
             changes = [c for c in changes if c.seq > self.applied]
             foreign = [c for c in changes if c.seq not in self.writes.mine]

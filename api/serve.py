@@ -28,7 +28,7 @@ def _configure_logging(settings: Settings) -> None:
     )
 
 
-def app_from_env() -> FastAPI:
+def app_from_env(*, accept_once_loaded: bool = False) -> FastAPI:
     """For ``uvicorn --factory api.serve:app_from_env``: settings from the environment.
 
     Run by hand, uvicorn's own defaults apply: it believes ``X-Forwarded-For`` from
@@ -37,15 +37,12 @@ def app_from_env() -> FastAPI:
     rate limited by."""
     settings = Settings()
     _configure_logging(settings)
-    return create_app(settings)
+    return create_app(settings, accept_once_loaded=accept_once_loaded)
 
 
 def worker_app_from_env() -> FastAPI:
-    """Each worker of ``serve --workers N``: :func:`app_from_env`, accepting connections only
-    once its index is loaded."""
-    settings = Settings()
-    _configure_logging(settings)
-    return create_app(settings, accept_once_loaded=True)
+    """Each worker of ``serve --workers N``: accepting connections only once loaded."""
+    return app_from_env(accept_once_loaded=True)
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:

@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from engine.cached_encoder import cached_multilingual_encoder, cached_sentence_encoder
-from engine.corpus import multilingual_texts, slot_vector_ids, vector_ids, vector_texts
+from engine.corpus import multilingual_texts, vector_ids, vector_texts
 from engine.profiles import PartnerRequest, Profile
 from engine.recommender import Recommender
 from engine.synthetic import TableEncoder, synthesize
@@ -97,13 +97,17 @@ def tie_recall(found: np.ndarray, exact: np.ndarray, k: int) -> float:
     return float((found >= kth - 1e-5).sum()) / k
 
 
-def recall_at(rec: Recommender, encoder: TableEncoder, rows: np.ndarray,
+def stored_ids(rec: Recommender) -> np.ndarray:
+    """Every vector id of the live profiles, ascending (slot, then item): the order fit()
+    encoded the texts in, so vector i has table row ``rows[i]``."""
+    derived = rec.view().derived
+    return derived.vector_ids(np.flatnonzero(derived.columns.alive))
+
+
+def recall_at(rec: Recommender, encoder: TableEncoder, rows: np.ndarray, ids: np.ndarray,
               queries: np.ndarray, k: int = 200) -> float:
     """Mean tie-aware recall@k of the main index against exact scores (via the table)."""
-    cols = rec.view().derived.columns
-    slots = np.flatnonzero(cols.alive)
-    ids = slot_vector_ids(slots, cols.n_vectors[slots])
-    out = []  # ``ids`` ascend (slot, then item): the order fit() encoded the texts in
+    out = []
     for query in queries:
         exact = (encoder.vectors @ query)[rows]  # vector i of ``ids`` has table row rows[i]
         _, found = rec._corpus.index.search(query, k)
@@ -112,13 +116,10 @@ def recall_at(rec: Recommender, encoder: TableEncoder, rows: np.ndarray,
     return float(np.mean(out))
 
 
-def codec_error(rec: Recommender, encoder: TableEncoder, rows: np.ndarray,
+def codec_error(rec: Recommender, encoder: TableEncoder, rows: np.ndarray, ids: np.ndarray,
                 queries: np.ndarray, sample: int = 2000, seed: int = 0) -> dict[str, float]:
     """Absolute error of ``similarities`` (the IVF row store's 8-bit codes) against the exact
     cosine, over ``sample`` stored vectors per query."""
-    cols = rec.view().derived.columns
-    slots = np.flatnonzero(cols.alive)
-    ids = slot_vector_ids(slots, cols.n_vectors[slots])
     pick = np.sort(np.random.default_rng(seed).choice(len(ids), min(sample, len(ids)),
                                                       replace=False))
     vectors = encoder.vectors[rows[pick]]
@@ -173,8 +174,9 @@ def measure(n: int, real: Recommender, texts: list[str], seed: int = 0,
                            "index_kind": rec._corpus.index.kind,
                            "ivf": rec._corpus.index.ivf and rec._corpus.index.ivf.to_dict()}
     log(f"built in {build_s:.0f} s; recall")
-    out["recall_at_200"] = recall_at(rec, main, rows, vectors)
-    out["similarity_error"] = codec_error(rec, main, rows, vectors)
+    ids = stored_ids(rec)
+    out["recall_at_200"] = recall_at(rec, main, rows, ids, vectors)
+    out["similarity_error"] = codec_error(rec, main, rows, ids, vectors)
     log("requests")
     del rows
     country = max(("DE", "FR", "IT", "ES"), key=lambda c: sum(p.country == c for p in base))

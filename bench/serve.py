@@ -18,14 +18,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def start_server(
-    workdir: Path, settings: dict[str, str], timeout: float, args: Sequence[str] = ()
+    workdir: Path, settings: dict[str, str], timeout: float, args: Sequence[str] = (), *,
+    checkout: Path | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """A server process with ``settings`` (PARTNER_SEARCH_* variables) on top of the
     bench defaults and ``args`` for ``serve`` (``--workers 2``); its log goes to
-    ``workdir/server.log``. Exits if it never gets ready."""
+    ``workdir/server.log``. ``checkout``: run that checkout's code (another commit's
+    worktree) instead of the installed one. Exits if it never gets ready."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    workers = int(args[list(args).index("--workers") + 1]) if "--workers" in args else 1
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_SEARCH_")}
     env.update(
         {
@@ -34,7 +37,8 @@ def start_server(
             "PARTNER_SEARCH_RATE_LIMIT_ENABLED": "false",
             # a benchmark's writes must not end up in the shared index folder
             "PARTNER_SEARCH_SAVE_INDEX_ON_SHUTDOWN": "false",
-            "PARTNER_SEARCH_LOG_LEVEL": "warning",
+            # uvicorn logs each worker's start (once its index is loaded) at info
+            "PARTNER_SEARCH_LOG_LEVEL": "warning" if workers == 1 else "info",
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
             **settings,
@@ -44,27 +48,26 @@ def start_server(
     process = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
          *args],
-        cwd=workdir,
+        cwd=checkout or workdir,  # ``-m`` imports from the working directory first
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     print(f"starting the server on {url} ...", file=sys.stderr)
-    # with --workers N, any worker may answer a new connection: ready once many in a row
-    # say so (the workers load one after the other)
-    needed = 1 if "--workers" not in args else 20
-    streak = 0
+    # with --workers N a worker accepts connections once its index is loaded: one ready
+    # answer says one is; all are when each has logged its start
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:
             ok = httpx.get(f"{url}/ready", timeout=2).status_code == 200
         except httpx.HTTPError:
             ok = False
-        streak = streak + 1 if ok else 0
-        if streak >= needed:
+        started = (workdir / "server.log").read_text(errors="replace").count(
+            "Application startup complete")
+        if ok and (workers == 1 or started >= workers):
             return process, url
-        time.sleep(0.02 if ok else 0.2)
+        time.sleep(0.1)
     process.terminate()
     raise SystemExit(f"the server did not become ready; see {workdir / 'server.log'}")
 

@@ -20,49 +20,28 @@ import os
 import shutil
 import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
-from serve import ROOT, rss_mb
+from serve import ROOT, rss_mb, start_server
 
 QUERY = {"text": "Wir suchen Partner für Batterierecycling in der Automobilindustrie", "k": 10}
 
 
-def one_start(checkout: Path, index: Path, database: Path, port: int) -> dict[str, float]:
+def one_start(checkout: Path, index: Path, database: Path) -> dict[str, float]:
     """One start of ``checkout``'s service on fresh copies of ``index`` and ``database``."""
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         shutil.copytree(index, work / "index")
         shutil.copy(database, work / "service.db")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_SEARCH_")}
-        env.update({
+        started = time.perf_counter()
+        process, url = start_server(work, {
             "PARTNER_SEARCH_INDEX_DIR": str(work / "index"),
             "PARTNER_SEARCH_DATABASE_URL": f"sqlite:///{work / 'service.db'}",
-            "PARTNER_SEARCH_DATA_DIR": str(ROOT / "data"),
-            "PARTNER_SEARCH_CACHE_DIR": str(ROOT / "models" / "cache"),
-            "PARTNER_SEARCH_SAVE_INDEX_ON_SHUTDOWN": "false",
-            "PARTNER_SEARCH_LOG_LEVEL": "warning",
-            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-        })
-        url = f"http://127.0.0.1:{port}"
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)], cwd=checkout,
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        }, timeout=600, checkout=checkout)
         try:
-            while True:
-                if process.poll() is not None:
-                    raise SystemExit(f"{checkout}: the server exited")
-                try:
-                    if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
             ready = time.perf_counter() - started
             rss = sum(rss_mb(process.pid).values())
             sent = time.perf_counter()
@@ -81,7 +60,6 @@ def main() -> None:
     parser.add_argument("--other", type=Path, help="another checkout, run side by side")
     parser.add_argument("--other-index", type=Path, help="its index folder (default --index)")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--port", type=int, default=8790)
     args = parser.parse_args()
     runs: list[tuple[str, Path, Path]] = [("this", ROOT, args.index)]
     if args.other is not None:
@@ -89,7 +67,7 @@ def main() -> None:
     found: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in runs}
     for i in range(args.runs):
         for name, checkout, index in runs:
-            result = one_start(checkout, index, args.database, args.port)
+            result = one_start(checkout, index, args.database)
             found[name].append(result)
             print(f"run {i + 1} {name}: " + ", ".join(f"{k} {v:.2f}" for k, v in result.items()))
     print(f"medians ({os.cpu_count()} cores, {args.runs} runs):")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +26,7 @@ from engine.e5_encoder import E5Encoder
 from engine.embed import Encoder, SentenceEncoder, normalize_rows, text_key
 from engine.embedding_cache import EmbeddingCache
 from engine.errors import EngineError
-from engine.onnx_encoder import QueryAccelerated, accelerated
+from engine.onnx_encoder import accelerated
 
 #: Documents are encoded (and written to disk every 8 batches) in batches of this size.
 BATCH = 512
@@ -64,19 +63,13 @@ class CachedEncoder:
         self.cache_hits = 0
         self.cache_misses = 0
 
-    def warm_up(self, *, documents: bool = True) -> None:
-        """Load the model(s) now (otherwise on first use), under their locks: a concurrent
-        first use waits instead of loading a model twice. ``documents=False``: only the
-        model of requests, where profile texts have a model of their own."""
-        encoder: object = self.encoder
-        locks = dict.fromkeys((self._model, self._documents))  # one or two
-        if not documents and isinstance(self.encoder, QueryAccelerated):
-            encoder, locks = self.encoder.queries, {self._model: None}
-        warm_up = getattr(encoder, "warm_up", None)
+    def warm_up(self) -> None:
+        """Load the model of requests now (otherwise on first use), under its lock: a
+        concurrent first use waits instead of loading it twice. Where profile texts have a
+        model of their own, it loads on their first encoding."""
+        warm_up = getattr(self.encoder, "warm_up", None)
         if warm_up is not None:
-            with ExitStack() as held:
-                for lock in locks:
-                    held.enter_context(lock)
+            with self._model:
                 warm_up()
 
     def _split(self, texts: Sequence[str], *, queries: bool

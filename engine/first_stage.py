@@ -42,12 +42,9 @@ def dense_top(view: IndexView, query: np.ndarray, mask: np.ndarray, size: int, *
     if n_excluded > SMALL_EXCLUSION and share < MAJORITY:
         return _searched_slots(index, query, mask, view.derived.vector_ids(np.flatnonzero(mask)),
                                size)
-    found = _searched_slots(index, query, mask, None, size, widen=1.0 / max(share, MAJORITY))
-    if len(found) < size and n_excluded > SMALL_EXCLUSION and len(found) < int(mask.sum()):
-        # an IVF search visits a few lists: too few allowed slots there, widen inside faiss
-        return _searched_slots(index, query, mask, view.derived.vector_ids(np.flatnonzero(mask)),
-                               size)
-    return found
+    # an unfiltered search returns as many vectors as asked for (an IVF one probes more lists
+    # until it does), so asking for more until ``size`` allowed slots come back suffices
+    return _searched_slots(index, query, mask, None, size, widen=1.0 / max(share, MAJORITY))
 
 
 def _searched_slots(index: VectorIndex, query: np.ndarray, mask: np.ndarray | None,

@@ -119,11 +119,7 @@ class VectorIndex:
     def _present(self, ids: np.ndarray) -> np.ndarray:
         """Which ``ids`` the flat index holds: a flat removal rebuilds the id map (O(N)) even
         for absent ids, and a replacing write has usually removed them already."""
-        if len(self) == 0:
-            return np.zeros(len(ids), dtype=bool)
-        sorted_ids, _ = self._sorted_positions()
-        where = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
-        return sorted_ids[where] == ids
+        return index_ivf.present_in(self._sorted_positions()[0], ids)[1]
 
     def _sorted_positions(self) -> tuple[np.ndarray, np.ndarray]:
         if self._positions is None:
@@ -206,7 +202,8 @@ class VectorIndex:
         k = min(k, len(self))
         faiss.omp_set_num_threads(self.threads)  # process-wide in faiss; set on every search
         if self._ivf is not None:
-            return index_ivf.search(self._index, self._ivf, queries, k, allowed, self._rows)
+            assert self._rows is not None
+            return index_ivf.search(self._index, self._ivf, self._rows, queries, k, allowed)
         if allowed is not None:
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
         scores, ids = self._index.search(queries, k, params=params)

@@ -138,14 +138,12 @@ def calibrate(index: faiss.IndexIVF, vectors: np.ndarray, ids: np.ndarray,
     return nlist
 
 
-def search(index: faiss.IndexIVF, params: IvfParams, queries: np.ndarray, k: int,
-           allowed: np.ndarray | None, rows: RowStore | None = None
-           ) -> tuple[np.ndarray, np.ndarray]:
+def search(index: faiss.IndexIVF, params: IvfParams, rows: RowStore, queries: np.ndarray,
+           k: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Top-``k`` (scores, ids) per query; ``k`` allowed hits whenever ``k`` allowed vectors
-    exist (see the module docstring). Few allowed vectors are read from ``rows`` when given."""
+    exist (see the module docstring). Few allowed vectors are read from ``rows``."""
     if allowed is not None and len(allowed) <= EXACT_BELOW:
-        vectors = rows.vectors(allowed) if rows is not None else index.reconstruct_batch(allowed)
-        return exact_top(vectors, allowed, queries, k)
+        return exact_top(rows.vectors(allowed), allowed, queries, k)
     selector = faiss.IDSelectorBatch(allowed) if allowed is not None else None
     want = min(k, len(allowed) if allowed is not None else int(index.ntotal))
     nprobe = params.nprobe
@@ -190,17 +188,34 @@ def decode(codes: np.ndarray, low: np.ndarray, step: np.ndarray) -> np.ndarray:
 
 
 def code_scores(codes: np.ndarray, low: np.ndarray, step: np.ndarray, query: np.ndarray,
-                rows: np.ndarray | None = None) -> np.ndarray:
-    """``decode(codes[rows]) @ query`` (``rows`` None: every row) without decoding: the
-    codes times ``step * query`` plus a constant, ``SCORE_CHUNK`` rows at a time."""
+                rows: np.ndarray) -> np.ndarray:
+    """``decode(codes[rows]) @ query`` without decoding: the codes times ``step * query``
+    plus a constant, ``SCORE_CHUNK`` rows at a time."""
     weights = (step * query).astype(np.float32)
     constant = np.float32((low + 0.5 * step) @ query)
-    rows = np.arange(len(codes)) if rows is None else rows
     out = np.empty(len(rows), dtype=np.float32)
     for start in range(0, len(rows), SCORE_CHUNK):
         chunk = codes[rows[start : start + SCORE_CHUNK]].astype(np.float32)
         out[start : start + SCORE_CHUNK] = chunk @ weights + constant
     return out
+
+
+def present_in(sorted_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(where each of ``ids`` is or would be in ``sorted_ids``, clipped to its last index;
+    whether it is there)."""
+    if not len(sorted_ids):
+        return np.zeros(len(ids), np.int64), np.zeros(len(ids), dtype=bool)
+    where = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+    return where, sorted_ids[where] == ids
+
+
+#: Spare rows a row store keeps after a load or a compaction (at least this many, or an
+#: eighth of its rows): without them the first write copies every code (1.3 GiB at 1M).
+SPARE = 1024
+
+
+def _spare(rows: int) -> int:
+    return rows + max(SPARE, rows // 8)
 
 
 class RowStore:
@@ -238,10 +253,7 @@ class RowStore:
         return self.rows[np.searchsorted(self.ids, ids)]
 
     def present(self, ids: np.ndarray) -> np.ndarray:
-        if not len(self.ids):
-            return np.zeros(len(ids), dtype=bool)
-        where = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
-        return self.ids[where] == ids
+        return present_in(self.ids, ids)[1]
 
     def scores(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Cosine of ``query`` with the vectors of ``ids`` (all present), in order."""
@@ -269,18 +281,22 @@ class RowStore:
 
     def remove(self, ids: np.ndarray) -> None:
         """Forget ``ids`` (absent ones ignored); their rows die until a compaction."""
-        ids = ids[self.present(ids)]
-        if not len(ids):
+        where, found = present_in(self.ids, ids)
+        if not found.any():
             return
         keep = np.ones(len(self.ids), dtype=bool)
-        keep[np.searchsorted(self.ids, ids)] = False
+        keep[where[found]] = False
         self.ids, self.rows = self.ids[keep], self.rows[keep]
         if self.used - len(self.ids) > DEAD_SHARE * max(self.used, 1024):
             self.compact()
 
     def compact(self) -> None:
-        """Rows in id order, without dead ones."""
-        self.codes = self.codes[self.rows]
+        """Rows in id order, without dead ones (and spare rows after them)."""
+        codes = np.empty((_spare(len(self.ids)), self.codes.shape[1]), np.uint8)
+        for start in range(0, len(self.ids), CHUNK):
+            rows = self.rows[start : start + CHUNK]
+            codes[start : start + len(rows)] = self.codes[rows]
+        self.codes = codes
         self.rows = np.arange(len(self.ids), dtype=np.int64)
         self.used = len(self.ids)
 
@@ -302,18 +318,22 @@ class RowStore:
     def load(cls, codes_path: Path, meta_path: Path) -> RowStore:
         with np.load(meta_path) as meta:
             ids, low, step = meta["ids"], meta["low"], meta["step"]
-        codes = np.load(codes_path)
-        if codes.shape[0] != len(ids):
-            raise ValueError(f"{codes_path} holds {codes.shape[0]} rows for {len(ids)} ids")
-        return cls(codes, ids, np.arange(len(ids), dtype=np.int64), low, step)
+        with open(codes_path, "rb") as handle:  # read into a buffer with spare rows
+            np.lib.format.read_magic(handle)
+            shape, _, _ = np.lib.format.read_array_header_2_0(handle)
+            if shape[0] != len(ids):
+                raise ValueError(f"{codes_path} holds {shape[0]} rows for {len(ids)} ids")
+            codes = np.empty((_spare(shape[0]), shape[1]), np.uint8)
+            handle.readinto(memoryview(codes[: shape[0]]).cast("B"))
+        return cls(codes, ids, np.arange(len(ids), dtype=np.int64), low, step, len(ids))
 
 
 def rows_of(index: faiss.IndexIVF) -> RowStore:
     """A row store rebuilt from an IVF index's own codes (a save from before the store)."""
-    ids = stored_ids(index)
-    sample = index.reconstruct_batch(ids[:: max(1, len(ids) // 50_000)])
-    store = RowStore(np.empty((0, index.d), np.uint8), np.zeros(0, np.int64),
-                     np.zeros(0, np.int64), *code_range(sample))
+    ids = np.sort(stored_ids(index))
+    low, step = code_range(index.reconstruct_batch(ids[:: max(1, len(ids) // 50_000)]))
+    codes = np.empty((_spare(len(ids)), index.d), np.uint8)
     for start in range(0, len(ids), CHUNK):
-        store.add(ids[start : start + CHUNK], index.reconstruct_batch(ids[start : start + CHUNK]))
-    return store
+        chunk = ids[start : start + CHUNK]
+        codes[start : start + len(chunk)] = encode(index.reconstruct_batch(chunk), low, step)
+    return RowStore(codes, ids, np.arange(len(ids), dtype=np.int64), low, step, len(ids))

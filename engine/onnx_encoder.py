@@ -132,9 +132,9 @@ class QueryAccelerated:
         self.dim = documents.dim
 
     def warm_up(self) -> None:
-        """Both models: the first profile write must not load torch under a write lock."""
+        """The model of requests; torch loads on the first profile text (a service encodes
+        profile texts before it takes its write lock)."""
         self.queries.warm_up()
-        self.documents.warm_up()
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.queries.encode(texts)

@@ -81,6 +81,9 @@ class EventService:
         lists, are a 422; a second registration a 409. The registration is checked before a
         new profile is created, so a refused one creates nothing."""
         principal.require_write(body.profile_id, "an owner key may register only its own profile")
+        profile = body.profile and body.profile.model_copy(update={"id": body.profile_id})
+        if profile is not None:
+            self.creator.prepare(profile)  # encoded before the lock
         with self._lock:
             event = self.events.get(event_id)
             outside = sorted(set(body.available) - set(range(len(event.slots))))
@@ -92,9 +95,8 @@ class EventService:
                 unknown = sorted(set(named) - self.events.existing_profiles(named))
                 if unknown:
                     raise ValidationError(f"no profile with id {unknown[0]!r}", field=field)
-            if body.profile is not None:
-                self.creator.create(body.profile.model_copy(update={"id": body.profile_id}),
-                                    principal)
+            if profile is not None:
+                self.creator.create(profile, principal)
             record = self.events.register(ParticipantRecord(
                 event_id=event_id, profile_id=body.profile_id, offer=body.offer,
                 seek=body.seek, available=frozenset(body.available),

@@ -25,6 +25,7 @@ from api.services.ranking import Ranking, elapsed_ms
 from api.services.writes import WritePath
 from api.store.profiles import ProfileFilter, ProfileRecord, ProfileStore
 from engine.claims import attest
+from engine.errors import ValidationError
 from engine.match import Match
 from engine.profiles import Profile
 from engine.public_record import PublicRecord
@@ -130,6 +131,15 @@ class ProfileService:
         )
         return ProfileDetail.of_record(record, list(profile.contacts))
 
+    def prepare(self, body: ProfileCreate) -> None:
+        """Encode a profile that a caller is about to ``create`` under a lock of its own
+        (``body.id`` set), so the model of profile texts does not load under that lock;
+        an invalid body is left for ``create`` to refuse."""
+        try:
+            self.live.prepare([Profile.from_dict({**body.document(), "id": body.id})])
+        except ValidationError:
+            pass
+
     def replace(
         self,
         profile_id: str,
@@ -169,8 +179,8 @@ class ProfileService:
 
         # encoded outside the write lock, as merged with what is stored now (a write that
         # changes it meanwhile is encoded under the lock); a missing profile is the write's 404
-        if self.profiles.exists(profile_id):
-            current = self.profiles.get(profile_id).profile
+        current = self.profiles.by_ids([profile_id]).get(profile_id)
+        if current is not None:
             self.live.prepare([Profile.from_dict({**merged(current, changes), "id": profile_id})])
 
         record = self.writes.apply(

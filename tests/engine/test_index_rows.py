@@ -49,7 +49,7 @@ def test_codec_is_exact_to_half_a_step() -> None:
     assert np.abs(decoded - VECTORS).max() <= step.max() / 2 + 1e-6
     query = VECTORS[0]
     codes = index_ivf.encode(VECTORS[:50], low, step)
-    np.testing.assert_allclose(index_ivf.code_scores(codes, low, step, query),
+    np.testing.assert_allclose(index_ivf.code_scores(codes, low, step, query, np.arange(50)),
                                decoded[:50] @ query, atol=1e-5)
 
 

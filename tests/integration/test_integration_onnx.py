@@ -72,10 +72,10 @@ def test_the_cached_encoder_sends_requests_to_int8_and_profiles_to_torch(
     encoder = cached_sentence_encoder(cache_dir=cache, seed_dirs=[])
     assert isinstance(encoder.encoder, QueryAccelerated)
     # a service's start loads the model of requests only; torch (profile texts) waits for
-    # the first profile write
-    encoder.warm_up(documents=False)
-    assert encoder.encoder.documents._model is None
+    # the first profile text
     encoder.warm_up()
+    assert encoder.encoder.documents._model is None
+    encoder.encode_documents([UNSEEN[0]])
     assert encoder.encoder.documents._model is not None
     torch_model = SentenceEncoder()
     assert encoder.model_id == torch_model.model_id  # the cache holds torch's vectors
