@@ -43,11 +43,14 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     # they count in the score, but are no reason to cite
     unknown = set(view.signals.history) if view.derived.without_history[slot] else set()
     language = str(columns.language[slot])
-    # as the ranking decides (engine.batch): terms and votes were filled in across languages
-    # and may have been raised to what they usually are within another language than English
+    # as the ranking decides (engine.batch): terms and votes were filled in across languages;
+    # within another language than English they were raised to what they usually are where
+    # the index shared less (then filled in too), else the terms it shared are real
     bridged = bridge_in_force(view, context) and not language == context.language == "en"
+    filled = bridged and (language != context.language or view.corpus.lexical.score(
+        context.lexical_query, slot) < match.signals.get("lexical", 0.0) - 1e-6)
     if bridged:
-        unknown |= set(IMPUTED)
+        unknown |= set(IMPUTED) if filled else {"lexical_best", "dense_votes"}
     groups = view.signals.group_sums(match.contributions)
     playing = in_play(match)
     cited = set(view.signals.group_sums({f: 1.0 for f in playing if f not in unknown}))
@@ -60,7 +63,7 @@ def explain_match(match: Match, context: RequestContext, view: IndexView,
     if "dense_votes" in lifting:  # a count it really has: supporting, so neither filled nor imputed
         evidence["breadth"] = {
             "closest_texts": int(round(np.expm1(match.signals["dense_votes"])))}
-    if bridged:
+    if filled:
         # terms cannot be shared across languages, and the term index knows few words of
         # other languages than English: the lexical signals were filled in (engine.bridge),
         # so the evidence is the best-matching text, not shared words

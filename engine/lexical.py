@@ -151,6 +151,11 @@ class LexicalIndex:
             out[rows] = (matrix[rows] @ query.T).toarray().ravel()
         return out
 
+    def score(self, query: sp.csr_matrix, slot: int) -> float:
+        """Cosine of one query row with one slot (what :meth:`scores` gives it)."""
+        _, matrix = self._check()
+        return float((matrix.getrow(slot) @ query.tocsr().T).toarray()[0, 0])
+
     def common_word(self, word: str, share: float = 0.01) -> bool:
         """Whether ``word`` (lower case, read as English) is a stop word or boilerplate, was
         pruned as too common, or its term appears in more than about ``share`` of the fitted

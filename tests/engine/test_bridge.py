@@ -205,6 +205,32 @@ def test_within_another_language_terms_the_index_lacks_are_no_evidence(
     assert "in meaning (both are in Polish)" in summary  # no known word, yet read in Polish
 
 
+def test_within_another_language_terms_the_index_shares_are_real(
+    profiles: list[Profile],
+) -> None:
+    """Where the index does share words of a Polish request and a Polish profile, above what
+    the terms usually are at that similarity, they are the signal and the reason: no
+    filling in, no "matched by meaning" block."""
+    second = replace(POLISH_PROFILE, id="pl-grid", name="Sieci Energetyczne",
+                     description="Firmy budują magazynowanie energii i akumulatory dla sieci.")
+    rec = Recommender(HashEncoder(64), multilingual=TranslatingEncoder()).fit(
+        [*profiles, POLISH_PROFILE, second])
+    grid = tuple(np.linspace(-1.0, 1.0, 5))
+    rec.fusion = FusionModel(weights=dict(rec.config.weights), bridge=LanguageBridge(
+        source=grid, target=grid, shift=0.0, grid=grid,
+        imputed={"lexical": (0.01,) * 5, "lexical_best": (0.01,) * 5}))
+    request = PartnerRequest(text="Szukamy firm, które budują magazynowanie energii oraz "
+                                  "akumulatory dla sieci energetycznych.")
+    slot = rec.slot_ids().index("pl-battery")
+    raw = float(rec.lexical_scores(request.document)[slot])
+    assert raw > 0.01  # shared words the index knows
+    polish = next(m for m in rec.recommend(request, k=len(rec.slot_ids()), explain=True)
+                  if m.profile_id == "pl-battery")
+    assert polish.signals["lexical"] == pytest.approx(raw, abs=1e-5)  # real, not filled in
+    assert polish.explanation is not None
+    assert "languages" not in polish.explanation.evidence
+
+
 def test_a_request_in_a_language_the_term_index_lacks_is_not_called_weak_for_it(
     bridged: Recommender,
 ) -> None:
