@@ -45,6 +45,8 @@ class Columns:
     n_history: np.ndarray
     n_vectors: np.ndarray
     language: np.ndarray
+    #: the latest year of an established activity of each slot (0: none)
+    latest: np.ndarray
     as_of: int
 
     def __len__(self) -> int:
@@ -54,7 +56,7 @@ class Columns:
 _NAMES = tuple(f.name for f in fields(Columns) if f.name != "as_of")
 _TYPES: tuple[Any, ...] = (
     bool, "<U2", "<U8", "<U12", np.int64, bool, np.float64, np.float64,
-    np.float32, np.float32, np.float32, np.float32, np.int64, "<U3",
+    np.float32, np.float32, np.float32, np.float32, np.int64, "<U3", np.int64,
 )
 
 
@@ -63,13 +65,22 @@ def eco_bits(ecosystems: Sequence[str]) -> int:
     return sum(ECO_BIT[e] for e in ecosystems)
 
 
+def own_latest(profile: Profile) -> int:
+    """The latest year of an established activity of ``profile`` (0 if none has a dated one).
+    Self-declared years do not count: one owner's claim of a project in 2100 would otherwise
+    make every other organisation's work look old."""
+    return max((a.year for a in profile.activities
+                if a.year and a.provenance.source in ESTABLISHED), default=0)
+
+
 def latest_year(profiles: Sequence[Profile | None]) -> int:
-    """The latest year of an established activity of ``profiles`` (this year if none has
-    a dated one). Self-declared years do not count: one owner's claim of a project in 2100
-    would otherwise make every other organisation's work look old."""
-    years = [a.year for p in profiles if p for a in p.activities
-             if a.year and a.provenance.source in ESTABLISHED]
-    return max(years) if years else date.today().year
+    """The latest year of an established activity of ``profiles`` (this year if none)."""
+    return max((own_latest(p) for p in profiles if p), default=0) or date.today().year
+
+
+def _as_of(latest: np.ndarray) -> int:
+    """:func:`latest_year` from the ``latest`` column."""
+    return (int(latest.max()) if len(latest) else 0) or date.today().year
 
 
 def history_counts(history: Sequence[Participation]) -> dict[str, int]:
@@ -84,7 +95,7 @@ def _row(profile: Profile | None, as_of: int, history: Mapping[str, int],
          n_vectors: int, language: str = "") -> tuple[Any, ...]:
     """One slot's values, in field order (``as_of`` excluded)."""
     if profile is None:
-        return (False, "", "", "", 0, False, np.nan, np.nan, 0.0, 0.0, 0.0, 0.0, 0, "")
+        return (False, "", "", "", 0, False, np.nan, np.nan, 0.0, 0.0, 0.0, 0.0, 0, "", 0)
     return (
         True,
         profile.country,
@@ -100,6 +111,7 @@ def _row(profile: Profile | None, as_of: int, history: Mapping[str, int],
         history.get(profile.id, 0),
         n_vectors,
         language or profile_language(profile),
+        own_latest(profile),
     )
 
 
@@ -148,8 +160,6 @@ def patch_columns(
 ) -> Columns:
     """``columns`` with the rows of ``slots`` rewritten (or appended). A write that moves
     "now" (the latest activity year) changes every slot's recency, so it rebuilds them all."""
-    if latest_year(profiles) != columns.as_of:
-        return build_columns(profiles, history, [count(s) for s in range(len(profiles))])
     size = len(profiles)
     empty = _row(None, columns.as_of, history, 0)
     values = {s: _row(profiles[s], columns.as_of, history, count(s)) for s in slots}
@@ -161,4 +171,6 @@ def patch_columns(
         for slot, row in values.items():
             array[slot] = row[i]
         arrays[name] = array
+    if _as_of(arrays["latest"]) != columns.as_of:
+        return build_columns(profiles, history, [count(s) for s in range(len(profiles))])
     return replace(columns, **arrays)

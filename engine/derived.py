@@ -55,16 +55,8 @@ class Derived:
         columns = build_columns(corpus.profiles, history,
                                 [corpus.count(s) for s in range(len(corpus.profiles))])
         graph = CollaborationGraph.build(corpus.profiles, corpus.slots, corpus.history)
-        means = np.zeros((len(corpus.profiles), corpus.index.dim), dtype=np.float32)
-        alive = np.flatnonzero(columns.alive)
-        if len(alive):
-            counts = columns.n_vectors[alive]
-            vectors = corpus.index.reconstruct(slot_vector_ids(alive, counts))
-            means[alive] = normalize_rows(
-                np.add.reduceat(vectors, np.cumsum(counts) - counts, axis=0)
-            )
         return cls._assemble(
-            columns, means, graph,
+            columns, _means(corpus, columns), graph,
             tuple(_vector_projects(columns, graph, s) for s in range(len(columns))),
             NameIndex.build(corpus.profiles, corpus.lexical.common_word),
             ProjectTexts.build(corpus.profiles, graph, corpus.lexical.transform_fitted,
@@ -128,6 +120,19 @@ class Derived:
     def vector_ids(self, slots: np.ndarray) -> np.ndarray:
         """Every vector id of ``slots``, slot by slot."""
         return slot_vector_ids(slots, self.columns.n_vectors[slots])
+
+
+def _means(corpus: Corpus, columns: Columns, chunk: int = 4096) -> np.ndarray:
+    """The normalised mean vector of every live slot (zero rows elsewhere), ``chunk`` slots
+    at a time: all vectors at once would be 5 GiB at a million profiles."""
+    means = np.zeros((len(columns), corpus.index.dim), dtype=np.float32)
+    alive = np.flatnonzero(columns.alive)
+    for start in range(0, len(alive), chunk):
+        slots = alive[start:start + chunk]
+        counts = columns.n_vectors[slots]
+        vectors = corpus.index.reconstruct(slot_vector_ids(slots, counts))
+        means[slots] = normalize_rows(np.add.reduceat(vectors, np.cumsum(counts) - counts, axis=0))
+    return means
 
 
 def _vector_projects(columns: Columns, graph: CollaborationGraph, slot: int) -> np.ndarray:

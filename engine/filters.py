@@ -48,7 +48,7 @@ def admits(request: PartnerRequest, profile: Profile) -> bool:
         sme=np.array([profile.sme]),
         lat=np.zeros(1), lon=np.zeros(1), n_activities=np.zeros(1), n_recent=np.zeros(1),
         n_coordinated=np.zeros(1), n_history=np.zeros(1), n_vectors=np.zeros(1, np.int64),
-        language=np.array(["en"]),
+        language=np.array(["en"]), latest=np.zeros(1, np.int64),
         as_of=0,
     )
     return bool(allowed(request, column, {profile.id: 0})[0])

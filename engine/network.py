@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from engine.attestation import Source, column_key
-from engine.cooccurrence import replace_rows
+from engine.cooccurrence import grown, replace_rows
 from engine.profiles import Profile
 from engine.sources.h2020 import Participation
 
@@ -73,9 +73,9 @@ class CollaborationGraph:
             co = (incidence @ incidence.T).tocsr().astype(np.float32)
             co.setdiag(0)
             co.eliminate_zeros()
+            co.sort_indices()  # a comparison sorts a matrix in place: never one that is shared
             derived = incidence, co
         self.incidence, self.co = derived
-        self.linked = (self.co > 0).astype(np.float32).tocsr()
 
     @classmethod
     def build(
@@ -213,10 +213,8 @@ class CollaborationGraph:
             ),
             shape=shape,
         )
-        counts = self.counts.copy()
-        counts.resize(shape)
-        counts = (counts + delta).tocsr()
-        counts.eliminate_zeros()
+        counts = (grown(self.counts, shape) + delta).tocsr()
+        counts.eliminate_zeros()  # a new matrix: this graph's counts stay as they were
         incidence = _incidence(counts)
         rows = np.unique(np.r_[new_rows, old_rows]).astype(np.int64)
         co = replace_rows(self.co, incidence, rows, len(profiles))
@@ -259,10 +257,11 @@ class CollaborationGraph:
         """How many of the sources' past partners each candidate has worked with."""
         if len(sources) == 0:
             return np.zeros(len(candidates), dtype=np.float32)
-        partners = np.setdiff1d(self.linked[sources].indices, sources)
+        ties = self.co[sources]
+        partners = np.setdiff1d(ties.indices[ties.data > 0], sources)
         if len(partners) == 0:
             return np.zeros(len(candidates), dtype=np.float32)
-        counts = np.asarray(self.linked[partners][:, candidates].sum(axis=0)).ravel()
+        counts = np.asarray((self.co[partners][:, candidates] > 0).sum(axis=0)).ravel()
         return counts.astype(np.float32)
 
     def walk(
@@ -304,9 +303,9 @@ class CollaborationGraph:
         return np.unique(self.incidence[slots].indices).astype(np.int64)
 
     def partners(self, slot: int, limit: int) -> np.ndarray:
-        """A slot's past partners, most shared projects first."""
+        """A slot's past partners, most shared projects first (then by slot)."""
         row = self.co.getrow(slot)
-        order = np.argsort(-row.data, kind="stable")[:limit]
+        order = np.lexsort((row.indices, -row.data))[:limit]
         return row.indices[order].astype(np.int64)
 
     def shared_projects(self, a: int, b: int, limit: int = 3) -> list[SharedProject]:

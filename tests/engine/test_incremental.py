@@ -72,6 +72,30 @@ def test_patched_derived_data_equals_a_rebuild(recommender: Recommender) -> None
     assert not patched_cols["alive"][slots.index(None)]
 
 
+def test_a_write_that_moves_now_recomputes_recency_and_moving_back_does_too(
+    recommender: Recommender,
+) -> None:
+    """"Now" is the latest established activity year of the index, kept per slot: a write
+    past it, and the removal of the profile that held it, both equal a rebuild."""
+    recommender.pool(PartnerRequest(text="build the derived data"))
+    before = recommender.view().derived.columns
+    late = Profile(id="late-org", name="Late Org", country="SE", activities=(
+        Activity(id="L1", title="A later project", year=before.as_of + 5),))
+    states = []
+    for write in (lambda: recommender.upsert([late]), lambda: recommender.remove("late-org")):
+        write()
+        view = recommender.view()
+        fresh = Derived.build(view.corpus).columns
+        patched = view.derived.columns
+        assert patched.as_of == fresh.as_of
+        for name in ("n_recent", "latest", "alive"):
+            np.testing.assert_array_equal(getattr(patched, name), getattr(fresh, name))
+        states.append(patched)
+    assert states[0].as_of == before.as_of + 5 and states[1].as_of == before.as_of
+    assert states[0].n_recent.sum() < before.n_recent.sum()  # the old work is less recent now
+    np.testing.assert_array_equal(states[1].n_recent[: len(before)], before.n_recent)
+
+
 def test_a_write_leaves_the_derived_data_of_a_copy_untouched(recommender: Recommender) -> None:
     """Derived data is an immutable value: a copy shares it, and a write to one replaces it
     there without changing the other's arrays."""

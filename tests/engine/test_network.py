@@ -77,11 +77,10 @@ def test_co_counts_shared_projects_with_a_zero_diagonal(graph: CollaborationGrap
     # h2020:3 gives A one more project, but its partner is not a profile: no pair
     np.testing.assert_array_equal(graph.co.toarray(), expected)
     assert graph.co.diagonal().tolist() == [0.0] * 7
-    np.testing.assert_array_equal(graph.linked.toarray(), (expected > 0).astype(np.float32))
 
 
 def test_the_graph_is_sparse(graph: CollaborationGraph) -> None:
-    assert sp.issparse(graph.co) and sp.issparse(graph.incidence) and sp.issparse(graph.linked)
+    assert sp.issparse(graph.co) and sp.issparse(graph.incidence)
     assert graph.co.format == "csr" and graph.incidence.format == "csr"
     assert graph.co.nnz == 10  # only the linked pairs are stored (no explicit zeros)
     assert graph.incidence.shape == (7, len(graph.projects))
@@ -244,7 +243,7 @@ def _state(graph: CollaborationGraph) -> dict[str, object]:
     slots = np.arange(graph.incidence.shape[0])
     return {
         "co": graph.co.toarray().tolist(),
-        "linked": graph.linked.toarray().tolist(),
+        "indirect": [graph.indirect(np.array([s]), slots).tolist() for s in slots],
         "counts": {(int(r), graph.projects[c]): float(v)
                    for r, c, v in zip(counts.row, counts.col, counts.data, strict=True) if v},
         "items": [[graph.projects[c] for c in cols] for cols in graph.item_projects],
@@ -283,7 +282,14 @@ def test_updated_equals_a_rebuild_after_every_kind_of_write() -> None:
             slot_of.pop(pid)
         else:
             slot_of[pid] = slot
+        earlier = graph
+        arrays = [(m.data.copy(), m.indices.copy(), m.indptr.copy(), m.shape)
+                  for m in (earlier.co, earlier.counts, earlier.incidence)]
         graph = graph.updated([(slot, old, new)], profiles, slot_of)
         rebuilt = CollaborationGraph.build(profiles, slot_of, HISTORY)
         assert _state(graph) == _state(rebuilt), pid
+        for (data, indices, indptr, shape), m in zip(  # readers may still be on the old one
+                arrays, (earlier.co, earlier.counts, earlier.incidence), strict=True):
+            assert m.shape == shape and np.array_equal(m.data, data), pid
+            assert np.array_equal(m.indices, indices) and np.array_equal(m.indptr, indptr)
     assert graph.co[slot_of["G"], slot_of["999999999"]] == 1  # p9, with external history too

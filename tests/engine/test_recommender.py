@@ -383,6 +383,26 @@ def test_save_load_after_upsert_and_remove(
     assert "mt-second" in loaded
 
 
+def test_a_loaded_index_holds_each_equal_activity_once(
+    tmp_path: Path, recommender: Recommender, hash_encoder: HashEncoder
+) -> None:
+    """A project is an activity of every participant: loaded, its text is held once."""
+    project = Activity(id="p-1", title="Grid batteries", text="Storage pilots. " * 50,
+                       year=2022, partners=("a", "b"))
+    other = replace(project, id="p-2")
+    recommender.upsert([replace(HARBOUR, id="mt-one", activities=(project, other)),
+                        replace(HARBOUR, id="mt-two",
+                                activities=(replace(project, partners=("a", "b")),))])
+    recommender.save(tmp_path)
+    lines = (tmp_path / "profiles.jsonl").read_bytes().split(b"\n")
+    assert len(lines) == len(recommender) and all(lines)  # one line each, none empty
+    loaded = Recommender.load(tmp_path, hash_encoder)
+    one, two = loaded.get("mt-one").activities, loaded.get("mt-two").activities
+    assert two[0] is one[0] and one[1] is not one[0]  # equal: shared; another id: not
+    assert one[1].id == "p-2" and two[0] == project
+    _same_rankings(recommender, loaded)
+
+
 def test_load_with_another_encoder_says_to_rebuild(
     tmp_path: Path, recommender: Recommender
 ) -> None:
