@@ -169,7 +169,8 @@ def measure(n: int, real: Recommender, texts: list[str], seed: int = 0,
     rec.fusion = fusion
     rec.view()
     build_s = time.perf_counter() - t0
-    rows = main.rows.copy()  # the table row of every corpus vector, in id order
+    rows = np.fromiter((main.row[t] for p in profiles for t in vector_texts(p)), np.int64)
+    # ^ the table row of every corpus vector, in id order (slot i holds profiles[i])
     out: dict[str, Any] = {"profiles": len(rec), "vectors": rec.n_vectors, "build_s": build_s,
                            "index_kind": rec._corpus.index.kind,
                            "ivf": rec._corpus.index.ivf and rec._corpus.index.ivf.to_dict()}

@@ -9,7 +9,7 @@ corpus (columns, graph, name index, ...) lives in :class:`engine.derived.Derived
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +22,9 @@ from engine.sources.h2020 import Participation
 
 ITEM_BITS = 16
 MAX_ITEMS = 1 << ITEM_BITS
+#: profiles embedded and added at a time by ``Corpus.build``: the bundled corpus (20k) is one
+#: part; at a million profiles all their vectors at once would be 11 GiB of float32
+BUILD_CHUNK = 50_000
 
 
 def vector_texts(profile: Profile) -> list[str]:
@@ -88,25 +91,30 @@ class Corpus:
     def build(
         cls,
         profiles: Sequence[Profile],
-        embedded: np.ndarray,
+        embed: Callable[[Sequence[Profile]], tuple[np.ndarray, np.ndarray | None]],
         history: Iterable[Participation],
         vectors: VectorIndex,
         lexical: LexicalIndex,
-        multilingual: tuple[VectorIndex, np.ndarray] | None = None,
+        multilingual: VectorIndex | None = None,
+        chunk: int = BUILD_CHUNK,
     ) -> Corpus:
-        """A corpus of ``profiles`` whose :func:`vector_texts` (all, in order) have the
-        vectors ``embedded``, with a fitted ``lexical`` index (row i: profile i) and, if given,
-        a multilingual index with the vectors of their :func:`multilingual_texts`."""
+        """A corpus of ``profiles`` with a fitted ``lexical`` index (row i: profile i).
+        ``embed(part)`` gives the vectors of a part's :func:`vector_texts` (all, in order)
+        and, when a ``multilingual`` index is given, of its :func:`multilingual_texts`;
+        parts of ``chunk`` profiles are embedded and added one after the other."""
         check_unique(profiles, "")
         slots = {p.id: i for i, p in enumerate(profiles)}
-        ids = [vector_ids(s, len(vector_texts(p))) for s, p in enumerate(profiles)]
-        all_ids = np.concatenate(ids) if ids else np.zeros(0, np.int64)
-        vectors.add(all_ids, embedded)
-        if multilingual is not None:
-            multilingual[0].add(all_ids, multilingual[1])
+        counts = [len(vector_texts(p)) for p in profiles]
+        for start in range(0, len(profiles), chunk):
+            ids = np.concatenate([vector_ids(start + i, n)
+                                  for i, n in enumerate(counts[start:start + chunk])])
+            main, other = embed(profiles[start:start + chunk])
+            vectors.add(ids, main, expected=sum(counts))
+            if multilingual is not None:
+                assert other is not None, "a multilingual index needs multilingual vectors"
+                multilingual.add(ids, other, expected=sum(counts))
         kept = [row for row in history if row.pic in slots]
-        return cls(vectors, lexical, list(profiles), slots, kept,
-                   multilingual[0] if multilingual is not None else None)
+        return cls(vectors, lexical, list(profiles), slots, kept, multilingual)
 
     def copy(self) -> Corpus:
         """An independent copy. Profiles, history and the lexical vocabulary never change in

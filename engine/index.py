@@ -95,8 +95,10 @@ class VectorIndex:
             return self._rows.ids.copy()
         return faiss.vector_to_array(self._index.id_map).astype(np.int64)
 
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        """Add vectors under ``ids``; an id already present is replaced."""
+    def add(self, ids: np.ndarray, vectors: np.ndarray, *, expected: int = 0) -> None:
+        """Add vectors under ``ids``; an id already present is replaced. ``expected``: how
+        many vectors a build adding in parts will hold in the end (sizes the IVF lists if
+        this add makes the index an IVF one)."""
         ids = np.ascontiguousarray(ids, dtype=np.int64)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.dim:
@@ -109,7 +111,7 @@ class VectorIndex:
             return
         self.remove(ids if self._ivf is not None else ids[self._present(ids)])
         if self._ivf is None and len(self) + len(ids) > self.ivf_above:
-            self._to_ivf(ids, vectors)
+            self._to_ivf(ids, vectors, expected)
         else:
             self._index.add_with_ids(vectors, ids)
             if self._rows is not None:
@@ -128,15 +130,16 @@ class VectorIndex:
             self._positions = (stored[order], order)
         return self._positions
 
-    def _to_ivf(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        """Become an IVF index holding the stored vectors and ``vectors`` under ``ids``."""
+    def _to_ivf(self, ids: np.ndarray, vectors: np.ndarray, expected: int) -> None:
+        """Become an IVF index holding the stored vectors and ``vectors`` under ``ids``,
+        with lists for ``expected`` vectors if more."""
         if len(self):
             flat = faiss.downcast_index(self._index.index)
             stored = faiss.rev_swig_ptr(flat.get_xb(), len(self) * self.dim)
             vectors = np.concatenate([stored.reshape(len(self), self.dim), vectors])
             ids = np.concatenate([self.ids(), ids])
         faiss.omp_set_num_threads(self.threads)
-        self._index, self._ivf = index_ivf.build(ids, vectors, self.dim)
+        self._index, self._ivf = index_ivf.build(ids, vectors, self.dim, expected=expected)
         self._rows = RowStore.build(ids, vectors)
 
     def remove(self, ids: np.ndarray) -> int:

@@ -32,11 +32,11 @@ import numpy as np
 
 from engine.atomic import atomic_write
 
-#: recall@200 against exact search that the calibrated ``nprobe`` reaches on stored vectors
+#: recall@200 against exact search that the calibrated ``nprobe`` reaches (on :func:`probes`)
 RECALL_TARGET = 0.97
 #: a filtered search over at most this many allowed vectors scores them all directly
 EXACT_BELOW = 5_000
-#: calibration: stored vectors used as queries, and the k of the recall
+#: calibration: queries (:func:`probes`), and the k of the recall
 CALIBRATION_QUERIES = 48
 CALIBRATION_K = 200
 #: the row store's per-dimension range is the built vectors' range widened by this share
@@ -74,12 +74,14 @@ def nlist_for(n: int) -> int:
     return int(max(16, min(2 * math.sqrt(max(n, 1)), 65_536)))
 
 
-def build(ids: np.ndarray, vectors: np.ndarray, dim: int, *, seed: int = 0
-          ) -> tuple[faiss.IndexIVF, IvfParams]:
+def build(ids: np.ndarray, vectors: np.ndarray, dim: int, *, seed: int = 0,
+          expected: int = 0) -> tuple[faiss.IndexIVF, IvfParams]:
     """An IVF-SQ8 index of ``vectors`` under ``ids``, trained on a sample of them, with a
-    calibrated ``nprobe``."""
+    calibrated ``nprobe``; its lists are sized for ``expected`` vectors if more (a build that
+    adds the rest later: ``nprobe`` is then calibrated on these, a share of the lists' final
+    contents that is scattered over them alike)."""
     n = len(vectors)
-    nlist = nlist_for(n)
+    nlist = nlist_for(max(n, expected))
     index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(dim), dim, nlist,
                                           faiss.ScalarQuantizer.QT_8bit,
                                           faiss.METRIC_INNER_PRODUCT)
@@ -90,8 +92,19 @@ def build(ids: np.ndarray, vectors: np.ndarray, dim: int, *, seed: int = 0
     index.train(np.ascontiguousarray(sample, dtype=np.float32))
     index.set_direct_map_type(faiss.DirectMap.Hashtable)
     index.add_with_ids(vectors, ids)
-    queries = vectors[rng.choice(n, min(n, CALIBRATION_QUERIES), replace=False)]
-    return index, IvfParams(nlist, calibrate(index, vectors, ids, queries, nlist))
+    return index, IvfParams(nlist, calibrate(index, vectors, ids, probes(vectors, rng), nlist))
+
+
+def probes(vectors: np.ndarray, rng: np.random.Generator,
+           n: int = CALIBRATION_QUERIES) -> np.ndarray:
+    """Calibration queries: the normalised midpoints of pairs of stored vectors. A request is
+    no stored text; a stored vector as query finds itself and its copies (every partner of a
+    project embeds its text) and overstates recall: calibrated that way, nprobe 8 reached
+    0.97 on the 300k corpus and real requests got 0.942."""
+    pairs = vectors[rng.choice(len(vectors), size=(min(n, len(vectors)), 2))]
+    mid = pairs.sum(axis=1)
+    return (mid / np.maximum(np.linalg.norm(mid, axis=1, keepdims=True), 1e-12)).astype(
+        np.float32)
 
 
 def exact_top(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int

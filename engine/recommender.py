@@ -81,14 +81,12 @@ class Recommender:
         participations) for the graph; rows of organisations not among profiles are dropped."""
         profiles = list(profiles)
         check_unique(profiles)
-        embedded = self.encoder.encode_documents(
-            [t for p in profiles for t in vector_texts(p)], progress=progress)
         lexical = LexicalIndex().fit([lexical_document(p) for p in profiles])
-        vectors = VectorIndex(self.encoder.dim, self.encoder.model_id)
-        second = None if self.multilingual is None else (
-            VectorIndex(self.multilingual.dim, self.multilingual.model_id),
-            self._embed_multilingual(profiles, progress=progress))
-        self._corpus = Corpus.build(profiles, embedded, history, vectors, lexical, second)
+        second = None if self.multilingual is None else VectorIndex(self.multilingual.dim,
+                                                                   self.multilingual.model_id)
+        self._corpus = Corpus.build(
+            profiles, lambda part: self.embed(part, progress=progress), history,
+            VectorIndex(self.encoder.dim, self.encoder.model_id), lexical, second)
         self._derived, self._saved_rows = None, None  # rows of an earlier fit do not apply
         self.version += 1
         return self
@@ -98,15 +96,17 @@ class Recommender:
         that already took this same write (see :meth:`_written`)."""
         self._corpus.check_fitted()
         check_unique(profiles, " in one upsert")
-        embedded = self.encoder.encode_documents([t for p in profiles for t in vector_texts(p)])
-        slots, before = self._corpus.put(profiles, embedded, self._embed_multilingual(profiles))
+        slots, before = self._corpus.put(profiles, *self.embed(profiles))
         self._written(slots, before, like)
 
-    def embed(self, profiles: Sequence[Profile]) -> None:
-        """Encode the texts of profiles about to be written, so that the write finds them in
-        the encoders' caches (a service encodes before it takes its write lock)."""
-        self.encoder.encode_documents([t for p in profiles for t in vector_texts(p)])
-        self._embed_multilingual(profiles)
+    def embed(self, profiles: Sequence[Profile], *,
+              progress: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+        """The vectors of the profiles' texts, and of their multilingual texts (None without
+        that model). A service calls it before it takes its write lock, so that the write
+        finds them in the encoders' caches."""
+        texts = [t for p in profiles for t in vector_texts(p)]
+        return (self.encoder.encode_documents(texts, progress=progress),
+                self._embed_multilingual(profiles, progress=progress))
 
     def _embed_multilingual(self, profiles: Sequence[Profile], *,
                             progress: bool = False) -> np.ndarray | None:

@@ -13,9 +13,16 @@ give the same profiles):
 - *donors*: one or two more real profiles of the same country and sector (first ecosystem,
   else kind), falling back to the template alone when its group is a singleton;
 - its project history: as many activities as the template has (at least one), drawn
-  without replacement from the template's and the donors' activities (the same
-  ``Activity`` values: ids, titles, texts, years and partner lists are real, so a synthetic
-  organisation joins real consortia and the collaboration graph grows as it would);
+  without replacement from the template's and the donors' activities: their titles, texts,
+  years and roles are real, but each is a *copy* of the real project, its id suffixed with
+  the profile's generation (``<id>#<g>``, g = 1 for the first ``len(real)`` synthetic
+  profiles, 2 for the next, ...) and without its partner list. The synthetic profiles of
+  one generation that drew a project form its copy's consortium: about as many as the real
+  one has, since each real profile is drawn about once per generation as a template. So
+  consortia keep their real sizes and the number of projects grows with the corpus, as it
+  would with more real organisations. (Joining the real consortia themselves, as a first
+  version did, made every consortium N/20k times larger and the shared-project graph grow
+  with the square of N: the 300k measurement spent 6 s of each write on that graph.);
 - a self-description only if the template has one, then the template's name and
   description too (likewise its name when it has neither description nor activity): a
   description chunk embeds the profile's name (:meth:`Profile.chunks`), so any other name
@@ -74,16 +81,19 @@ def synthesize(real: Sequence[Profile], n: int, *, seed: int = 0) -> list[Profil
             picks = rng.choice(len(group), size=min(int(donor_counts[i]), len(group)),
                                replace=False)
             donors += [real[group[int(p)]] for p in picks if group[int(p)] != t]
-        out.append(_profile(template, donors, f"syn-{seed}-{i}", i, rng))
+        out.append(_profile(template, donors, f"syn-{seed}-{i}", i, rng,
+                            generation=i // len(real) + 1))
     return out
 
 
 def _profile(template: Profile, donors: list[Profile], new_id: str, i: int,
-             rng: np.random.Generator) -> Profile:
-    """One synthetic profile: the template's attributes, activities drawn from the donors."""
+             rng: np.random.Generator, generation: int) -> Profile:
+    """One synthetic profile: the template's attributes, activities drawn from the donors
+    (copies of their projects in this ``generation``)."""
     pool = list({a.id: a for d in donors for a in d.activities}.values())
     want = min(len(pool), max(1, template.n_activities))
-    picked = [pool[int(j)] for j in np.sort(rng.choice(len(pool), size=want, replace=False))
+    picked = [replace(pool[int(j)], id=f"{pool[int(j)].id}#{generation}", partners=())
+              for j in np.sort(rng.choice(len(pool), size=want, replace=False))
               ] if pool else []
     # a profile with neither description nor activity embeds its name: keep the template's
     name = template.name if template.description or not picked else f"{template.name} {i}"
@@ -101,8 +111,8 @@ class TableEncoder:
     """An :class:`engine.embed.Encoder` that answers documents from a fixed table of texts
     and vectors (the real corpus's, read from its saved index): the embedding cache of a
     synthetic corpus. ``fallback`` encodes what the table lacks (requests); without it a
-    missing text is an error. ``rows`` holds the table rows of the last document call, so a
-    benchmark can score a query against every corpus vector exactly (through the table)."""
+    missing text is an error. ``row`` maps a text to its table row, so a benchmark can score
+    a query against every corpus vector exactly (through the table)."""
 
     def __init__(self, model_id: str, texts: Sequence[str], vectors: np.ndarray,
                  fallback: Encoder | None = None):
@@ -111,7 +121,6 @@ class TableEncoder:
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.row = {t: i for i, t in enumerate(texts)}
         self.fallback = fallback
-        self.rows = np.zeros(0, np.int64)
 
     def encode_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         missing = [t for t in texts if t not in self.row]
@@ -122,8 +131,7 @@ class TableEncoder:
             for text, vector in zip(missing, found, strict=True):
                 self.row[text] = len(self.vectors)
                 self.vectors = np.vstack([self.vectors, vector[None]])
-        self.rows = np.fromiter((self.row[t] for t in texts), np.int64, len(texts))
-        return self.vectors[self.rows]
+        return self.vectors[np.fromiter((self.row[t] for t in texts), np.int64, len(texts))]
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         if self.fallback is not None and any(t not in self.row for t in texts):

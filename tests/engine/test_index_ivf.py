@@ -62,6 +62,29 @@ def test_a_flat_index_grows_into_ivf_on_the_add_that_crosses() -> None:
     np.testing.assert_allclose(index.reconstruct(IDS[:3]), vectors[:3], atol=0.02)
 
 
+def test_a_build_in_parts_sizes_its_lists_for_the_whole() -> None:
+    """Added in parts, the index that turns IVF on the second part has the lists of the
+    expected total (not of the vectors so far), and its recall holds once all are in."""
+    vectors = clustered(3000)
+    index = VectorIndex(DIM, "m", ivf_above=800)
+    for start in range(0, 3000, 600):
+        index.add(IDS[start:start + 600], vectors[start:start + 600], expected=3000)
+    assert index.ivf is not None and index.ivf.nlist == index_ivf.nlist_for(3000)
+    assert index_ivf.nlist_for(1200) < index.ivf.nlist and len(index) == 3000
+    flat = VectorIndex(DIM, "m")
+    flat.add(IDS, vectors)
+    queries = clustered(30, seed=5)
+    assert index_ivf.recall(index.search(queries, 50)[1], flat.search(queries, 50)[1]) >= 0.9
+
+
+def test_calibration_probes_are_no_stored_vector() -> None:
+    vectors = clustered(500)
+    probes = index_ivf.probes(vectors, np.random.default_rng(0))
+    assert probes.shape == (index_ivf.CALIBRATION_QUERIES, DIM)
+    np.testing.assert_allclose(np.linalg.norm(probes, axis=1), 1.0, atol=1e-5)
+    assert (probes @ vectors.T).max(axis=1).mean() < 0.99  # between stored vectors
+
+
 @pytest.mark.parametrize("exact_below", [0, 10_000])
 def test_filtered_search_returns_k_hits(pair: tuple[VectorIndex, VectorIndex],
                                         monkeypatch: pytest.MonkeyPatch,

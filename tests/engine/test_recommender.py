@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from engine.config import RankConfig
-from engine.corpus import vector_texts
+from engine.corpus import Corpus, vector_texts
 from engine.embed import HashEncoder
 from engine.errors import (
     ConflictError,
@@ -17,6 +18,8 @@ from engine.errors import (
     NotFoundError,
     ValidationError,
 )
+from engine.index import VectorIndex
+from engine.lexical import LexicalIndex
 from engine.match import Match
 from engine.profiles import Activity, PartnerRequest, Profile
 from engine.recommender import Recommender
@@ -381,6 +384,25 @@ def test_save_load_after_upsert_and_remove(
     _same_rankings(recommender, loaded)
     loaded.upsert([replace(HARBOUR, id="mt-second")])  # a loaded index stays writable
     assert "mt-second" in loaded
+
+
+def test_a_build_embeds_in_parts_what_it_would_embed_at_once(
+    profiles: list[Profile], hash_encoder: HashEncoder
+) -> None:
+    """``Corpus.build`` embeds and adds a part of the profiles at a time: the same index."""
+    parts: list[int] = []
+
+    def embed(part: Sequence[Profile]) -> tuple[np.ndarray, np.ndarray | None]:
+        parts.append(len(part))
+        return hash_encoder.encode_documents([t for p in part for t in vector_texts(p)]), None
+
+    built = [Corpus.build(profiles, embed, (), VectorIndex(64, "m"), LexicalIndex(), None,
+                          chunk=chunk) for chunk in (3, len(profiles))]
+    assert parts[:-1] == [3] * (len(profiles) // 3) + [len(profiles) % 3][: len(profiles) % 3]
+    assert parts[-1] == len(profiles)
+    ids = [np.sort(c.index.ids()) for c in built]
+    np.testing.assert_array_equal(*ids)
+    np.testing.assert_array_equal(*(c.index.reconstruct(ids[0]) for c in built))
 
 
 def test_a_loaded_index_holds_each_equal_activity_once(
