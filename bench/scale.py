@@ -60,9 +60,17 @@ KEYS = ("profiles", "build_s", "rss_gib", "recall_at_200", "p50_ms", "p99_ms",
 
 
 def log(message: str) -> None:
-    """Progress on stderr (a run at 300k takes many minutes)."""
-    print(f"[{time.strftime('%H:%M:%S')}] {message} (peak {rss_gib():.1f} GiB)",
-          file=sys.stderr, flush=True)
+    """Progress on stderr (a run at 300k takes many minutes), with the memory in use now."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message} (rss {current_rss_gib():.1f}, "
+          f"peak {rss_gib():.1f} GiB)", file=sys.stderr, flush=True)
+
+
+def current_rss_gib() -> float:
+    """Resident memory of this process now (``/proc``; 0 where there is none)."""
+    status = Path("/proc/self/status")
+    lines = status.read_text().splitlines() if status.exists() else []
+    kib = next((int(line.split()[1]) for line in lines if line.startswith("VmRSS:")), 0)
+    return kib / 2**20
 
 
 def rss_gib() -> float:

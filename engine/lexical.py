@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +69,8 @@ class LexicalIndex:
             raise NotFittedError("the lexical index is not fitted; call fit() or load()")
         return self._vocabulary, self._matrix
 
-    def fit(self, documents: list[str]) -> LexicalIndex:
-        """Learn vocabulary and IDF from ``documents``; row i is slot i."""
+    def fit(self, documents: Iterable[str]) -> LexicalIndex:
+        """Learn vocabulary and IDF from ``documents`` (read once); row i is slot i."""
         counts = WordCounts.of(self.analyzer, documents)
         self._vocabulary, tf = Vocabulary.learn(counts, PARAMS["min_df"], PARAMS["max_df"])
         self._matrix = _weigh(tf, self._vocabulary)

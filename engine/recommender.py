@@ -81,7 +81,7 @@ class Recommender:
         participations) for the graph; rows of organisations not among profiles are dropped."""
         profiles = list(profiles)
         check_unique(profiles)
-        lexical = LexicalIndex().fit([lexical_document(p) for p in profiles])
+        lexical = LexicalIndex().fit(lexical_document(p) for p in profiles)
         second = None if self.multilingual is None else VectorIndex(self.multilingual.dim,
                                                                    self.multilingual.model_id)
         self._corpus = Corpus.build(
