@@ -298,7 +298,8 @@ def _with_rows(matrix: sp.csr_matrix, slots: list[int], rows: sp.csr_matrix) -> 
     data.append(matrix.data[indptr[start]:indptr[-1]])
     indices.append(matrix.indices[indptr[start]:indptr[-1]])
     return sp.csr_matrix(
-        (np.concatenate(data).astype(matrix.dtype), np.concatenate(indices),
+        (np.concatenate(data, dtype=matrix.dtype, casting="same_kind"),
+         np.concatenate(indices),
          np.r_[0, np.cumsum(lengths)]),
         shape=(size, matrix.shape[1]),
     )
