@@ -16,6 +16,7 @@ Measured, in one process, one size per run:
   switch) plus the derived data (columns, graph, name index...) built by the first request;
 - ``rss_gib``: peak resident memory of the process (``getrusage``; includes the real index it
   was grown from and the second, loaded copy of ``start_s``); ``disk_gib``: the saved folder;
+  ``memory_gib``: after the build, the resident memory and what each part holds in arrays;
 - ``recall_at_200``: of the main vector index's top 200 against an exact scan of the same
   vectors, for real request texts (project objectives); a result counts as found when its
   exact score reaches the 200th exact score (synthetic profiles repeat real texts: ties);
@@ -149,6 +150,47 @@ def time_requests(rec: Recommender, requests: list[PartnerRequest], vectors: np.
     return times
 
 
+def nbytes(*parts: Any) -> int:
+    """Bytes of numpy arrays and scipy sparse matrices (None counts 0)."""
+    total = 0
+    for part in parts:
+        if part is None:
+            continue
+        if hasattr(part, "indptr"):
+            total += part.data.nbytes + part.indices.nbytes + part.indptr.nbytes
+        else:
+            total += part.nbytes
+    return total
+
+
+def index_bytes(index: Any) -> int:
+    """Bytes of a ``VectorIndex``'s faiss storage (codes or floats, and ids; the IVF's hash
+    map of ids is not counted) and of its row store."""
+    stored = index._index
+    per = stored.code_size if index.kind == "ivf" else 4 * index.dim
+    rows = index._rows
+    return len(index) * (per + 8) + (0 if rows is None else nbytes(rows.codes, rows.ids, rows.rows))
+
+
+def memory_breakdown(rec: Recommender) -> dict[str, float]:
+    """GiB held in arrays by each part (what is not here is Python objects: profiles, maps,
+    and the interpreter and libraries)."""
+    corpus, derived = rec._corpus, rec.view().derived
+    graph, columns = derived.graph, derived.columns
+    parts = {
+        "vector_indexes": index_bytes(corpus.index) + (
+            0 if corpus.multilingual is None else index_bytes(corpus.multilingual)),
+        "lexical": nbytes(corpus.lexical._matrix, corpus.lexical._by_term),
+        "project_texts": nbytes(derived.projects.store, derived.projects.matrix),
+        "graph": nbytes(graph.counts, graph.incidence, graph.co),
+        "columns_and_means": nbytes(derived.means, *(getattr(columns, f) for f in (
+            "alive", "country", "region", "kind", "ecosystems", "sme", "lat", "lon",
+            "n_activities", "n_recent", "n_coordinated", "n_history", "n_vectors", "language",
+            "latest"))),
+    }
+    return {k: v / 2**30 for k, v in parts.items()}
+
+
 def load_real(index: Path, data: Path) -> Recommender:
     """The saved real index, with the cached encoders (which encode the request texts)."""
     main_enc = cached_sentence_encoder(cache_dir="models/cache", seed_dirs=[data / "embeddings"])
@@ -182,6 +224,7 @@ def measure(n: int, real: Recommender, texts: list[str], seed: int = 0,
     out: dict[str, Any] = {"profiles": len(rec), "vectors": rec.n_vectors, "build_s": build_s,
                            "index_kind": rec._corpus.index.kind,
                            "ivf": rec._corpus.index.ivf and rec._corpus.index.ivf.to_dict()}
+    out["memory_gib"] = {"rss": current_rss_gib(), **memory_breakdown(rec)}
     log(f"built in {build_s:.0f} s; recall")
     ids = stored_ids(rec)
     out["recall_at_200"] = recall_at(rec, main, rows, ids, vectors)
@@ -283,7 +326,7 @@ def plot(runs: list[dict[str, Any]], out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, ax = plt.subplots(figsize=(9.5, 5))
     xs = [r["profiles"] for r in runs]
     for key in ("build_s", "rss_gib", "p50_ms", "p99_ms", "write_visible_s", "start_s",
                 "disk_gib"):
@@ -295,7 +338,7 @@ def plot(runs: list[dict[str, Any]], out: Path) -> None:
     ax.set_xlabel("profiles")
     ax.set_title("partner-search scale curve (2 cores)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))  # beside the lines, not on them
     fig.tight_layout()
     fig.savefig(out, dpi=120)
 

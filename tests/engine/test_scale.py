@@ -54,6 +54,11 @@ def test_the_scale_pipeline_at_5k(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert result["build_s"] > 0 and result["start_s"] > 0 and result["write_visible_s"] > 0
     assert 0 < result["rss_gib"] < 64 and result["disk_gib"] > 0
     assert set(result["latency_by_filter"]) == {"none", "country", "exclude_country"}
+    memory = result["memory_gib"]
+    assert set(memory) == {"rss", "vector_indexes", "lexical", "project_texts", "graph",
+                           "columns_and_means"}
+    parts = [v for k, v in memory.items() if k != "rss"]
+    assert all(v > 0 for v in parts) and sum(parts) < memory["rss"]  # arrays within the RSS
     metrics = tmp_path / "metrics"
     metrics.mkdir()
     for n, scale in ((5000, 1.0), (20000, 3.0)):
