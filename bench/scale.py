@@ -181,7 +181,7 @@ def memory_breakdown(rec: Recommender) -> dict[str, float]:
         "vector_indexes": index_bytes(corpus.index) + (
             0 if corpus.multilingual is None else index_bytes(corpus.multilingual)),
         "lexical": nbytes(corpus.lexical._matrix, corpus.lexical._by_term),
-        "project_texts": nbytes(derived.projects.store, derived.projects.matrix),
+        "project_texts": nbytes(*derived.projects.blocks, derived.projects.column_rows),
         "graph": nbytes(graph.counts, graph.incidence, graph.co),
         "columns_and_means": nbytes(derived.means, *(getattr(columns, f) for f in (
             "alive", "country", "region", "kind", "ecosystems", "sme", "lat", "lon",
