@@ -195,8 +195,9 @@ class LiveIndex:
         """Encode the texts of profiles about to be written (loading the model of profile
         texts on first use), so that the write finds them cached: a service calls this
         before it takes its own write lock, which would otherwise be held meanwhile."""
-        with self.reading() as rec:
-            rec.embed(profiles)
+        with self.reading() as rec:  # the lock only to pick a copy: encoding runs outside
+            embed = rec.embed  # it, or a catch-up of this copy would wait for a model load
+        embed(profiles)
 
     def upsert(self, profiles: Sequence[Profile]) -> None:
         self.prepare(profiles)  # before the writer lock (cached where prepared already)

@@ -10,19 +10,23 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
+
+T = TypeVar("T")
 
 
-def atomic_write(path: Path, write: Callable[[IO[bytes]], Any]) -> None:
-    """Call ``write`` with a binary handle on a temp file, then move it to ``path``."""
+def atomic_write(path: Path, write: Callable[[IO[bytes]], T]) -> T:
+    """Call ``write`` with a binary handle on a temp file, then move it to ``path``; returns
+    what ``write`` returned."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         with open(tmp, "wb") as handle:
-            write(handle)
+            result = write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        return result
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -75,7 +75,7 @@ def own_latest(profile: Profile) -> int:
 
 def latest_year(profiles: Sequence[Profile | None]) -> int:
     """The latest year of an established activity of ``profiles`` (this year if none)."""
-    return max((own_latest(p) for p in profiles if p), default=0) or date.today().year
+    return _as_of(np.array([own_latest(p) for p in profiles if p], dtype=np.int64))
 
 
 def _as_of(latest: np.ndarray) -> int:

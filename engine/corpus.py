@@ -105,14 +105,15 @@ class Corpus:
         check_unique(profiles, "")
         slots = {p.id: i for i, p in enumerate(profiles)}
         counts = [len(vector_texts(p)) for p in profiles]
+        total = sum(counts)
         for start in range(0, len(profiles), chunk):
             ids = np.concatenate([vector_ids(start + i, n)
                                   for i, n in enumerate(counts[start:start + chunk])])
             main, other = embed(profiles[start:start + chunk])
-            vectors.add(ids, main, expected=sum(counts))
+            vectors.add(ids, main, expected=total)
             if multilingual is not None:
                 assert other is not None, "a multilingual index needs multilingual vectors"
-                multilingual.add(ids, other, expected=sum(counts))
+                multilingual.add(ids, other, expected=total)
         kept = [row for row in history if row.pic in slots]
         return cls(vectors, lexical, list(profiles), slots, kept, multilingual)
 

@@ -266,8 +266,11 @@ class VectorIndex:
         if shape.get("kind") == "ivf":
             index._ivf = IvfParams.from_dict(shape)
             rows = shape.get("rows")
-            index._rows = (RowStore.load(folder / rows["codes"], folder / rows["ids"])
-                           if rows else index_ivf.rows_of(index._index))
+            try:
+                index._rows = (RowStore.load(folder / rows["codes"], folder / rows["ids"])
+                               if rows else index_ivf.rows_of(index._index))
+            except ValueError as exc:  # a damaged or truncated row store
+                raise IndexMismatchError(f"{exc}; rebuild the index") from exc
             if len(index._rows) != len(index):
                 raise IndexMismatchError(
                     f"the row store in {folder} holds {len(index._rows)} vectors, the index "

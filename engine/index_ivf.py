@@ -330,11 +330,12 @@ class RowStore:
             ids, low, step = meta["ids"], meta["low"], meta["step"]
         with open(codes_path, "rb") as handle:  # read into a buffer with spare rows
             np.lib.format.read_magic(handle)
-            shape, _, _ = np.lib.format.read_array_header_2_0(handle)
-            if shape[0] != len(ids):
-                raise ValueError(f"{codes_path} holds {shape[0]} rows for {len(ids)} ids")
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle)
+            if shape[0] != len(ids) or fortran or dtype != np.uint8:
+                raise ValueError(f"{codes_path} holds {shape} {dtype} for {len(ids)} ids")
             codes = np.empty((_spare(shape[0]), shape[1]), np.uint8)
-            handle.readinto(memoryview(codes[: shape[0]]).cast("B"))
+            if handle.readinto(memoryview(codes[: shape[0]]).cast("B")) != shape[0] * shape[1]:
+                raise ValueError(f"{codes_path} is truncated")
         return cls(codes, ids, np.arange(len(ids), dtype=np.int64), low, step, len(ids))
 
 

@@ -73,7 +73,8 @@ class CollaborationGraph:
             co = (incidence @ incidence.T).tocsr().astype(np.float32)
             co.setdiag(0)
             co.eliminate_zeros()
-            co.sort_indices()  # a comparison sorts a matrix in place: never one that is shared
+            co.sort_indices()  # canonical now: scipy sorts in place where an operation
+            # needs it, and these arrays are shared with the copies readers are on
             derived = incidence, co
         self.incidence, self.co = derived
 
@@ -257,12 +258,10 @@ class CollaborationGraph:
         """How many of the sources' past partners each candidate has worked with."""
         if len(sources) == 0:
             return np.zeros(len(candidates), dtype=np.float32)
-        ties = self.co[sources]
-        partners = np.setdiff1d(ties.indices[ties.data > 0], sources)
+        partners = np.setdiff1d(self.co[sources].indices, sources)  # co holds no zeros
         if len(partners) == 0:
             return np.zeros(len(candidates), dtype=np.float32)
-        counts = np.asarray((self.co[partners][:, candidates] > 0).sum(axis=0)).ravel()
-        return counts.astype(np.float32)
+        return self.co[partners][:, candidates].getnnz(axis=0).astype(np.float32)
 
     def walk(
         self, sources: np.ndarray, candidates: np.ndarray | None = None, steps: int = 2

@@ -38,9 +38,10 @@ class SavedRows:
 def save_rows(folder: Path, projects: ProjectTexts, fit_id: str) -> None:
     """Write the rows that ``projects`` reads (one per project text), under ``fit_id``."""
     keys = sorted({k for k in projects.by_column if k and k in projects.rows})
-    if projects.store is None or not keys:
+    stored = projects.store
+    if stored is None or not keys:
         return
-    store = projects.store[np.array([projects.rows[k] for k in keys], dtype=np.int64)].tocsr()
+    store = stored[np.array([projects.rows[k] for k in keys], dtype=np.int64)].tocsr()
     atomic_write(folder / FILE, lambda handle: np.savez(
         handle, data=store.data, indices=store.indices, indptr=store.indptr,
         shape=np.array(store.shape, dtype=np.int64), keys=np.array(keys), fit=np.array(fit_id),

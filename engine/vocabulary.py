@@ -74,8 +74,8 @@ class WordCounts:
             indptr.append(len(indices))
         matrix = sp.csr_matrix(
             (np.frombuffer(data, dtype=np.int64).astype(np.float64),
-             np.frombuffer(indices, dtype=np.int64).copy(),  # writable copies: scipy may sort
-             np.frombuffer(indptr, dtype=np.int64).copy()),
+             np.frombuffer(indices, dtype=np.int64),  # writable views (scipy may sort them)
+             np.frombuffer(indptr, dtype=np.int64)),
             shape=(len(indptr) - 1, len(terms)),
         )
         return cls(matrix, terms, words)

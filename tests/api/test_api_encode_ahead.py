@@ -49,6 +49,7 @@ def test_writes_encode_before_the_write_lock(
     for description in written:
         calls = [(held, encoded) for text, held, encoded in prepared if text == description]
         assert calls[0][0] is False and calls[0][1] > 0  # first encoded, outside the lock
+        assert any(held for held, _ in calls)  # the write itself looked it up under the lock
         assert all(encoded == 0 for held, encoded in calls if held)  # under it: cached
 
 
